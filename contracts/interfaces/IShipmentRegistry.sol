@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/**
+ * @title IShipmentRegistry
+ * @notice Authorised carriers record each step of a cross-border shipment. The escrow trusts
+ * one fact from here: a shipment reached {ShipmentStatus.Delivered}, and when.
+ * @dev Shipment ids are derived, never chosen: `shipmentIdOf(shipper, shipperRef)`. An escrow
+ * order's shipment uses the order id as its `shipperRef`, so the escrow can find the one
+ * shipment a merchant made for an order without storing a link, and a shipment can serve
+ * only the order it was created for.
+ */
+interface IShipmentRegistry {
+    // ------------------------------------------------------------------------- types
+
+    /// @notice Lifecycle of a shipment. Delivered, Lost and Returned are final.
+    enum ShipmentStatus {
+        None, // no such shipment
+        Created, // registered by the shipper, not yet picked up
+        InTransit, // in a carrier's hands
+        CustomsHold, // held by customs: cannot be delivered until cleared
+        Delivered, // proof of delivery recorded (final)
+        Lost, // lost or destroyed in transit (final)
+        Returned // returned to the shipper (final)
+    }
+
+    /// @notice What a carrier reports. The mapping to GS1 EPCIS 2.0 business steps and DCSA
+    /// track-and-trace codes is documented in docs/shipment-events.md.
+    enum EventCode {
+        PickedUp, // Created → InTransit
+        Departed, // InTransit → InTransit
+        Arrived, // InTransit → InTransit
+        CustomsHeld, // InTransit → CustomsHold
+        CustomsCleared, // CustomsHold → InTransit
+        HandedOver, // InTransit → InTransit, custody passes to `nextCarrier`
+        OutForDelivery, // InTransit → InTransit
+        Delivered, // InTransit → Delivered
+        DeliveryFailed, // InTransit → InTransit (attempt failed; another may follow)
+        Damaged, // InTransit or CustomsHold → same (goods damaged but still moving)
+        Lost, // Created, InTransit or CustomsHold → Lost
+        ReturnedToSender // InTransit or CustomsHold → Returned
+    }
+
+    /// @notice What a shipper registers. Nothing personal: places are UN/LOCODEs, documents hashes.
+    struct NewShipment {
+        bytes32 shipperRef; // the escrow order id, or any reference unique among this shipper's shipments
+        address carrier; // the registered carrier that picks the shipment up first
+        bytes5 origin; // UN/LOCODE, e.g. "CNSHA"
+        bytes5 destination; // UN/LOCODE, e.g. "DEHAM"
+        bytes32 documentsHash; // hash of commercial invoice, packing list, bill of lading / air waybill
+        uint256[] passportIds; // product passports travelling in this shipment (may be empty)
+    }
+
+    /// @notice One step of a shipment, as a carrier reports it.
+    struct ShipmentEvent {
+        bytes32 shipmentId;
+        EventCode code;
+        bytes5 location; // UN/LOCODE where it happened
+        uint40 occurredAt; // when it happened: not in the future, not before the previous event
+        bytes32 evidenceHash; // scan, photo, proof-of-delivery signature, customs declaration
+        address nextCarrier; // the carrier taking over; only for HandedOver, zero otherwise
+        string evidenceURI; // optional pointer to the evidence (may be empty)
+    }
+
+    /// @notice A carrier's event signed off-chain (EIP-712) for anyone to submit.
+    /// @dev The signed struct is `ShipmentEvent` plus `nonce` and `deadline`; see {SIGNED_EVENT_TYPEHASH}.
+    struct SignedShipmentEvent {
+        ShipmentEvent ev;
+        uint256 nonce; // unordered: any unused nonce of the signer (a bitmap, as in Permit2)
+        uint40 deadline; // the signature is invalid after this time
+        address signer; // the signing key, or the carrier itself for ERC-1271 contract carriers
+        bytes signature; // 65-byte or 64-byte (EIP-2098) ECDSA, or an ERC-1271 blob
+    }
+
+    /// @notice The current state of a shipment: what the escrow and a tracking page read.
+    struct ShipmentView {
+        ShipmentStatus status;
+        address carrier; // the carrier currently allowed to record events
+        EventCode lastEventCode; // meaningless while status is Created
+        uint40 lastEventAt; // time of the last event, or creation time
+        uint40 deliveredAt; // non-zero only when Delivered
+        uint32 eventCount;
+    }
+
+    // ------------------------------------------------------------------------ events
+
+    event CarrierRegistered(address indexed carrier, bytes8 code);
+    event CarrierSuspended(address indexed carrier);
+    event CarrierReinstated(address indexed carrier);
+    event CarrierKeyAuthorized(address indexed carrier, address indexed key);
+    event CarrierKeyRevoked(address indexed carrier, address indexed key);
+
+    event ShipmentCreated(
+        bytes32 indexed shipmentId,
+        address indexed shipper,
+        address indexed carrier,
+        bytes32 shipperRef,
+        bytes5 origin,
+        bytes5 destination,
+        bytes32 documentsHash,
+        uint256[] passportIds
+    );
+
+    /// @notice One step of a shipment. `recordedBy` is the key that recorded or signed it.
+    event ShipmentEventRecorded(
+        bytes32 indexed shipmentId,
+        address indexed carrier,
+        EventCode indexed code,
+        bytes5 location,
+        uint40 occurredAt,
+        bytes32 evidenceHash,
+        address nextCarrier,
+        address recordedBy,
+        string evidenceURI
+    );
+
+    /// @notice Emitted when a signed-event nonce is used or cancelled.
+    event NonceUsed(address indexed signer, uint256 nonce);
+
+    // ------------------------------------------------------------------------ errors
+
+    error CarrierAlreadyRegistered(address carrier);
+    error CarrierNotRegistered(address carrier);
+    error CarrierNotActive(address carrier);
+    error KeyAlreadyAuthorized(address key, address carrier);
+    error KeyNotAuthorized(address key, address carrier);
+    error ShipmentAlreadyExists(bytes32 shipmentId);
+    error ShipmentNotFound(bytes32 shipmentId);
+    error TooManyPassports(uint256 count, uint256 max);
+    error InvalidLocation(bytes5 location);
+    /// @dev `code` cannot follow a shipment in `status`.
+    error InvalidTransition(bytes32 shipmentId, ShipmentStatus status, EventCode code);
+    /// @dev `caller` is neither the shipment's current carrier nor one of its active keys.
+    error NotShipmentCarrier(bytes32 shipmentId, address caller, address carrier);
+    error EventInFuture(uint40 occurredAt, uint256 blockTime);
+    error EventBeforePrevious(uint40 occurredAt, uint40 previous);
+    error InvalidNextCarrier(address nextCarrier);
+    error SignatureExpired(uint40 deadline, uint256 blockTime);
+    error InvalidSignature(bytes32 shipmentId, address signer);
+    error NonceAlreadyUsed(address signer, uint256 nonce);
+
+    // ------------------------------------------------------------------- operations
+
+    /// @notice Registers a carrier under an industry code (e.g. a SCAC). Carrier-manager role.
+    function registerCarrier(address carrier, bytes8 code) external;
+
+    /// @notice Stops a carrier and all its keys from recording events. Carrier-manager role.
+    function suspendCarrier(address carrier) external;
+
+    /// @notice Lets a suspended carrier record events again. Carrier-manager role.
+    function reinstateCarrier(address carrier) external;
+
+    /// @notice Lets `key` (a depot, a scanner) record and sign events for the calling carrier.
+    function authorizeKey(address key) external;
+
+    /// @notice Withdraws a key of the calling carrier; its unsubmitted signatures die with it.
+    function revokeKey(address key) external;
+
+    /// @notice Marks one of the caller's signed-event nonces used, killing a signature before submission.
+    function cancelNonce(uint256 nonce) external;
+
+    /// @notice Registers a shipment; the caller is its shipper.
+    /// @return shipmentId `shipmentIdOf(msg.sender, s.shipperRef)`.
+    function createShipment(NewShipment calldata s) external returns (bytes32 shipmentId);
+
+    /// @notice Records one event; the caller is the shipment's carrier or one of its keys.
+    function recordEvent(ShipmentEvent calldata ev) external;
+
+    /// @notice Records events signed off-chain by carriers. All-or-nothing: one bad item
+    /// reverts the whole batch with that item's error (relayers simulate first).
+    function recordEventsBySig(SignedShipmentEvent[] calldata events) external;
+
+    // ------------------------------------------------------------------------ views
+
+    /// @notice The id of the shipment `shipper` registers under `shipperRef`.
+    function shipmentIdOf(address shipper, bytes32 shipperRef) external pure returns (bytes32);
+
+    /// @notice A shipment's current state.
+    function getShipment(bytes32 shipmentId) external view returns (ShipmentView memory);
+
+    /// @notice The passport token ids travelling in a shipment.
+    function passportsOf(bytes32 shipmentId) external view returns (uint256[] memory);
+
+    /// @notice The carrier a key signs for (the carrier itself for its own address), and whether it may act now.
+    function carrierOf(address key) external view returns (address carrier, bool active);
+
+    /// @notice Whether `signer` has used (or cancelled) `nonce`.
+    function isNonceUsed(address signer, uint256 nonce) external view returns (bool);
+
+    /// @notice The EIP-712 digest a carrier signs for `ev` with `nonce` and `deadline`.
+    function signedEventDigest(
+        ShipmentEvent calldata ev,
+        uint256 nonce,
+        uint40 deadline
+    ) external view returns (bytes32);
+}
