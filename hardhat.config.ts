@@ -1,7 +1,12 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { config as loadDotenv } from "dotenv";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// `.env` is optional: every variable can also come from the environment or, for secrets,
+// from the Hardhat keystore (`npx hardhat keystore set WAYBILL_PRIVATE_KEY`).
+loadDotenv({ quiet: true });
 
 const require = createRequire(import.meta.url);
 
@@ -22,6 +27,21 @@ const compilerSettings = {
   optimizer: { enabled: true, runs: 10_000 },
 };
 
+/**
+ * A public testnet reached over HTTP. The RPC URL and the signing key are configuration
+ * variables: resolved only when a command actually uses the network, from the keystore,
+ * the environment or `.env`. A missing one stops the command before anything is sent.
+ */
+function testnet(rpcVariable: string, chainId: number, chainType: "l1" | "op" | "generic") {
+  return {
+    type: "http" as const,
+    chainType,
+    chainId,
+    url: configVariable(rpcVariable),
+    accounts: [configVariable("WAYBILL_PRIVATE_KEY")],
+  };
+}
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
   solidity: {
@@ -33,9 +53,26 @@ export default defineConfig({
   test: {
     solidity: {
       // A fixed seed keeps CI reproducible; FUZZ_SEED explores new inputs locally.
-      fuzz: { runs: 512, seed: process.env.FUZZ_SEED ?? "0x5761796269" },
+      fuzz: { runs: 512, seed: process.env.FUZZ_SEED || "0x5761796269" },
       invariant: { runs: 64, depth: 32, failOnRevert: false },
     },
+  },
+  networks: {
+    sepolia: testnet("SEPOLIA_RPC_URL", 11155111, "l1"),
+    baseSepolia: testnet("BASE_SEPOLIA_RPC_URL", 84532, "op"),
+    opSepolia: testnet("OP_SEPOLIA_RPC_URL", 11155420, "op"),
+    arbitrumSepolia: testnet("ARBITRUM_SEPOLIA_RPC_URL", 421614, "generic"),
+    polygonAmoy: testnet("POLYGON_AMOY_RPC_URL", 80002, "generic"),
+    // A node you run yourself (`anvil`, `npx hardhat node`); its funded dev accounts sign.
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.LOCAL_RPC_URL || "http://127.0.0.1:8545",
+    },
+  },
+  verify: {
+    // Etherscan API v2: one key serves every chain above.
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
   typechain: {
     outDir: "typechain-types",
