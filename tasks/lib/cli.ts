@@ -1,0 +1,100 @@
+/**
+ * What every Waybill command shares: a wrapper that turns any failure into one clear line,
+ * and a transaction runner that says what it is about to do, shows progress while the
+ * network confirms, and reports the hash and gas used.
+ */
+import type { ContractTransactionResponse, Interface } from "ethers";
+import { errorResult, successfulResult } from "hardhat/utils/result";
+
+import { describeError } from "./errors.js";
+
+/** Printed output of a command; tests swap it for a recorder. */
+export interface Output {
+  line(text: string): void;
+  error(text: string): void;
+}
+
+export const consoleOutput: Output = {
+  line: (text) => console.log(text),
+  error: (text) => console.error(text),
+};
+
+/**
+ * Runs a task body; any failure becomes `✗ <one line>` on stderr and a failed result, so the
+ * CLI exits 1 without a stack trace.
+ */
+export async function runCommand(
+  body: () => Promise<void>,
+  interfaces: () => readonly Interface[],
+  out: Output = consoleOutput,
+) {
+  try {
+    await body();
+    return successfulResult();
+  } catch (error) {
+    const message = describeError(error, safeInterfaces(interfaces));
+    out.error(`✗ ${message}`);
+    return errorResult(message);
+  }
+}
+
+function safeInterfaces(interfaces: () => readonly Interface[]): readonly Interface[] {
+  try {
+    return interfaces();
+  } catch {
+    return [];
+  }
+}
+
+export interface SentTransaction {
+  hash: string;
+  gasUsed: bigint;
+  blockNumber: number;
+}
+
+/**
+ * Sends one transaction: announces `action`, waits for `confirmations` with a progress line,
+ * then prints the hash and gas used.
+ */
+export async function sendTransaction(
+  out: Output,
+  action: string,
+  send: () => Promise<ContractTransactionResponse>,
+  confirmations = 1,
+): Promise<SentTransaction> {
+  out.line(`→ ${action}`);
+  const tx = await send();
+  out.line(
+    `  sent ${tx.hash}, waiting for ${confirmations} confirmation${confirmations === 1 ? "" : "s"}…`,
+  );
+  const receipt = await tx.wait(confirmations);
+  if (receipt === null) throw new Error(`transaction ${tx.hash} was dropped`);
+  out.line(
+    `  ✓ confirmed in block ${receipt.blockNumber}, gas used ${receipt.gasUsed.toLocaleString("en-US")}`,
+  );
+  return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber };
+}
+
+/** Amount in a token's smallest unit, printed with its decimals and symbol: "12.50 USDC". */
+export function formatAmount(amount: bigint, decimals: number, symbol: string): string {
+  const negative = amount < 0n;
+  const abs = negative ? -amount : amount;
+  const base = 10n ** BigInt(decimals);
+  const whole = abs / base;
+  const fraction = (abs % base)
+    .toString()
+    .padStart(decimals, "0")
+    .replace(/0+$/, "")
+    .padEnd(2, "0");
+  return `${negative ? "-" : ""}${whole.toLocaleString("en-US")}.${fraction} ${symbol}`;
+}
+
+/** Parses "12.5" into the token's smallest unit, refusing more decimals than the token has. */
+export function parseAmount(text: string, decimals: number): bigint {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (match === null)
+    throw new Error(`"${text}" is not an amount (use digits and an optional decimal point)`);
+  const fraction = match[2] ?? "";
+  if (fraction.length > decimals) throw new Error(`"${text}" has more than ${decimals} decimals`);
+  return BigInt(match[1]) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs Waybill against a real JSON-RPC node the way a testnet user would: an Anvil process
+ * (a separate EVM implementation from Hardhat's own), Ignition deploying over HTTP, and the
+ * `npx hardhat …` commands spawned as child processes.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { JsonRpcProvider } from "ethers";
+
+const require = createRequire(import.meta.url);
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const hardhatCli = require.resolve("hardhat/dist/src/cli.js");
+const anvilBin = path.join(projectRoot, "node_modules", ".bin", "anvil");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address === null || typeof address === "string") reject(new Error("no port"));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+export interface RunningNode {
+  url: string;
+  provider: JsonRpcProvider;
+  stop(): Promise<void>;
+}
+
+/** Starts Anvil on a free port and waits until it answers JSON-RPC. */
+export async function startAnvil(): Promise<RunningNode> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(anvilBin, ["--port", String(port), "--silent"], {
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      // The whole process group: the npm shim may have started anvil as a grandchild.
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
+      }
+    }
+  };
+  process.once("exit", () => void stop());
+
+  const provider = new JsonRpcProvider(url, undefined, {
+    staticNetwork: true,
+    polling: true,
+    pollingInterval: 50,
+  });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await provider.send("eth_chainId", []);
+      return { url, provider, stop: async () => (provider.destroy(), stop()) };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await stop();
+  throw new Error(`anvil did not answer on ${url} within 10 s`);
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `hardhat <args>` in the project against `node`, with `env` added. */
+export async function hardhat(
+  node: RunningNode,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhatCli, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env, LOCAL_RPC_URL: node.url, FORCE_COLOR: "0", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Removes an Ignition deployment folder the test created. */
+export async function removeDeployment(deploymentId: string): Promise<void> {
+  await rm(path.join(projectRoot, "ignition", "deployments", deploymentId), {
+    recursive: true,
+    force: true,
+  });
+}
