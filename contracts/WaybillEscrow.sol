@@ -613,8 +613,22 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         order = _orders[orderId];
     }
 
+    /**
+     * @dev `hashStruct(offer)` hashed straight from calldata: every Offer field is a static 32-byte
+     * word, so its EIP-712 encoding is the type hash followed by the 11 calldata words. Skipping the
+     * ABI re-encoding saves every call about 500 gas. A field with dirty high bits yields a digest no
+     * merchant signed and no order is stored under, and Solidity rejects such a field when it is read.
+     */
     function _orderIdOf(Offer calldata offer) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(OFFER_TYPEHASH, offer)));
+        bytes32 typeHash = OFFER_TYPEHASH;
+        bytes32 structHash;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            calldatacopy(add(ptr, 0x20), offer, 0x160)
+            structHash := keccak256(ptr, 0x180)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
     /// @dev `start + period` without an overflow check.
