@@ -35,6 +35,9 @@ contract EscrowTestWallet is IERC1271 {
     /// @inheritdoc IERC1271
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(hash, signature);
-        return err == ECDSA.RecoverError.NoError && recovered == owner ? IERC1271.isValidSignature.selector : bytes4(0);
+        return
+            err == ECDSA.RecoverError.NoError && recovered == owner
+                ? IERC1271.isValidSignature.selector
+                : bytes4(0);
     }
 }

@@ -14,7 +14,11 @@ contract MockShipmentRegistry {
     mapping(bytes32 shipmentId => uint256[]) private _passports;
 
     /// @notice Puts `shipmentId` in `status`, delivered at `deliveredAt` (meaningful only when Delivered).
-    function setShipment(bytes32 shipmentId, IShipmentRegistry.ShipmentStatus status, uint40 deliveredAt) external {
+    function setShipment(
+        bytes32 shipmentId,
+        IShipmentRegistry.ShipmentStatus status,
+        uint40 deliveredAt
+    ) external {
         IShipmentRegistry.ShipmentView storage shipment = _shipments[shipmentId];
         shipment.status = status;
         shipment.deliveredAt = deliveredAt;

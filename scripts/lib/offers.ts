@@ -54,7 +54,12 @@ export async function escrowDomain(
   escrow: EscrowLike,
   chainId: BigNumberish,
 ): Promise<TypedDataDomain> {
-  return { name: "Waybill Escrow", version: "1", chainId, verifyingContract: await escrow.getAddress() };
+  return {
+    name: "Waybill Escrow",
+    version: "1",
+    chainId,
+    verifyingContract: await escrow.getAddress(),
+  };
 }
 
 async function chainIdOf(signer: Signer): Promise<bigint> {
@@ -62,7 +67,11 @@ async function chainIdOf(signer: Signer): Promise<bigint> {
 }
 
 /** The merchant's signature of `offer` (for an ERC-1271 wallet: its owner key's signature). */
-export async function signOffer(escrow: EscrowLike, merchant: Signer, offer: Offer): Promise<string> {
+export async function signOffer(
+  escrow: EscrowLike,
+  merchant: Signer,
+  offer: Offer,
+): Promise<string> {
   return merchant.signTypedData(
     await escrowDomain(escrow, await chainIdOf(merchant)),
     OFFER_TYPES,

@@ -36,31 +36,34 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
     it("reverts with ZeroAddress, InvalidArbitrationPeriod or FeeTooHigh for bad arguments", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const registry = await w.registry.getAddress();
-      const args = (over: Partial<Record<string, unknown>>) => [
-        over.registry ?? registry,
-        ethers.ZeroAddress,
-        over.period ?? ARBITRATION_PERIOD,
-        ADMIN_DELAY,
-        w.admin.address,
-        over.treasury ?? w.treasury.address,
-        over.fee ?? FEE_BPS,
-      ];
       const factory = await ethers.getContractFactory("WaybillEscrow");
-      await expect(factory.deploy(...args({ registry: ethers.ZeroAddress }))).to.be.revertedWithCustomError(
+      const deploy = (
+        o: { registry?: string; period?: bigint; treasury?: string; fee?: bigint } = {},
+      ) =>
+        factory.deploy(
+          o.registry ?? registry,
+          ethers.ZeroAddress,
+          o.period ?? ARBITRATION_PERIOD,
+          ADMIN_DELAY,
+          w.admin.address,
+          o.treasury ?? w.treasury.address,
+          o.fee ?? FEE_BPS,
+        );
+      await expect(deploy({ registry: ethers.ZeroAddress })).to.be.revertedWithCustomError(
         w.escrow,
         "ZeroAddress",
       );
-      await expect(factory.deploy(...args({ treasury: ethers.ZeroAddress }))).to.be.revertedWithCustomError(
+      await expect(deploy({ treasury: ethers.ZeroAddress })).to.be.revertedWithCustomError(
         w.escrow,
         "ZeroAddress",
       );
-      await expect(factory.deploy(...args({ period: 0n })))
+      await expect(deploy({ period: 0n }))
         .to.be.revertedWithCustomError(w.escrow, "InvalidArbitrationPeriod")
         .withArgs(0n);
-      await expect(factory.deploy(...args({ period: 365n * 86400n + 1n })))
+      await expect(deploy({ period: 365n * 86400n + 1n }))
         .to.be.revertedWithCustomError(w.escrow, "InvalidArbitrationPeriod")
         .withArgs(365n * 86400n + 1n);
-      await expect(factory.deploy(...args({ fee: 1001n })))
+      await expect(deploy({ fee: 1001n }))
         .to.be.revertedWithCustomError(w.escrow, "FeeTooHigh")
         .withArgs(1001n, 1000n);
     });
@@ -71,7 +74,9 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       const w = await networkHelpers.loadFixture(escrowFixture);
       const old = await w.makeOffer();
       await w.pay(old);
-      await expect(w.escrow.setFeeBps(1000)).to.emit(w.escrow, "FeeUpdated").withArgs(FEE_BPS, 1000n);
+      await expect(w.escrow.setFeeBps(1000))
+        .to.emit(w.escrow, "FeeUpdated")
+        .withArgs(FEE_BPS, 1000n);
       const fresh = await w.makeOffer();
       const freshId = await w.pay(fresh);
       expect((await w.escrow.getOrder(freshId)).feeBps).to.equal(1000n);
@@ -171,7 +176,10 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       await w.escrow.setFeeBps(1000);
 
       await networkHelpers.time.increase(ARBITRATION_PERIOD + INSPECTION + SHIP_WITHIN);
-      await expect(w.escrow.connect(w.buyer).claimRefund(toRefund)).to.emit(w.escrow, "OrderRefunded");
+      await expect(w.escrow.connect(w.buyer).claimRefund(toRefund)).to.emit(
+        w.escrow,
+        "OrderRefunded",
+      );
       await expect(w.escrow.release(toRelease))
         .to.emit(w.escrow, "OrderReleased")
         .withArgs(await w.orderId(toRelease), w.payee.address, PRICE - FEE, FEE);

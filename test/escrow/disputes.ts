@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { ARBITRATION_PERIOD, FEE_BPS, INSPECTION, PRICE, Shipment, Status, deployEscrow } from "./helpers.js";
+import {
+  ARBITRATION_PERIOD,
+  FEE_BPS,
+  INSPECTION,
+  PRICE,
+  Shipment,
+  Status,
+  deployEscrow,
+} from "./helpers.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -175,7 +183,13 @@ describe("WaybillEscrow: disputes and reviews", function () {
       await networkHelpers.time.increase(ARBITRATION_PERIOD);
       await expect(w.escrow.applyDefaultRuling(offer))
         .to.emit(w.escrow, "DisputeResolved")
-        .withArgs(orderId, ethers.ZeroAddress, 500n, 501n - (501n * FEE_BPS) / 10_000n, (501n * FEE_BPS) / 10_000n);
+        .withArgs(
+          orderId,
+          ethers.ZeroAddress,
+          500n,
+          501n - (501n * FEE_BPS) / 10_000n,
+          (501n * FEE_BPS) / 10_000n,
+        );
     });
 
     it("reverts with InvalidOrderStatus for a default ruling on an undisputed order", async function () {

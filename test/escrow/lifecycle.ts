@@ -128,7 +128,10 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       await expect(
         wallet
           .connect(w.merchant)
-          .execute(await w.escrow.getAddress(), w.escrow.interface.encodeFunctionData("markShipped", [offer])),
+          .execute(
+            await w.escrow.getAddress(),
+            w.escrow.interface.encodeFunctionData("markShipped", [offer]),
+          ),
       )
         .to.emit(w.escrow, "OrderShipped")
         .withArgs(orderId, shipmentId, false);
@@ -166,7 +169,11 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.ship(offer);
-      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, (await w.now()) + 10_000n);
+      await w.registry.setShipment(
+        await w.shipmentIdOf(offer),
+        Shipment.Delivered,
+        (await w.now()) + 10_000n,
+      );
       const at = (await w.now()) + 10n;
       await networkHelpers.time.setNextBlockTimestamp(at);
       await expect(w.escrow.markDelivered(offer))
@@ -246,7 +253,9 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       await w.passports.mint(w.merchant.address, 2n);
       await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
       await w.escrow.connect(w.merchant).markShipped(offer);
-      await w.passports.connect(w.merchant).transferFrom(w.merchant.address, w.stranger.address, 2n);
+      await w.passports
+        .connect(w.merchant)
+        .transferFrom(w.merchant.address, w.stranger.address, 2n);
       const tx = w.escrow.connect(w.buyer).confirmReceipt(offer);
       await expect(tx)
         .to.emit(w.escrow, "PassportHandedOver")
@@ -294,7 +303,12 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
         await expect(tx)
           .to.emit(w.escrow, "OrderRefunded")
           .withArgs(orderId, w.buyer.address, PRICE, Reason.MerchantCancelled);
-        await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer, w.escrow], [PRICE, -PRICE]);
+        await expect(tx).to.changeTokenBalances(
+          ethers,
+          w.usdc,
+          [w.buyer, w.escrow],
+          [PRICE, -PRICE],
+        );
         expect((await w.escrow.getOrder(orderId)).status).to.equal(Status.Refunded);
       });
     }

@@ -22,12 +22,7 @@ describe("WaybillEscrow: payment", function () {
       await expect(tx)
         .to.emit(w.escrow, "OrderPaid")
         .withArgs(orderId, w.merchant.address, w.buyer.address, Object.values(offer), FEE_BPS);
-      await expect(tx).to.changeTokenBalances(
-        ethers,
-        w.usdc,
-        [w.buyer, w.escrow],
-        [-PRICE, PRICE],
-      );
+      await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer, w.escrow], [-PRICE, PRICE]);
       const order = await w.escrow.getOrder(orderId);
       expect(order.buyer).to.equal(w.buyer.address);
       expect(order.feeBps).to.equal(FEE_BPS);
@@ -45,7 +40,9 @@ describe("WaybillEscrow: payment", function () {
     it("lets the helper rebuild the order from its OrderPaid event", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
-      const receipt = await (await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer))).wait();
+      const receipt = await (
+        await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer))
+      ).wait();
       const [paid] = decodeOrdersPaid(w.escrow, receipt!.logs);
       expect(paid.orderId).to.equal(await w.orderId(offer));
       expect(paid.buyer).to.equal(w.buyer.address);
@@ -214,11 +211,25 @@ describe("WaybillEscrow: payment", function () {
       await w.usdc.mint(fresh.address, PRICE);
       const offer = await w.makeOffer();
       const deadline = (await w.now()) + 3600n;
-      const { v, r, s } = await signPermit(w.usdc, fresh, await w.escrow.getAddress(), PRICE, deadline);
-      const tx = w.escrow.connect(fresh).payWithPermit(offer, await w.sign(offer), deadline, v, r, s);
+      const { v, r, s } = await signPermit(
+        w.usdc,
+        fresh,
+        await w.escrow.getAddress(),
+        PRICE,
+        deadline,
+      );
+      const tx = w.escrow
+        .connect(fresh)
+        .payWithPermit(offer, await w.sign(offer), deadline, v, r, s);
       await expect(tx)
         .to.emit(w.escrow, "OrderPaid")
-        .withArgs(await w.orderId(offer), w.merchant.address, fresh.address, Object.values(offer), FEE_BPS);
+        .withArgs(
+          await w.orderId(offer),
+          w.merchant.address,
+          fresh.address,
+          Object.values(offer),
+          FEE_BPS,
+        );
       await expect(tx).to.changeTokenBalances(ethers, w.usdc, [fresh, w.escrow], [-PRICE, PRICE]);
     });
 
@@ -230,7 +241,9 @@ describe("WaybillEscrow: payment", function () {
       const deadline = (await w.now()) + 3600n;
       const escrowAddress = await w.escrow.getAddress();
       const { v, r, s } = await signPermit(w.usdc, fresh, escrowAddress, PRICE, deadline);
-      await w.usdc.connect(w.stranger).permit(fresh.address, escrowAddress, PRICE, deadline, v, r, s);
+      await w.usdc
+        .connect(w.stranger)
+        .permit(fresh.address, escrowAddress, PRICE, deadline, v, r, s);
       await expect(
         w.escrow.connect(fresh).payWithPermit(offer, await w.sign(offer), deadline, v, r, s),
       ).to.emit(w.escrow, "OrderPaid");
@@ -242,8 +255,16 @@ describe("WaybillEscrow: payment", function () {
       await w.usdc.mint(fresh.address, PRICE);
       const offer = await w.makeOffer();
       const deadline = (await w.now()) + 3600n;
-      const { v, r, s } = await signPermit(w.usdc, w.stranger, await w.escrow.getAddress(), PRICE, deadline);
-      await expect(w.escrow.connect(fresh).payWithPermit(offer, await w.sign(offer), deadline, v, r, s))
+      const { v, r, s } = await signPermit(
+        w.usdc,
+        w.stranger,
+        await w.escrow.getAddress(),
+        PRICE,
+        deadline,
+      );
+      await expect(
+        w.escrow.connect(fresh).payWithPermit(offer, await w.sign(offer), deadline, v, r, s),
+      )
         .to.be.revertedWithCustomError(w.usdc, "ERC20InsufficientAllowance")
         .withArgs(await w.escrow.getAddress(), 0n, PRICE);
     });
@@ -272,7 +293,16 @@ describe("WaybillEscrow: payment", function () {
       const a = await authorize(w, orderId);
       const tx = w.escrow
         .connect(w.relayer)
-        .payWithAuthorization(offer, await w.sign(offer), a.from, a.validAfter, a.validBefore, a.v, a.r, a.s);
+        .payWithAuthorization(
+          offer,
+          await w.sign(offer),
+          a.from,
+          a.validAfter,
+          a.validBefore,
+          a.v,
+          a.r,
+          a.s,
+        );
       await expect(tx)
         .to.emit(w.escrow, "OrderPaid")
         .withArgs(orderId, w.merchant.address, w.buyer.address, Object.values(offer), FEE_BPS);
@@ -293,7 +323,16 @@ describe("WaybillEscrow: payment", function () {
       await expect(
         w.escrow
           .connect(w.relayer)
-          .payWithAuthorization(other, await w.sign(other), a.from, a.validAfter, a.validBefore, a.v, a.r, a.s),
+          .payWithAuthorization(
+            other,
+            await w.sign(other),
+            a.from,
+            a.validAfter,
+            a.validBefore,
+            a.v,
+            a.r,
+            a.s,
+          ),
       ).to.be.revertedWithCustomError(w.usdc, "ERC3009InvalidSignature");
     });
 
@@ -304,7 +343,16 @@ describe("WaybillEscrow: payment", function () {
       await expect(
         w.escrow
           .connect(w.relayer)
-          .payWithAuthorization(offer, await w.sign(offer), a.from, a.validAfter, a.validBefore, a.v, a.r, a.s),
+          .payWithAuthorization(
+            offer,
+            await w.sign(offer),
+            a.from,
+            a.validAfter,
+            a.validBefore,
+            a.v,
+            a.r,
+            a.s,
+          ),
       )
         .to.be.revertedWithCustomError(w.escrow, "NotOfferBuyer")
         .withArgs(await w.orderId(offer), w.buyer.address, w.stranger.address);
@@ -322,7 +370,16 @@ describe("WaybillEscrow: payment", function () {
       await expect(
         w.escrow
           .connect(w.relayer)
-          .payWithAuthorization(offer, signature, a.from, a.validAfter, a.validBefore, a.v, a.r, a.s),
+          .payWithAuthorization(
+            offer,
+            signature,
+            a.from,
+            a.validAfter,
+            a.validBefore,
+            a.v,
+            a.r,
+            a.s,
+          ),
       )
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(orderId, Status.Paid);

@@ -38,7 +38,13 @@ contract WaybillEscrowHandler is Test {
 
     // ------------------------------------------------------------------ actions
 
-    function pay(uint256 merchantSeed, uint256 buyerSeed, uint96 price, uint32 shipWithin, uint32 deliverExtra) external {
+    function pay(
+        uint256 merchantSeed,
+        uint256 buyerSeed,
+        uint96 price,
+        uint32 shipWithin,
+        uint32 deliverExtra
+    ) external {
         if (_offers.length >= MAX_ORDERS) return;
         uint256 m = merchantSeed % ACTORS;
         address buyer = _buyer(buyerSeed);
@@ -192,7 +198,10 @@ contract WaybillEscrowHandler is Test {
                 vm.prank(buyer);
                 escrow.claimRefund(offer);
             } else if (status == IWaybillEscrow.Status.Shipped) {
-                if (registry.getShipment(_shipmentId(offer)).status == IShipmentRegistry.ShipmentStatus.Delivered) {
+                if (
+                    registry.getShipment(_shipmentId(offer)).status ==
+                    IShipmentRegistry.ShipmentStatus.Delivered
+                ) {
                     escrow.markDelivered(offer);
                     escrow.release(offer);
                 } else {
