@@ -413,7 +413,7 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     /// @inheritdoc IWaybillEscrow
     function withdrawCredit(address token, address to) external nonReentrant {
-        if (to == address(0)) revert ZeroAddress();
+        if (to == address(0) || to == address(this)) revert InvalidRecipient(to);
         uint256 amount = _credits[token][msg.sender];
         if (amount == 0) revert NothingToWithdraw(token, msg.sender);
         delete _credits[token][msg.sender];
@@ -442,7 +442,7 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     /// @inheritdoc IWaybillEscrow
     function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (newTreasury == address(0)) revert ZeroAddress();
+        if (newTreasury == address(0) || newTreasury == address(this)) revert InvalidRecipient(newTreasury);
         emit TreasuryUpdated(_config.treasury, newTreasury);
         _config.treasury = newTreasury;
     }
@@ -524,6 +524,7 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         if (
             offer.price == 0 ||
             offer.payee == address(0) ||
+            offer.payee == address(this) ||
             offer.shipWithin > offer.deliverWithin ||
             offer.deliverWithin > MAX_PERIOD ||
             offer.inspectionPeriod > MAX_PERIOD

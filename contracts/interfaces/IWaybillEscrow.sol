@@ -178,7 +178,7 @@ interface IWaybillEscrow {
     error TokenNotAllowed(address token);
     /// @dev The offer expired at `expiry`.
     error OfferExpired(bytes32 orderId, uint40 expiry);
-    /// @dev The offer's terms are unusable (zero price or payee, or periods out of range).
+    /// @dev The offer's terms are unusable (zero price, zero or escrow payee, or periods out of range).
     error InvalidOfferTerms(bytes32 orderId);
     /// @dev `signature` is not `merchant`'s signature of the order id.
     error InvalidOfferSignature(bytes32 orderId, address merchant);
@@ -218,6 +218,9 @@ interface IWaybillEscrow {
     error FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     /// @dev The zero address where an account is required.
     error ZeroAddress();
+    /// @dev Tokens sent to `to` would be lost: the zero address, or the escrow itself (where they
+    /// would sit outside every order, credit and fee and could never leave).
+    error InvalidRecipient(address to);
     /// @dev The arbitration period must be 1 second to {MAX_PERIOD}.
     error InvalidArbitrationPeriod(uint256 period);
 
@@ -365,7 +368,7 @@ interface IWaybillEscrow {
     /**
      * @notice Withdraws the caller's credited payouts of `token` to `to`.
      * @param token The token.
-     * @param to Any address the caller names (e.g. a new, unfrozen one).
+     * @param to Any address the caller names (e.g. a new, unfrozen one), except zero and the escrow.
      */
     function withdrawCredit(address token, address to) external;
 
@@ -383,7 +386,7 @@ interface IWaybillEscrow {
 
     /**
      * @notice Sets where withdrawn fees go. DEFAULT_ADMIN_ROLE only.
-     * @param newTreasury The new treasury, non-zero.
+     * @param newTreasury The new treasury: neither zero nor the escrow.
      */
     function setTreasury(address newTreasury) external;
 

@@ -123,10 +123,12 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       await expect(w.escrow.setTreasury(w.stranger.address))
         .to.emit(w.escrow, "TreasuryUpdated")
         .withArgs(w.treasury.address, w.stranger.address);
-      await expect(w.escrow.setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        w.escrow,
-        "ZeroAddress",
-      );
+      await expect(w.escrow.setTreasury(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidRecipient")
+        .withArgs(ethers.ZeroAddress);
+      await expect(w.escrow.setTreasury(await w.escrow.getAddress()))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidRecipient")
+        .withArgs(await w.escrow.getAddress());
       await expect(w.escrow.connect(w.stranger).setTreasury(w.stranger.address))
         .to.be.revertedWithCustomError(w.escrow, "AccessControlUnauthorizedAccount")
         .withArgs(w.stranger.address, ethers.ZeroHash);
@@ -242,15 +244,19 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       await expect(tx).to.changeTokenBalance(ethers, w.usdc, w.payee, sellerPart - fee);
     });
 
-    it("reverts with NothingToWithdraw or ZeroAddress on an empty or unaddressed withdrawal", async function () {
+    it("reverts with NothingToWithdraw or InvalidRecipient on an empty or misaddressed withdrawal", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const token = await w.usdc.getAddress();
       await expect(w.escrow.connect(w.payee).withdrawCredit(token, w.payee.address))
         .to.be.revertedWithCustomError(w.escrow, "NothingToWithdraw")
         .withArgs(token, w.payee.address);
-      await expect(
-        w.escrow.connect(w.payee).withdrawCredit(token, ethers.ZeroAddress),
-      ).to.be.revertedWithCustomError(w.escrow, "ZeroAddress");
+      await expect(w.escrow.connect(w.payee).withdrawCredit(token, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidRecipient")
+        .withArgs(ethers.ZeroAddress);
+      const escrowAddress = await w.escrow.getAddress();
+      await expect(w.escrow.connect(w.payee).withdrawCredit(token, escrowAddress))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidRecipient")
+        .withArgs(escrowAddress);
     });
 
     it("credits a payout the token refuses by returning false, and the withdrawal then fails loudly", async function () {

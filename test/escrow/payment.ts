@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { TypedDataEncoder, ZeroAddress } from "ethers";
 
-import { OFFER_TYPES, decodeOrdersPaid } from "../../scripts/lib/offers.js";
+import { OFFER_TYPES, type Offer, decodeOrdersPaid } from "../../scripts/lib/offers.js";
 import { signPermit, signReceiveAuthorization } from "../../scripts/lib/signatures.js";
 import { PRICE, FEE_BPS, Status, deployEscrow } from "./helpers.js";
 
@@ -120,13 +120,18 @@ describe("WaybillEscrow: payment", function () {
     for (const [name, change] of [
       ["a zero price", { price: 0n }],
       ["a zero payee", { payee: ZeroAddress }],
+      ["the escrow as payee", { payee: "escrow" }],
       ["a ship-by after the deliver-by", { shipWithin: 10n, deliverWithin: 9n }],
       ["a deliver-by above MAX_PERIOD", { deliverWithin: 365n * 86400n + 1n }],
       ["an inspection period above MAX_PERIOD", { inspectionPeriod: 365n * 86400n + 1n }],
     ] as const) {
       it(`reverts with InvalidOfferTerms for ${name}`, async function () {
         const w = await networkHelpers.loadFixture(escrowFixture);
-        const offer = await w.makeOffer(change);
+        const offer = await w.makeOffer(
+          "payee" in change && change.payee === "escrow"
+            ? { payee: await w.escrow.getAddress() }
+            : (change as Partial<Offer>),
+        );
         await expect(w.escrow.connect(w.buyer).pay(offer, await w.sign(offer)))
           .to.be.revertedWithCustomError(w.escrow, "InvalidOfferTerms")
           .withArgs(await w.orderId(offer));

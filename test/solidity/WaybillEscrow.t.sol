@@ -85,6 +85,31 @@ contract WaybillEscrowHandler is Test {
         escrow.markShipped(offer);
     }
 
+    /// @dev Moves an order one step down the happy path (ship, deliver, dispute), so short random
+    /// sequences still reach the deep states where money could get stuck.
+    function advance(uint256 orderSeed, bool byMerchant) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        IWaybillEscrow.Order memory order = escrow.getOrder(orderId);
+        bytes32 shipmentId = _shipmentId(offer);
+        if (order.status == IWaybillEscrow.Status.Paid) {
+            registry.setShipment(shipmentId, IShipmentRegistry.ShipmentStatus.InTransit, 0);
+            vm.prank(offer.merchant);
+            escrow.markShipped(offer);
+        } else if (order.status == IWaybillEscrow.Status.Shipped) {
+            registry.setShipment(
+                shipmentId,
+                IShipmentRegistry.ShipmentStatus.Delivered,
+                uint40(block.timestamp)
+            );
+            escrow.markDelivered(offer);
+        } else if (order.status == IWaybillEscrow.Status.Delivered) {
+            vm.prank(byMerchant ? offer.merchant : order.buyer);
+            escrow.openDispute(offer);
+        }
+    }
+
     function setShipmentStatus(uint256 orderSeed, uint8 statusSeed) external {
         if (_offers.length == 0) return;
         IWaybillEscrow.Offer memory offer = _offer(orderSeed);
