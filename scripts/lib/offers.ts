@@ -96,10 +96,19 @@ export interface PaidOrder {
   offer: Offer;
 }
 
-/** Decodes every `OrderPaid` event of `escrow` among `logs` (e.g. a receipt's logs). */
-export function decodeOrdersPaid(escrow: EscrowLike, logs: readonly Log[]): PaidOrder[] {
+/**
+ * Decodes every `OrderPaid` event among `logs` (e.g. a receipt's logs). Pass `escrowAddress` to
+ * ignore look-alike events emitted by other contracts.
+ */
+export function decodeOrdersPaid(
+  escrow: EscrowLike,
+  logs: readonly Log[],
+  escrowAddress?: string,
+): PaidOrder[] {
   const orders: PaidOrder[] = [];
   for (const log of logs) {
+    if (escrowAddress !== undefined && log.address.toLowerCase() !== escrowAddress.toLowerCase())
+      continue;
     const parsed = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
     if (parsed === null || parsed.name !== "OrderPaid") continue;
     const o = parsed.args.offer as unknown as Offer;

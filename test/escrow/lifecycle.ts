@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { signOffer } from "../../scripts/lib/offers.js";
+
 import {
   DELIVER_WITHIN,
   FEE_BPS,
@@ -53,6 +55,31 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
         .to.emit(w.escrow, "OrderShipped")
         .withArgs(orderId, shipmentId, true);
       expect((await w.escrow.getOrder(orderId)).flags).to.equal(1n);
+    });
+
+    it("never reads passports when the escrow was deployed without a passport contract", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const bare = await ethers.deployContract("WaybillEscrow", [
+        await w.registry.getAddress(),
+        ethers.ZeroAddress,
+        14n * 86400n,
+        0n,
+        w.admin.address,
+        w.treasury.address,
+        0n,
+      ]);
+      await bare.grantRole(await bare.TOKEN_MANAGER_ROLE(), w.admin.address);
+      await bare.setTokenAllowed(await w.usdc.getAddress(), true);
+      await w.usdc.connect(w.buyer).approve(await bare.getAddress(), PRICE);
+      const offer = await w.makeOffer();
+      await bare.connect(w.buyer).pay(offer, await signOffer(bare, w.merchant, offer));
+      const orderId = await bare.orderIdOf(offer);
+      const shipmentId = await w.registry.shipmentIdOf(w.merchant.address, orderId);
+      await w.registry.setShipment(shipmentId, Shipment.Created, 0);
+      await w.registry.setPassports(shipmentId, [5n]);
+      await expect(bare.connect(w.merchant).markShipped(offer))
+        .to.emit(bare, "OrderShipped")
+        .withArgs(orderId, shipmentId, false);
     });
 
     it("reverts with NotMerchant when someone else links the shipment", async function () {

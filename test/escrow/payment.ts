@@ -43,7 +43,15 @@ describe("WaybillEscrow: payment", function () {
       const receipt = await (
         await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer))
       ).wait();
-      const [paid] = decodeOrdersPaid(w.escrow, receipt!.logs);
+      const [paid, ...rest] = decodeOrdersPaid(
+        w.escrow,
+        receipt!.logs,
+        await w.escrow.getAddress(),
+      );
+      expect(rest).to.have.length(0);
+      expect(decodeOrdersPaid(w.escrow, receipt!.logs, await w.usdc.getAddress())).to.have.length(
+        0,
+      );
       expect(paid.orderId).to.equal(await w.orderId(offer));
       expect(paid.buyer).to.equal(w.buyer.address);
       expect(paid.feeBps).to.equal(FEE_BPS);
