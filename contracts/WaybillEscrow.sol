@@ -49,6 +49,8 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
     uint16 public constant MAX_FEE_BPS = 1000;
     /// @notice The longest delivery or inspection period an offer may set, so no order holds funds for decades.
     uint32 public constant MAX_PERIOD = 365 days;
+    /// @notice After the deliver-by deadline plus this period, anyone may push a due refund to the buyer.
+    uint32 public constant REFUND_GRACE_PERIOD = 30 days;
 
     /// @notice The EIP-712 type hash of {IWaybillEscrow-Offer}.
     bytes32 public constant OFFER_TYPEHASH = keccak256(
@@ -187,8 +189,7 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     /// @inheritdoc IWaybillEscrow
     function cancelOffer(Offer calldata offer) external {
-        bytes32 orderId = _orderIdOf(offer);
-        Order memory order = _orders[orderId];
+        (bytes32 orderId, Order memory order) = _load(offer);
         _requireStatus(orderId, order.status, Status.None);
         _requireMerchant(orderId, offer);
         order.status = Status.Cancelled;
@@ -198,7 +199,11 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     // ---------------------------------------------------------------------- fulfilment
 
-    /// @inheritdoc IWaybillEscrow
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev Not `nonReentrant`: it moves no tokens, and every outside call it makes (registry,
+     * passports) is a `view`, so a STATICCALL that cannot change state.
+     */
     function markShipped(Offer calldata offer) external {
         (bytes32 orderId, Order memory order) = _load(offer);
         _requireStatus(orderId, order.status, Status.Paid);
@@ -295,16 +300,23 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     /**
      * @inheritdoc IWaybillEscrow
-     * @dev Buyer only, so nobody can force a refund on a buyer still happy to wait. A shipment the
-     * registry shows Delivered (even after the deliver-by deadline) is not refundable here: it goes
-     * through {markDelivered}, and the buyer disputes within the inspection window if it came too late.
+     * @dev The buyer decides when to give up on an order, so nobody can force a refund on a buyer
+     * still happy to wait; only once {REFUND_GRACE_PERIOD} has passed after the deliver-by deadline may
+     * anyone push the refund to the buyer, so an order cannot strand funds even when its buyer is a
+     * contract that cannot call or a lost key. A shipment the registry shows Delivered (even after
+     * the deliver-by deadline) is not refundable here: it goes through {markDelivered}, and the buyer
+     * disputes within the inspection window if it came too late.
      */
     function claimRefund(Offer calldata offer) external nonReentrant {
         (bytes32 orderId, Order memory order) = _load(offer);
         if (order.status != Status.Paid && order.status != Status.Shipped) {
             revert InvalidOrderStatus(orderId, order.status);
         }
-        _requireBuyer(orderId, order);
+        // paidAt is the stamp in both Paid and Shipped.
+        if (
+            msg.sender != order.buyer &&
+            block.timestamp <= _after(order.stamp, uint256(offer.deliverWithin) + REFUND_GRACE_PERIOD)
+        ) revert NotBuyer(orderId, msg.sender, order.buyer);
         RefundReason reason;
         if (order.status == Status.Paid) {
             uint256 deadline = _after(order.stamp, offer.shipWithin);

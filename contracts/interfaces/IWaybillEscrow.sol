@@ -17,6 +17,7 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  *   Paid, Shipped ─refund[merchant]→ Refunded
  *   Paid ─claimRefund[buyer, after ship-by]→ Refunded
  *   Shipped ─claimRefund[buyer, shipment Lost/Returned or not delivered by deliver-by]→ Refunded
+ *   (claimRefund is open to anyone once REFUND_GRACE_PERIOD has passed after the deliver-by deadline)
  *   Paid, Shipped, Delivered ─confirmReceipt[buyer]→ Released
  *   Delivered ─release[anyone, after inspection window]→ Released
  *   Delivered ─openDispute[buyer/merchant, within inspection window]→ Disputed
@@ -323,7 +324,9 @@ interface IWaybillEscrow {
 
     /**
      * @notice The buyer takes a full refund because the order was not shipped by the ship-by deadline,
-     * the shipment was lost or returned, or it was not delivered by the deliver-by deadline.
+     * the shipment was lost or returned, or it was not delivered by the deliver-by deadline. Once the
+     * refund grace period after the deliver-by deadline has passed, anyone may trigger it (the money
+     * still goes to the buyer).
      * @param offer The order's terms.
      */
     function claimRefund(Offer calldata offer) external;

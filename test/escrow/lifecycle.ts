@@ -415,14 +415,30 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
         .withArgs(orderId, shipmentId, Shipment.Delivered);
     });
 
-    it("reverts with NotBuyer when someone else claims", async function () {
+    it("reverts with NotBuyer when someone else claims before the grace period ends", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.pay(offer);
-      await networkHelpers.time.increase(SHIP_WITHIN + 1n);
+      const paidAt = (await w.escrow.getOrder(orderId)).stamp;
+      const graceEnds = paidAt + DELIVER_WITHIN + (await w.escrow.REFUND_GRACE_PERIOD());
+      await networkHelpers.time.setNextBlockTimestamp(graceEnds);
       await expect(w.escrow.connect(w.stranger).claimRefund(offer))
         .to.be.revertedWithCustomError(w.escrow, "NotBuyer")
         .withArgs(orderId, w.stranger.address, w.buyer.address);
+    });
+
+    it("lets anyone push a due refund to the buyer after the grace period", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      const paidAt = (await w.escrow.getOrder(orderId)).stamp;
+      const graceEnds = paidAt + DELIVER_WITHIN + (await w.escrow.REFUND_GRACE_PERIOD());
+      await networkHelpers.time.setNextBlockTimestamp(graceEnds + 1n);
+      const tx = w.escrow.connect(w.stranger).claimRefund(offer);
+      await expect(tx)
+        .to.emit(w.escrow, "OrderRefunded")
+        .withArgs(orderId, w.buyer.address, PRICE, Reason.NotDeliveredInTime);
+      await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer, w.stranger], [PRICE, 0n]);
     });
 
     it("reverts with InvalidOrderStatus once delivered", async function () {

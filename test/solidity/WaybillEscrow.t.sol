@@ -218,9 +218,8 @@ contract WaybillEscrowHandler is Test {
             IWaybillEscrow.Offer memory offer = _offers[i];
             bytes32 orderId = escrow.orderIdOf(offer);
             IWaybillEscrow.Status status = escrow.getOrder(orderId).status;
-            address buyer = escrow.getOrder(orderId).buyer;
+            // Refunds are pushed by a stranger: past the grace period they need no buyer at all.
             if (status == IWaybillEscrow.Status.Paid) {
-                vm.prank(buyer);
                 escrow.claimRefund(offer);
             } else if (status == IWaybillEscrow.Status.Shipped) {
                 if (
@@ -230,7 +229,6 @@ contract WaybillEscrowHandler is Test {
                     escrow.markDelivered(offer);
                     escrow.release(offer);
                 } else {
-                    vm.prank(buyer);
                     escrow.claimRefund(offer);
                 }
             } else if (status == IWaybillEscrow.Status.Delivered) {
