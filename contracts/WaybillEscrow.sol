@@ -702,7 +702,7 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     /// @dev `start + period` without an overflow check.
     function _after(uint40 start, uint256 period) private pure returns (uint256) {
-        // A uint40 time plus a period of at most 2^32 (offer fields) or {MAX_PERIOD} fits in uint256.
+        // A uint40 time plus a period below 2^34 (a uint32 offer field, at most plus the grace period) fits.
         unchecked {
             return uint256(start) + period;
         }
