@@ -1,0 +1,150 @@
+import { ZeroAddress, id } from "ethers";
+
+import { type Offer, orderIdOf, signOffer } from "../lib/offers.js";
+import { signPermit, signReceiveAuthorization } from "../lib/signatures.js";
+import type { BenchSuite } from "./types.js";
+
+/**
+ * The escrow's user-facing calls on a warm chain: buyer, payee, treasury and the escrow already
+ * hold tokens and fees have accrued once, as on a live deployment. The registry is the mock, so
+ * its own costs (createShipment, recordEvent) are not measured here.
+ */
+const suite: BenchSuite = {
+  ceilings: {
+    "escrow.pay": 100_000,
+    "escrow.payWithPermit": 140_000,
+    "escrow.payWithAuthorization": 130_000,
+    "escrow.markShipped": 50_000,
+    "escrow.markDelivered": 45_000,
+    "escrow.confirmReceipt": 65_000,
+    "escrow.release": 65_000,
+    "escrow.refund": 55_000,
+    "escrow.resolveDispute": 90_000,
+  },
+  async run({ ethers, networkHelpers, measure }) {
+    const [admin, merchant, buyer, payee, keeper, arbiter, treasury, relayer, permitBuyer] =
+      await ethers.getSigners();
+    const usdc = await ethers.deployContract("MockStablecoin", ["USD Coin", "USDC", admin.address]);
+    const registry = await ethers.deployContract("MockShipmentRegistry");
+    const escrow = await ethers.deployContract("WaybillEscrow", [
+      await registry.getAddress(),
+      ZeroAddress,
+      14 * 24 * 3600,
+      3 * 24 * 3600,
+      admin.address,
+      treasury.address,
+      250,
+    ]);
+    const escrowAddress = await escrow.getAddress();
+    await escrow.grantRole(await escrow.ARBITER_ROLE(), arbiter.address);
+    await escrow.grantRole(await escrow.TOKEN_MANAGER_ROLE(), admin.address);
+    await escrow.setTokenAllowed(await usdc.getAddress(), true);
+    for (const account of [buyer, payee, permitBuyer, treasury])
+      await usdc.mint(account.address, 1_000_000_000n);
+    await usdc.connect(buyer).approve(escrowAddress, 1_000_000_000n);
+    const { chainId } = await ethers.provider.getNetwork();
+    const now = async (): Promise<bigint> =>
+      BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+
+    let salt = 0n;
+    const makeOffer = async (): Promise<Offer> => ({
+      merchant: merchant.address,
+      payee: payee.address,
+      buyer: ZeroAddress,
+      token: await usdc.getAddress(),
+      price: 25_000_000n,
+      detailsHash: id("details"),
+      shipWithin: 3n * 86400n,
+      deliverWithin: 30n * 86400n,
+      inspectionPeriod: 7n * 86400n,
+      expiry: (await now()) + 86400n,
+      salt: ++salt,
+    });
+    const pay = async (offer: Offer) =>
+      escrow.connect(buyer).pay(offer, await signOffer(escrow, merchant, offer));
+    const shipmentOf = async (offer: Offer) =>
+      registry.shipmentIdOf(merchant.address, await orderIdOf(escrow, offer, chainId));
+    const ship = async (offer: Offer) => {
+      await registry.setShipment(await shipmentOf(offer), 2, 0);
+      return escrow.connect(merchant).markShipped(offer);
+    };
+    const deliver = async (offer: Offer) => {
+      await registry.setShipment(await shipmentOf(offer), 4, await now());
+      return escrow.connect(keeper).markDelivered(offer);
+    };
+
+    // Warm-up: a first order completes so the escrow holds tokens and fees have accrued once.
+    const warm = await makeOffer();
+    await pay(warm);
+    await escrow.connect(buyer).confirmReceipt(warm);
+    const held = await makeOffer();
+    await pay(held);
+
+    const a = await makeOffer();
+    await measure("escrow.pay", pay(a));
+    await measure("escrow.markShipped", ship(a));
+    await measure("escrow.markDelivered", deliver(a));
+    await measure("escrow.confirmReceipt", escrow.connect(buyer).confirmReceipt(a));
+
+    const permitOffer = await makeOffer();
+    const deadline = (await now()) + 3600n;
+    const permit = await signPermit(usdc, permitBuyer, escrowAddress, permitOffer.price, deadline);
+    await measure(
+      "escrow.payWithPermit",
+      escrow
+        .connect(permitBuyer)
+        .payWithPermit(
+          permitOffer,
+          await signOffer(escrow, merchant, permitOffer),
+          deadline,
+          permit.v,
+          permit.r,
+          permit.s,
+        ),
+    );
+
+    const authOffer = await makeOffer();
+    const auth = await signReceiveAuthorization(usdc, buyer, {
+      to: escrowAddress,
+      value: authOffer.price,
+      validAfter: 0n,
+      validBefore: (await now()) + 3600n,
+      nonce: await orderIdOf(escrow, authOffer, chainId),
+    });
+    await measure(
+      "escrow.payWithAuthorization",
+      escrow
+        .connect(relayer)
+        .payWithAuthorization(
+          authOffer,
+          await signOffer(escrow, merchant, authOffer),
+          auth.from,
+          auth.validAfter,
+          auth.validBefore,
+          auth.v,
+          auth.r,
+          auth.s,
+        ),
+    );
+
+    const b = await makeOffer();
+    await pay(b);
+    await ship(b);
+    await deliver(b);
+    await networkHelpers.time.increase(7 * 86400);
+    await measure("escrow.release", escrow.connect(keeper).release(b));
+
+    const c = await makeOffer();
+    await pay(c);
+    await measure("escrow.refund", escrow.connect(merchant).refund(c));
+
+    const d = await makeOffer();
+    await pay(d);
+    await ship(d);
+    await deliver(d);
+    await escrow.connect(buyer).openDispute(d);
+    await measure("escrow.resolveDispute", escrow.connect(arbiter).resolveDispute(d, 10_000_000n));
+  },
+};
+
+export default suite;

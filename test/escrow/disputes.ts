@@ -1,0 +1,295 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import {
+  ARBITRATION_PERIOD,
+  FEE_BPS,
+  INSPECTION,
+  PRICE,
+  Shipment,
+  Status,
+  deployEscrow,
+} from "./helpers.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+async function escrowFixture() {
+  return deployEscrow(ethers);
+}
+
+describe("WaybillEscrow: disputes and reviews", function () {
+  describe("openDispute", function () {
+    it("lets the buyer dispute within the window and emits Dispute with the ruling deadline", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      const at = (await w.now()) + 10n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      await expect(w.escrow.connect(w.buyer).openDispute(offer))
+        .to.emit(w.escrow, "Dispute")
+        .withArgs(orderId, w.buyer.address, at + ARBITRATION_PERIOD);
+      const order = await w.escrow.getOrder(orderId);
+      expect(order.status).to.equal(Status.Disputed);
+      expect(order.stamp).to.equal(at);
+    });
+
+    it("lets the merchant dispute too", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await expect(w.escrow.connect(w.merchant).openDispute(offer))
+        .to.emit(w.escrow, "Dispute")
+        .withArgs(orderId, w.merchant.address, (await w.now()) + 1n + ARBITRATION_PERIOD);
+    });
+
+    it("reverts with NotParty when a stranger disputes", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await expect(w.escrow.connect(w.stranger).openDispute(offer))
+        .to.be.revertedWithCustomError(w.escrow, "NotParty")
+        .withArgs(orderId, w.stranger.address);
+    });
+
+    it("reverts with InspectionWindowClosed once the window closed", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      const endsAt = (await w.escrow.getOrder(orderId)).stamp + INSPECTION;
+      await networkHelpers.time.setNextBlockTimestamp(endsAt);
+      await expect(w.escrow.connect(w.buyer).openDispute(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InspectionWindowClosed")
+        .withArgs(orderId, endsAt);
+    });
+
+    it("reverts with InvalidOrderStatus before delivery", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      await expect(w.escrow.connect(w.buyer).openDispute(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Shipped);
+    });
+  });
+
+  describe("submitEvidence", function () {
+    it("records evidence from either party while delivered or disputed", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      const hash = ethers.id("photo");
+      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, hash, "ipfs://photo"))
+        .to.emit(w.escrow, "Evidence")
+        .withArgs(orderId, w.buyer.address, hash, "ipfs://photo");
+      await w.escrow.connect(w.buyer).openDispute(offer);
+      await expect(w.escrow.connect(w.merchant).submitEvidence(offer, hash, ""))
+        .to.emit(w.escrow, "Evidence")
+        .withArgs(orderId, w.merchant.address, hash, "");
+    });
+
+    it("reverts with NotParty for a stranger and InvalidOrderStatus before delivery", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, ethers.ZeroHash, ""))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Shipped);
+      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, await w.now());
+      await w.escrow.markDelivered(offer);
+      await expect(w.escrow.connect(w.stranger).submitEvidence(offer, ethers.ZeroHash, ""))
+        .to.be.revertedWithCustomError(w.escrow, "NotParty")
+        .withArgs(orderId, w.stranger.address);
+    });
+  });
+
+  describe("resolveDispute", function () {
+    async function disputedFixture() {
+      const w = await deployEscrow(ethers);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await w.escrow.connect(w.buyer).openDispute(offer);
+      return { ...w, offer, orderId };
+    }
+
+    it("splits as ruled, charging the fee on the seller's part only", async function () {
+      const w = await networkHelpers.loadFixture(disputedFixture);
+      const buyerAmount = 10_000_000n;
+      const sellerPart = PRICE - buyerAmount;
+      const fee = (sellerPart * FEE_BPS) / 10_000n;
+      const tx = w.escrow.connect(w.arbiter).resolveDispute(w.offer, buyerAmount);
+      await expect(tx)
+        .to.emit(w.escrow, "DisputeResolved")
+        .withArgs(w.orderId, w.arbiter.address, buyerAmount, sellerPart - fee, fee);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        w.usdc,
+        [w.buyer, w.payee, w.escrow],
+        [buyerAmount, sellerPart - fee, -(PRICE - fee)],
+      );
+      expect((await w.escrow.getOrder(w.orderId)).status).to.equal(Status.Resolved);
+    });
+
+    it("gives the buyer everything with no fee on a full refund ruling", async function () {
+      const w = await networkHelpers.loadFixture(disputedFixture);
+      await expect(w.escrow.connect(w.arbiter).resolveDispute(w.offer, PRICE))
+        .to.emit(w.escrow, "DisputeResolved")
+        .withArgs(w.orderId, w.arbiter.address, PRICE, 0n, 0n);
+      expect(await w.escrow.accruedFees(await w.usdc.getAddress())).to.equal(0n);
+    });
+
+    it("reverts with BuyerAmountTooHigh above the price", async function () {
+      const w = await networkHelpers.loadFixture(disputedFixture);
+      await expect(w.escrow.connect(w.arbiter).resolveDispute(w.offer, PRICE + 1n))
+        .to.be.revertedWithCustomError(w.escrow, "BuyerAmountTooHigh")
+        .withArgs(PRICE + 1n, PRICE);
+    });
+
+    it("reverts with AccessControlUnauthorizedAccount for a non-arbiter", async function () {
+      const w = await networkHelpers.loadFixture(disputedFixture);
+      await expect(w.escrow.connect(w.buyer).resolveDispute(w.offer, PRICE))
+        .to.be.revertedWithCustomError(w.escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(w.buyer.address, await w.escrow.ARBITER_ROLE());
+    });
+
+    it("reverts with InvalidOrderStatus when the order is not disputed", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await expect(w.escrow.connect(w.arbiter).resolveDispute(offer, 0n))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Delivered);
+    });
+
+    it("applies the even-split default after the arbitration period, for anyone", async function () {
+      const w = await networkHelpers.loadFixture(disputedFixture);
+      const endsAt = (await w.escrow.getOrder(w.orderId)).stamp + ARBITRATION_PERIOD;
+      await networkHelpers.time.setNextBlockTimestamp(endsAt - 1n);
+      await expect(w.escrow.connect(w.stranger).applyDefaultRuling(w.offer))
+        .to.be.revertedWithCustomError(w.escrow, "ArbitrationPeriodRunning")
+        .withArgs(w.orderId, endsAt);
+      await networkHelpers.time.setNextBlockTimestamp(endsAt);
+      const half = PRICE / 2n;
+      const fee = ((PRICE - half) * FEE_BPS) / 10_000n;
+      await expect(w.escrow.connect(w.stranger).applyDefaultRuling(w.offer))
+        .to.emit(w.escrow, "DisputeResolved")
+        .withArgs(w.orderId, ethers.ZeroAddress, half, PRICE - half - fee, fee);
+    });
+
+    it("gives the odd unit of an odd price to the seller under the default ruling", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer({ price: 1001n });
+      const orderId = await w.deliver(offer);
+      await w.escrow.connect(w.merchant).openDispute(offer);
+      await networkHelpers.time.increase(ARBITRATION_PERIOD);
+      await expect(w.escrow.applyDefaultRuling(offer))
+        .to.emit(w.escrow, "DisputeResolved")
+        .withArgs(
+          orderId,
+          ethers.ZeroAddress,
+          500n,
+          501n - (501n * FEE_BPS) / 10_000n,
+          (501n * FEE_BPS) / 10_000n,
+        );
+    });
+
+    it("reverts with InvalidOrderStatus for a default ruling on an undisputed order", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await expect(w.escrow.applyDefaultRuling(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Delivered);
+    });
+
+    it("hands passports over when the seller gets a part, not on a full refund ruling", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const withPassports = async (tokenId: bigint) => {
+        const offer = await w.makeOffer();
+        const orderId = await w.pay(offer);
+        const shipmentId = await w.shipmentIdOf(offer);
+        await w.registry.setShipment(shipmentId, Shipment.Created, 0);
+        await w.registry.setPassports(shipmentId, [tokenId]);
+        await w.passports.mint(w.merchant.address, tokenId);
+        await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
+        await w.escrow.connect(w.merchant).markShipped(offer);
+        await w.registry.setShipment(shipmentId, Shipment.Delivered, await w.now());
+        await w.escrow.markDelivered(offer);
+        await w.escrow.connect(w.buyer).openDispute(offer);
+        return { offer, orderId };
+      };
+      const partial = await withPassports(1n);
+      await expect(w.escrow.connect(w.arbiter).resolveDispute(partial.offer, PRICE - 1n))
+        .to.emit(w.escrow, "PassportHandedOver")
+        .withArgs(partial.orderId, 1n, w.buyer.address);
+      const full = await withPassports(2n);
+      await expect(w.escrow.connect(w.arbiter).resolveDispute(full.offer, PRICE)).not.to.emit(
+        w.escrow,
+        "PassportHandedOver",
+      );
+      expect(await w.passports.ownerOf(2n)).to.equal(w.merchant.address);
+    });
+  });
+
+  describe("review", function () {
+    it("lets the buyer of a released order rate the merchant once", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await w.escrow.connect(w.buyer).confirmReceipt(offer);
+      const hash = ethers.id("great");
+      await expect(w.escrow.connect(w.buyer).review(offer, 4, hash))
+        .to.emit(w.escrow, "Reviewed")
+        .withArgs(orderId, w.merchant.address, 4, hash);
+      expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([1n, 4n]);
+      expect((await w.escrow.getOrder(orderId)).flags).to.equal(2n);
+      await expect(w.escrow.connect(w.buyer).review(offer, 5, hash))
+        .to.be.revertedWithCustomError(w.escrow, "AlreadyReviewed")
+        .withArgs(orderId);
+    });
+
+    it("accepts a review of a resolved order and sums ratings per merchant", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const first = await w.makeOffer();
+      await w.pay(first);
+      await w.escrow.connect(w.buyer).confirmReceipt(first);
+      await w.escrow.connect(w.buyer).review(first, 5, ethers.ZeroHash);
+      const second = await w.makeOffer();
+      await w.deliver(second);
+      await w.escrow.connect(w.buyer).openDispute(second);
+      await w.escrow.connect(w.arbiter).resolveDispute(second, 1n);
+      await w.escrow.connect(w.buyer).review(second, 1, ethers.ZeroHash);
+      expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([2n, 6n]);
+    });
+
+    for (const rating of [0, 6]) {
+      it(`reverts with InvalidRating for ${rating}`, async function () {
+        const w = await networkHelpers.loadFixture(escrowFixture);
+        const offer = await w.makeOffer();
+        await w.pay(offer);
+        await w.escrow.connect(w.buyer).confirmReceipt(offer);
+        await expect(w.escrow.connect(w.buyer).review(offer, rating, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(w.escrow, "InvalidRating")
+          .withArgs(rating);
+      });
+    }
+
+    it("reverts with NotBuyer for another reviewer and InvalidOrderStatus for a refunded order", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.pay(offer);
+      await expect(w.escrow.connect(w.buyer).review(offer, 3, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Paid);
+      await w.escrow.connect(w.buyer).confirmReceipt(offer);
+      await expect(w.escrow.connect(w.merchant).review(offer, 5, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(w.escrow, "NotBuyer")
+        .withArgs(orderId, w.merchant.address, w.buyer.address);
+      const refunded = await w.makeOffer();
+      const refundedId = await w.pay(refunded);
+      await w.escrow.connect(w.merchant).refund(refunded);
+      await expect(w.escrow.connect(w.buyer).review(refunded, 3, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(refundedId, Status.Refunded);
+    });
+  });
+});
