@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {IERC165} from "@openzeppelin/contracts/interfaces/IERC165.sol";
+import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+
+import {IPassportCustody} from "./interfaces/IPassportCustody.sol";
+import {IProductPassport} from "./interfaces/IProductPassport.sol";
+import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
+
+/**
+ * @title ProductPassport
+ * @notice ERC-721 product passports keyed by GS1 GTIN-14 + serial; see {IProductPassport} for the
+ * token id scheme, roles and lifecycle.
+ * @dev Cost model: the GS1 company prefix is checked once per lot in {createLot}; minting a unit
+ * only compares the lot's manufacturer, validates the serial and writes two fresh slots (the
+ * ERC-721 owner slot and the packed {Unit}). Every unit's tokenURI is its lot's URI, so no
+ * per-token URI is stored.
+ */
+contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721, AccessControlDefaultAdminRules {
+    // --------------------------------------------------------------------- constants
+
+    /// @notice May create lots under its assigned company prefixes and mint their units.
+    bytes32 public constant MANUFACTURER_ROLE = keccak256("MANUFACTURER_ROLE");
+    /// @notice Inspection bodies, customs, chambers of commerce: attest certificates.
+    bytes32 public constant CERTIFIER_ROLE = keccak256("CERTIFIER_ROLE");
+
+    /// @notice Most units one {mintBatch} call may mint.
+    uint256 public constant MAX_BATCH = 200;
+    /// @notice Most certificate slots per unit and per lot (revoked slots count), keeping {verify} bounded.
+    uint256 public constant MAX_CERTIFICATES = 8;
+    /// @notice Longest GS1 serial (AI 21) and lot number (AI 10), in characters.
+    uint256 public constant MAX_GS1_TEXT_LENGTH = 20;
+
+    /// @dev Bit c is set when byte c belongs to the GS1 AI encodable character set 82:
+    /// ! " % & ' ( ) * + , - . / 0-9 : ; < = > ? A-Z _ a-z. Bytes >= 128 shift to zero.
+    uint256 private constant _CSET82 = 0x7fffffe87fffffeffffffe600000000;
+    /// @dev 10^14: every GTIN-14 is below it.
+    uint64 private constant _GTIN_LIMIT = 1e14;
+    /// @dev ERC-4906's interface id, which has no functions of its own to derive it from.
+    bytes4 private constant _ERC4906_INTERFACE_ID = 0x49064906;
+
+    // ----------------------------------------------------------------------- storage
+
+    /// @dev One slot: lotId (8) + status (1) + certificateCount (1). Written once at mint, so a
+    /// burned id keeps status Burned and can never be minted again.
+    struct Unit {
+        uint64 lotId;
+        UnitStatus status;
+        uint8 certificateCount;
+    }
+
+    /// @dev Slot 0: manufacturer (20) + gtin (8) + recalled (1) + certificateCount (1) + originCountry (2),
+    /// everything {mint} and {recallLot} read. Slot 1: productionDate. Then the two hashes and the URI.
+    struct Lot {
+        address manufacturer;
+        uint64 gtin;
+        bool recalled;
+        uint8 certificateCount;
+        bytes2 originCountry;
+        uint40 productionDate;
+        bytes32 lotNumberHash;
+        bytes32 contentHash;
+        string uri;
+    }
+
+    /// @dev One slot: certifier (20) + certType (8) + expiresAt (4). A zero certifier marks a
+    /// revoked slot. The document hash and URI live in {CertificateAttested} only, which
+    /// keeps attesting to a single fresh slot.
+    struct Certificate {
+        address certifier;
+        bytes8 certType;
+        uint32 expiresAt;
+    }
+
+    mapping(uint256 tokenId => Unit) private _units;
+    mapping(uint64 lotId => Lot) private _lots;
+    /// @dev keccak256(gtin, lotNumber) → lotId, so a lot number is used once per GTIN.
+    mapping(bytes32 lotKey => uint64 lotId) private _lotIds;
+    /// @dev (length << 64 | prefix) → manufacturer.
+    mapping(uint256 prefixKey => address manufacturer) private _prefixOwners;
+    mapping(uint256 tokenId => mapping(uint256 index => Certificate)) private _unitCertificates;
+    mapping(uint64 lotId => mapping(uint256 index => Certificate)) private _lotCertificates;
+    /// @dev A full slot of its own: a shipment id is a 32-byte hash and cannot pack with {Unit}.
+    mapping(uint256 tokenId => bytes32 shipmentId) private _lastShipments;
+
+    uint64 private _lotCount;
+    address private _shipmentRegistry;
+
+    // ------------------------------------------------------------------- constructor
+
+    /**
+     * @param admin The default admin (assigns prefixes, grants roles, sets the registry).
+     * @param adminDelay Delay of a default-admin transfer, in seconds.
+     */
+    constructor(
+        address admin,
+        uint48 adminDelay
+    ) ERC721("Waybill Product Passport", "WPASS") AccessControlDefaultAdminRules(adminDelay, admin) {}
+
+    // ------------------------------------------------------------------- prefixes
+
+    /// @inheritdoc IProductPassport
+    function assignPrefix(
+        address manufacturer,
+        uint64 prefix,
+        uint8 length
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (length < 6 || length > 12 || prefix >= 10 ** length) revert InvalidPrefix(prefix, length);
+        uint256 key = _prefixKey(prefix, length);
+        address current = _prefixOwners[key];
+        if (current != address(0)) revert PrefixAlreadyAssigned(prefix, length, current);
+        _prefixOwners[key] = manufacturer;
+        emit PrefixAssigned(prefix, length, manufacturer);
+    }
+
+    /// @inheritdoc IProductPassport
+    function revokePrefix(uint64 prefix, uint8 length) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 key = _prefixKey(prefix, length);
+        address current = _prefixOwners[key];
+        if (current == address(0)) revert PrefixNotFound(prefix, length);
+        delete _prefixOwners[key];
+        emit PrefixRevoked(prefix, length, current);
+    }
+
+    // ------------------------------------------------------------------------ lots
+
+    /// @inheritdoc IProductPassport
+    function createLot(NewLot calldata lot) external onlyRole(MANUFACTURER_ROLE) returns (uint64 lotId) {
+        _requireValidGtin(lot.gtin);
+        if (!_isGs1Text(bytes(lot.lotNumber))) revert InvalidLotNumber(lot.lotNumber);
+        if (!_isCountryCode(lot.originCountry)) revert InvalidCountry(lot.originCountry);
+        if (lot.productionDate > block.timestamp) revert ProductionDateInFuture(lot.productionDate, block.timestamp);
+        uint8 length = lot.prefixLength;
+        if (
+            length < 6 ||
+            length > 12 ||
+            _prefixOwners[_prefixKey(uint64((lot.gtin / 10 ** (13 - length)) % 10 ** length), length)] !=
+            msg.sender
+        ) revert PrefixNotAssigned(lot.gtin, msg.sender);
+        bytes32 lotKey = keccak256(abi.encode(lot.gtin, lot.lotNumber));
+        uint64 existing = _lotIds[lotKey];
+        if (existing != 0) revert LotAlreadyExists(lot.gtin, lot.lotNumber, existing);
+
+        lotId = ++_lotCount;
+        _lotIds[lotKey] = lotId;
+        Lot storage l = _lots[lotId];
+        l.manufacturer = msg.sender;
+        l.gtin = lot.gtin;
+        l.originCountry = lot.originCountry;
+        l.productionDate = lot.productionDate;
+        l.lotNumberHash = keccak256(bytes(lot.lotNumber));
+        l.contentHash = lot.contentHash;
+        l.uri = lot.uri;
+        emit LotCreated(
+            lotId,
+            lot.gtin,
+            msg.sender,
+            lot.lotNumber,
+            lot.originCountry,
+            lot.productionDate,
+            lot.contentHash,
+            lot.uri
+        );
+    }
+
+    /// @inheritdoc IProductPassport
+    function setLotMetadata(uint64 lotId, bytes32 contentHash, string calldata uri) external {
+        Lot storage l = _existingLot(lotId);
+        if (l.manufacturer != msg.sender) revert NotLotManufacturer(lotId, msg.sender);
+        l.contentHash = contentHash;
+        l.uri = uri;
+        emit LotMetadataUpdated(lotId, contentHash, uri);
+        _emitGtinRangeUpdate(l.gtin);
+    }
+
+    /// @inheritdoc IProductPassport
+    function recallLot(uint64 lotId, bytes32 reasonHash) external {
+        Lot storage l = _existingLot(lotId);
+        if (l.manufacturer != msg.sender && msg.sender != defaultAdmin()) revert NotLotManufacturer(lotId, msg.sender);
+        if (l.recalled) revert LotIsRecalled(lotId);
+        l.recalled = true;
+        emit LotRecalled(lotId, msg.sender, reasonHash);
+        _emitGtinRangeUpdate(l.gtin);
+    }
+
+    // ----------------------------------------------------------------------- units
+
+    /// @inheritdoc IProductPassport
+    function mint(uint64 lotId, string calldata serial, address to) external returns (uint256 tokenId) {
+        uint64 gtin = _requireMintableLot(lotId);
+        tokenId = _mintUnit(lotId, gtin, serial, to);
+    }
+
+    /// @inheritdoc IProductPassport
+    function mintBatch(uint64 lotId, string[] calldata serials, address to) external {
+        uint256 count = serials.length;
+        if (count == 0 || count > MAX_BATCH) revert InvalidBatchSize(count, MAX_BATCH);
+        uint64 gtin = _requireMintableLot(lotId);
+        for (uint256 i; i < count; ++i) {
+            _mintUnit(lotId, gtin, serials[i], to);
+        }
+    }
+
+    /// @inheritdoc IProductPassport
+    function reportStolen(uint256 tokenId) external {
+        if (_requireOwned(tokenId) != msg.sender) revert NotUnitOwner(tokenId, msg.sender);
+        Unit storage unit = _units[tokenId];
+        if (unit.status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
+        unit.status = UnitStatus.Stolen;
+        emit UnitStolenReported(tokenId, msg.sender);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @inheritdoc IProductPassport
+    function clearStolen(uint256 tokenId) external {
+        if (_requireOwned(tokenId) != msg.sender && msg.sender != defaultAdmin()) {
+            revert NotUnitOwner(tokenId, msg.sender);
+        }
+        Unit storage unit = _units[tokenId];
+        if (unit.status != UnitStatus.Stolen) revert UnitNotStolen(tokenId);
+        unit.status = UnitStatus.Active;
+        emit UnitStolenCleared(tokenId, msg.sender);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @inheritdoc IProductPassport
+    function burn(uint256 tokenId, BurnReason reason) external {
+        // _update checks that the caller is the owner or approved, and that the unit is not stolen.
+        address owner = _update(address(0), tokenId, msg.sender);
+        _units[tokenId].status = UnitStatus.Burned;
+        emit UnitBurned(tokenId, owner, reason);
+    }
+
+    // ---------------------------------------------------------------- certificates
+
+    /// @inheritdoc IProductPassport
+    function attestUnit(
+        uint256 tokenId,
+        bytes8 certType,
+        bytes32 documentHash,
+        uint32 expiresAt,
+        string calldata uri
+    ) external onlyRole(CERTIFIER_ROLE) returns (uint8 index) {
+        Unit storage unit = _units[tokenId];
+        UnitStatus status = unit.status;
+        if (status == UnitStatus.None || status == UnitStatus.Burned) revert UnitNotFound(tokenId);
+        if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
+        index = unit.certificateCount;
+        if (index >= MAX_CERTIFICATES) revert TooManyCertificates(SubjectKind.Unit, tokenId, MAX_CERTIFICATES);
+        // Cannot overflow: index < MAX_CERTIFICATES (8).
+        unchecked {
+            unit.certificateCount = index + 1;
+        }
+        _unitCertificates[tokenId][index] = Certificate(msg.sender, certType, expiresAt);
+        emit CertificateAttested(SubjectKind.Unit, tokenId, msg.sender, index, certType, documentHash, expiresAt, uri);
+    }
+
+    /// @inheritdoc IProductPassport
+    function attestLot(
+        uint64 lotId,
+        bytes8 certType,
+        bytes32 documentHash,
+        uint32 expiresAt,
+        string calldata uri
+    ) external onlyRole(CERTIFIER_ROLE) returns (uint8 index) {
+        Lot storage l = _existingLot(lotId);
+        if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
+        index = l.certificateCount;
+        if (index >= MAX_CERTIFICATES) revert TooManyCertificates(SubjectKind.Lot, lotId, MAX_CERTIFICATES);
+        // Cannot overflow: index < MAX_CERTIFICATES (8).
+        unchecked {
+            l.certificateCount = index + 1;
+        }
+        _lotCertificates[lotId][index] = Certificate(msg.sender, certType, expiresAt);
+        emit CertificateAttested(SubjectKind.Lot, lotId, msg.sender, index, certType, documentHash, expiresAt, uri);
+    }
+
+    /// @inheritdoc IProductPassport
+    function revokeCertificate(SubjectKind kind, uint256 subjectId, uint8 index) external {
+        Certificate storage cert = kind == SubjectKind.Unit
+            ? _unitCertificates[subjectId][index]
+            : _lotCertificates[uint64(subjectId)][index];
+        address certifier = cert.certifier;
+        // A lot id above uint64 would alias another lot through the cast: treat it as unknown.
+        if (certifier == address(0) || (kind == SubjectKind.Lot && subjectId > type(uint64).max)) {
+            revert CertificateNotFound(kind, subjectId, index);
+        }
+        if (certifier != msg.sender && msg.sender != defaultAdmin()) {
+            revert NotCertificateIssuer(kind, subjectId, index, msg.sender);
+        }
+        // Zeroing the certifier empties the slot; type and expiry stay as harmless leftovers.
+        cert.certifier = address(0);
+        emit CertificateRevoked(kind, subjectId, index, msg.sender);
+    }
+
+    // --------------------------------------------------------------------- custody
+
+    /// @inheritdoc IProductPassport
+    function setShipmentRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (registry == address(0)) revert InvalidShipmentRegistry();
+        if (_shipmentRegistry != address(0)) revert ShipmentRegistryAlreadySet(_shipmentRegistry);
+        _shipmentRegistry = registry;
+        emit ShipmentRegistrySet(registry);
+    }
+
+    /**
+     * @inheritdoc IPassportCustody
+     * @dev A unit reported stolen cannot be put on a shipment. The registry bounds `tokenIds`.
+     */
+    function recordShipment(bytes32 shipmentId, address shipper, uint256[] calldata tokenIds) external {
+        if (msg.sender != _shipmentRegistry || msg.sender == address(0)) revert NotShipmentRegistry(msg.sender);
+        for (uint256 i; i < tokenIds.length; ++i) {
+            uint256 tokenId = tokenIds[i];
+            if (_ownerOf(tokenId) != shipper) revert PassportNotOwnedByShipper(tokenId, shipper);
+            if (_units[tokenId].status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
+            _lastShipments[tokenId] = shipmentId;
+            emit PassportShipped(tokenId, shipmentId);
+        }
+    }
+
+    // ----------------------------------------------------------------------- views
+
+    /// @inheritdoc IProductPassport
+    function tokenIdOf(uint64 gtin, string calldata serial) external pure returns (uint256) {
+        _requireValidGtin(gtin);
+        if (!_isGs1Text(bytes(serial))) revert InvalidSerial(serial);
+        return _tokenIdOf(gtin, serial);
+    }
+
+    /// @inheritdoc IProductPassport
+    function decodeTokenId(uint256 tokenId) external pure returns (uint64 gtin, string memory serial) {
+        bool ok;
+        (ok, gtin, serial) = _tryDecode(tokenId);
+        if (!ok) revert InvalidTokenId(tokenId);
+    }
+
+    /// @inheritdoc IProductPassport
+    function verify(uint256 tokenId) external view returns (PassportView memory v) {
+        bool decoded;
+        (decoded, v.gtin, v.serial) = _tryDecode(tokenId);
+        if (!decoded) {
+            v.gtin = 0;
+            v.serial = "";
+        }
+        Unit memory unit = _units[tokenId];
+        v.status = unit.status;
+        v.exists = unit.status != UnitStatus.None;
+        v.genuine = unit.status == UnitStatus.Active;
+        if (!v.exists) return v;
+        v.owner = _ownerOf(tokenId);
+        v.lotId = unit.lotId;
+        v.lot = _lotView(unit.lotId);
+        v.unitCertificateCount = unit.certificateCount;
+        v.certificates = _validCertificates(tokenId, unit);
+        v.lastShipmentId = _lastShipments[tokenId];
+        address registry = _shipmentRegistry;
+        if (v.lastShipmentId != bytes32(0) && registry != address(0)) {
+            try IShipmentRegistry(registry).getShipment(v.lastShipmentId) returns (
+                IShipmentRegistry.ShipmentView memory shipment
+            ) {
+                v.lastShipmentStatus = shipment.status;
+            } catch {
+                v.lastShipmentStatus = IShipmentRegistry.ShipmentStatus.None;
+            }
+        }
+    }
+
+    /// @inheritdoc IProductPassport
+    function prefixOwner(uint64 prefix, uint8 length) external view returns (address) {
+        return _prefixOwners[_prefixKey(prefix, length)];
+    }
+
+    /// @inheritdoc IProductPassport
+    function unitStatus(uint256 tokenId) external view returns (UnitStatus) {
+        return _units[tokenId].status;
+    }
+
+    /// @inheritdoc IProductPassport
+    function lastShipmentOf(uint256 tokenId) external view returns (bytes32) {
+        return _lastShipments[tokenId];
+    }
+
+    /// @inheritdoc IProductPassport
+    function shipmentRegistry() external view returns (address) {
+        return _shipmentRegistry;
+    }
+
+    /**
+     * @notice The unit's lot passport document URI: every unit of a lot shares it.
+     * @dev Reverts with {IERC721Errors-ERC721NonexistentToken} for an unminted or burned unit.
+     * @param tokenId The unit.
+     * @return The lot's URI.
+     */
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        return _lots[_units[tokenId].lotId].uri;
+    }
+
+    /**
+     * @notice ERC-165: ERC-721, ERC-721 Metadata, ERC-4906, AccessControl, AccessControlDefaultAdminRules.
+     * @param interfaceId The interface id.
+     * @return Whether it is supported.
+     */
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view override(ERC721, AccessControlDefaultAdminRules, IERC165) returns (bool) {
+        return
+            interfaceId == _ERC4906_INTERFACE_ID ||
+            ERC721.supportsInterface(interfaceId) ||
+            AccessControlDefaultAdminRules.supportsInterface(interfaceId);
+    }
+
+    // -------------------------------------------------------------------- internal
+
+    /// @dev Every move (transfer, burn) of a stolen unit stops here; minting sets status first.
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
+        if (_units[tokenId].status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
+        return super._update(to, tokenId, auth);
+    }
+
+    function _requireMintableLot(uint64 lotId) private view returns (uint64 gtin) {
+        Lot storage l = _lots[lotId];
+        address manufacturer = l.manufacturer;
+        if (manufacturer == address(0)) revert LotNotFound(lotId);
+        if (manufacturer != msg.sender) revert NotLotManufacturer(lotId, msg.sender);
+        if (l.recalled) revert LotIsRecalled(lotId);
+        _checkRole(MANUFACTURER_ROLE);
+        return l.gtin;
+    }
+
+    /// @dev The GTIN was validated when the lot was created, so only the serial is checked here.
+    function _mintUnit(
+        uint64 lotId,
+        uint64 gtin,
+        string calldata serial,
+        address to
+    ) private returns (uint256 tokenId) {
+        if (!_isGs1Text(bytes(serial))) revert InvalidSerial(serial);
+        tokenId = _tokenIdOf(gtin, serial);
+        Unit storage unit = _units[tokenId];
+        if (unit.status != UnitStatus.None) revert UnitAlreadyMinted(tokenId);
+        unit.lotId = lotId;
+        unit.status = UnitStatus.Active;
+        _mint(to, tokenId);
+        emit UnitMinted(tokenId, lotId, to);
+    }
+
+    function _existingLot(uint64 lotId) private view returns (Lot storage l) {
+        l = _lots[lotId];
+        if (l.manufacturer == address(0)) revert LotNotFound(lotId);
+    }
+
+    function _lotView(uint64 lotId) private view returns (LotView memory) {
+        Lot storage l = _lots[lotId];
+        return
+            LotView({
+                manufacturer: l.manufacturer,
+                gtin: l.gtin,
+                recalled: l.recalled,
+                certificateCount: l.certificateCount,
+                originCountry: l.originCountry,
+                productionDate: l.productionDate,
+                lotNumberHash: l.lotNumberHash,
+                contentHash: l.contentHash,
+                uri: l.uri
+            });
+    }
+
+    /// @dev At most 2 * MAX_CERTIFICATES slots are read: the unit's and its lot's.
+    function _validCertificates(
+        uint256 tokenId,
+        Unit memory unit
+    ) private view returns (CertificateView[] memory valid) {
+        uint256 unitCount = unit.certificateCount;
+        uint256 total = unitCount + _lots[unit.lotId].certificateCount;
+        valid = new CertificateView[](total);
+        uint256 n;
+        for (uint256 i; i < total; ++i) {
+            bool onUnit = i < unitCount;
+            // Cannot underflow: i >= unitCount on the lot branch.
+            uint256 index;
+            unchecked {
+                index = onUnit ? i : i - unitCount;
+            }
+            Certificate memory cert = onUnit
+                ? _unitCertificates[tokenId][index]
+                : _lotCertificates[unit.lotId][index];
+            if (
+                cert.certifier != address(0) &&
+                cert.expiresAt > block.timestamp &&
+                hasRole(CERTIFIER_ROLE, cert.certifier)
+            ) {
+                valid[n++] = CertificateView({
+                    kind: onUnit ? SubjectKind.Unit : SubjectKind.Lot,
+                    index: uint8(index),
+                    certifier: cert.certifier,
+                    certType: cert.certType,
+                    expiresAt: cert.expiresAt
+                });
+            }
+        }
+        // Hides the slots of certificates that do not hold now: lowering a memory array's
+        // length only shortens what is ABI-encoded, the memory stays allocated.
+        assembly ("memory-safe") {
+            mstore(valid, n)
+        }
+    }
+
+    /// @dev A GS1 MA 5-3 level company prefix never exceeds 12 digits, so the key cannot collide.
+    function _prefixKey(uint64 prefix, uint8 length) private pure returns (uint256) {
+        return (uint256(length) << 64) | prefix;
+    }
+
+    /// @dev The GS1 emission of a lot change: all token ids of `gtin` form one contiguous range.
+    function _emitGtinRangeUpdate(uint64 gtin) private {
+        uint256 first = uint256(gtin) << 160;
+        emit BatchMetadataUpdate(first, first | type(uint160).max);
+    }
+
+    function _tokenIdOf(uint64 gtin, string calldata serial) private pure returns (uint256) {
+        return (uint256(gtin) << 160) | uint160(bytes20(bytes(serial)));
+    }
+
+    function _requireValidGtin(uint64 gtin) private pure {
+        if (!_isValidGtin(gtin)) revert InvalidGtin(gtin);
+    }
+
+    /// @dev GS1 mod-10: from the digit left of the check digit leftwards, weights 3, 1, 3, 1, ...
+    function _isValidGtin(uint64 gtin) private pure returns (bool) {
+        if (gtin == 0 || gtin >= _GTIN_LIMIT) return false;
+        uint256 rest = gtin / 10;
+        uint256 sum;
+        // Cannot overflow: 13 digits of at most 9, weighted by at most 3, sum below 400.
+        unchecked {
+            for (uint256 i; i < 13; ++i) {
+                sum += (rest % 10) * (i % 2 == 0 ? 3 : 1);
+                rest /= 10;
+            }
+        }
+        return (10 - (sum % 10)) % 10 == gtin % 10;
+    }
+
+    /// @dev 1..20 bytes, each in the GS1 character set 82 (shared by AI 21 serials and AI 10 lots).
+    function _isGs1Text(bytes calldata text) private pure returns (bool) {
+        uint256 length = text.length;
+        if (length == 0 || length > MAX_GS1_TEXT_LENGTH) return false;
+        for (uint256 i; i < length; ++i) {
+            if ((_CSET82 >> uint8(text[i])) & 1 == 0) return false;
+        }
+        return true;
+    }
+
+    function _isCountryCode(bytes2 country) private pure returns (bool) {
+        return
+            country[0] >= 0x41 && country[0] <= 0x5A && country[1] >= 0x41 && country[1] <= 0x5A;
+    }
+
+    function _tryDecode(uint256 tokenId) private pure returns (bool ok, uint64 gtin, string memory serial) {
+        uint256 high = tokenId >> 160;
+        if (high >= _GTIN_LIMIT || !_isValidGtin(uint64(high))) return (false, 0, "");
+        gtin = uint64(high);
+        bytes20 word = bytes20(uint160(tokenId));
+        uint256 length = MAX_GS1_TEXT_LENGTH;
+        while (length > 0 && word[length - 1] == 0) --length;
+        if (length == 0) return (false, 0, "");
+        bytes memory text = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            bytes1 c = word[i];
+            if ((_CSET82 >> uint8(c)) & 1 == 0) return (false, 0, "");
+            text[i] = c;
+        }
+        return (true, gtin, string(text));
+    }
+}
