@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC165} from "@openzeppelin/contracts/interfaces/IERC165.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
@@ -15,9 +16,12 @@ import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
  * @notice ERC-721 product passports keyed by GS1 GTIN-14 + serial; see {IProductPassport} for the
  * token id scheme, roles and lifecycle.
  * @dev Cost model: the GS1 company prefix is checked once per lot in {createLot}; minting a unit
- * only compares the lot's manufacturer, validates the serial and writes two fresh slots (the
- * ERC-721 owner slot and the packed {Unit}). Every unit's tokenURI is its lot's URI, so no
- * per-token URI is stored.
+ * only compares the lot's manufacturer, validates the serial and writes ONE fresh slot, the
+ * packed {Unit} that holds the ERC-721 owner together with the lot id, status and certificate
+ * count. OpenZeppelin's ERC721 keeps approvals, safe-transfer checks, errors and metadata;
+ * its own owner and balance slots are left unused: {_ownerOf}, {_update} and {balanceOf} are
+ * overridden onto {Unit} and {_holdings}, the extension point ERC721Consecutive also uses.
+ * Every unit's tokenURI is its lot's URI, so no per-token URI is stored.
  */
 contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721, AccessControlDefaultAdminRules {
     // --------------------------------------------------------------------- constants
@@ -44,21 +48,21 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
 
     // ----------------------------------------------------------------------- storage
 
-    /// @dev One slot: lotId (8) + status (1) + certificateCount (1). Written once at mint, so a
-    /// burned id keeps status Burned and can never be minted again.
+    /// @dev One slot: owner (20) + lotId (8) + status (1). Never deleted, so
+    /// a burned id keeps status Burned and can never be minted again; a transfer rewrites this
+    /// one slot, and the stolen check reads the slot the owner lookup already loaded.
     struct Unit {
+        address owner;
         uint64 lotId;
         UnitStatus status;
-        uint8 certificateCount;
     }
 
-    /// @dev Slot 0: manufacturer (20) + gtin (8) + recalled (1) + certificateCount (1) + originCountry (2),
-    /// everything {mint} and {recallLot} read. Slot 1: productionDate. Then the two hashes and the URI.
+    /// @dev Slot 0: manufacturer (20) + gtin (8) + recalled (1) + originCountry (2), everything
+    /// {mint} and {recallLot} read. Slot 1: productionDate (5). Then the two hashes and the URI.
     struct Lot {
         address manufacturer;
         uint64 gtin;
         bool recalled;
-        uint8 certificateCount;
         bytes2 originCountry;
         uint40 productionDate;
         bytes32 lotNumberHash;
@@ -66,9 +70,10 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
         string uri;
     }
 
-    /// @dev One slot: certifier (20) + certType (8) + expiresAt (4). A zero certifier marks a
-    /// revoked slot. The document hash and URI live in {CertificateAttested} only, which
-    /// keeps attesting to a single fresh slot.
+    /// @dev One slot: certifier (20) + certType (8) + expiresAt (4). A zero certifier marks a free
+    /// slot; a zero expiry a revoked one (attesting requires a future expiry). The document hash
+    /// and URI live in {CertificateAttested} only, which keeps attesting to a single fresh slot.
+    /// Slots fill from index 0 and are never freed, so the first free slot ends the list.
     struct Certificate {
         address certifier;
         bytes8 certType;
@@ -76,13 +81,16 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
     }
 
     mapping(uint256 tokenId => Unit) private _units;
+    /// @dev ERC-721 balances, replacing OpenZeppelin's private ones (see the contract's @dev).
+    mapping(address owner => uint256 count) private _holdings;
     mapping(uint64 lotId => Lot) private _lots;
     /// @dev keccak256(gtin, lotNumber) → lotId, so a lot number is used once per GTIN.
     mapping(bytes32 lotKey => uint64 lotId) private _lotIds;
     /// @dev (length << 64 | prefix) → manufacturer.
     mapping(uint256 prefixKey => address manufacturer) private _prefixOwners;
-    mapping(uint256 tokenId => mapping(uint256 index => Certificate)) private _unitCertificates;
-    mapping(uint64 lotId => mapping(uint256 index => Certificate)) private _lotCertificates;
+    /// @dev Subject is a token id or a lot id, by kind.
+    mapping(SubjectKind kind => mapping(uint256 subjectId => mapping(uint256 index => Certificate)))
+        private _certificates;
     /// @dev A full slot of its own: a shipment id is a 32-byte hash and cannot pack with {Unit}.
     mapping(uint256 tokenId => bytes32 shipmentId) private _lastShipments;
 
@@ -190,17 +198,25 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
 
     /// @inheritdoc IProductPassport
     function mint(uint64 lotId, string calldata serial, address to) external returns (uint256 tokenId) {
-        uint64 gtin = _requireMintableLot(lotId);
+        uint64 gtin = _requireMintableLot(lotId, to);
         tokenId = _mintUnit(lotId, gtin, serial, to);
+        // Cannot overflow: one per minted unit, far below 2^256.
+        unchecked {
+            ++_holdings[to];
+        }
     }
 
     /// @inheritdoc IProductPassport
     function mintBatch(uint64 lotId, string[] calldata serials, address to) external {
         uint256 count = serials.length;
         if (count == 0 || count > MAX_BATCH) revert InvalidBatchSize(count, MAX_BATCH);
-        uint64 gtin = _requireMintableLot(lotId);
+        uint64 gtin = _requireMintableLot(lotId, to);
         for (uint256 i; i < count; ++i) {
             _mintUnit(lotId, gtin, serials[i], to);
+        }
+        // Cannot overflow: one per minted unit, far below 2^256. One write for the whole batch.
+        unchecked {
+            _holdings[to] += count;
         }
     }
 
@@ -228,9 +244,9 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
 
     /// @inheritdoc IProductPassport
     function burn(uint256 tokenId, BurnReason reason) external {
-        // _update checks that the caller is the owner or approved, and that the unit is not stolen.
+        // _update checks that the caller is the owner or approved and that the unit is not
+        // stolen, and marks it Burned.
         address owner = _update(address(0), tokenId, msg.sender);
-        _units[tokenId].status = UnitStatus.Burned;
         emit UnitBurned(tokenId, owner, reason);
     }
 
@@ -244,18 +260,9 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
         uint32 expiresAt,
         string calldata uri
     ) external onlyRole(CERTIFIER_ROLE) returns (uint8 index) {
-        Unit storage unit = _units[tokenId];
-        UnitStatus status = unit.status;
+        UnitStatus status = _units[tokenId].status;
         if (status == UnitStatus.None || status == UnitStatus.Burned) revert UnitNotFound(tokenId);
-        if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
-        index = unit.certificateCount;
-        if (index >= MAX_CERTIFICATES) revert TooManyCertificates(SubjectKind.Unit, tokenId, MAX_CERTIFICATES);
-        // Cannot overflow: index < MAX_CERTIFICATES (8).
-        unchecked {
-            unit.certificateCount = index + 1;
-        }
-        _unitCertificates[tokenId][index] = Certificate(msg.sender, certType, expiresAt);
-        emit CertificateAttested(SubjectKind.Unit, tokenId, msg.sender, index, certType, documentHash, expiresAt, uri);
+        return _attest(SubjectKind.Unit, tokenId, certType, documentHash, expiresAt, uri);
     }
 
     /// @inheritdoc IProductPassport
@@ -266,33 +273,20 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
         uint32 expiresAt,
         string calldata uri
     ) external onlyRole(CERTIFIER_ROLE) returns (uint8 index) {
-        Lot storage l = _existingLot(lotId);
-        if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
-        index = l.certificateCount;
-        if (index >= MAX_CERTIFICATES) revert TooManyCertificates(SubjectKind.Lot, lotId, MAX_CERTIFICATES);
-        // Cannot overflow: index < MAX_CERTIFICATES (8).
-        unchecked {
-            l.certificateCount = index + 1;
-        }
-        _lotCertificates[lotId][index] = Certificate(msg.sender, certType, expiresAt);
-        emit CertificateAttested(SubjectKind.Lot, lotId, msg.sender, index, certType, documentHash, expiresAt, uri);
+        _existingLot(lotId);
+        return _attest(SubjectKind.Lot, lotId, certType, documentHash, expiresAt, uri);
     }
 
     /// @inheritdoc IProductPassport
     function revokeCertificate(SubjectKind kind, uint256 subjectId, uint8 index) external {
-        Certificate storage cert = kind == SubjectKind.Unit
-            ? _unitCertificates[subjectId][index]
-            : _lotCertificates[uint64(subjectId)][index];
+        Certificate storage cert = _certificates[kind][subjectId][index];
         address certifier = cert.certifier;
-        // A lot id above uint64 would alias another lot through the cast: treat it as unknown.
-        if (certifier == address(0) || (kind == SubjectKind.Lot && subjectId > type(uint64).max)) {
-            revert CertificateNotFound(kind, subjectId, index);
-        }
+        if (certifier == address(0) || cert.expiresAt == 0) revert CertificateNotFound(kind, subjectId, index);
         if (certifier != msg.sender && msg.sender != defaultAdmin()) {
             revert NotCertificateIssuer(kind, subjectId, index, msg.sender);
         }
-        // Zeroing the certifier empties the slot; type and expiry stay as harmless leftovers.
-        cert.certifier = address(0);
+        // A zero expiry marks the slot revoked; it stays occupied so indexes never change meaning.
+        cert.expiresAt = 0;
         emit CertificateRevoked(kind, subjectId, index, msg.sender);
     }
 
@@ -314,8 +308,9 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
         if (msg.sender != _shipmentRegistry || msg.sender == address(0)) revert NotShipmentRegistry(msg.sender);
         for (uint256 i; i < tokenIds.length; ++i) {
             uint256 tokenId = tokenIds[i];
-            if (_ownerOf(tokenId) != shipper) revert PassportNotOwnedByShipper(tokenId, shipper);
-            if (_units[tokenId].status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
+            Unit storage unit = _units[tokenId];
+            if (unit.owner != shipper) revert PassportNotOwnedByShipper(tokenId, shipper);
+            if (unit.status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
             _lastShipments[tokenId] = shipmentId;
             emit PassportShipped(tokenId, shipmentId);
         }
@@ -350,11 +345,10 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
         v.exists = unit.status != UnitStatus.None;
         v.genuine = unit.status == UnitStatus.Active;
         if (!v.exists) return v;
-        v.owner = _ownerOf(tokenId);
+        v.owner = unit.owner;
         v.lotId = unit.lotId;
         v.lot = _lotView(unit.lotId);
-        v.unitCertificateCount = unit.certificateCount;
-        v.certificates = _validCertificates(tokenId, unit);
+        (v.certificates, v.issuedCertificateCount) = _validCertificates(tokenId, unit.lotId);
         v.lastShipmentId = _lastShipments[tokenId];
         address registry = _shipmentRegistry;
         if (v.lastShipmentId != bytes32(0) && registry != address(0)) {
@@ -415,13 +409,54 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
 
     // -------------------------------------------------------------------- internal
 
-    /// @dev Every move (transfer, burn) of a stolen unit stops here; minting sets status first.
-    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
-        if (_units[tokenId].status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
-        return super._update(to, tokenId, auth);
+    /**
+     * @notice The number of passports `owner` holds.
+     * @dev Reverts with {IERC721Errors-ERC721InvalidOwner} for the zero address, as OpenZeppelin does.
+     * @param owner The holder.
+     * @return The count.
+     */
+    function balanceOf(address owner) public view override(ERC721, IERC721) returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _holdings[owner];
     }
 
-    function _requireMintableLot(uint64 lotId) private view returns (uint64 gtin) {
+    /// @dev Ownership lives in the packed {Unit}.
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        return _units[tokenId].owner;
+    }
+
+    /**
+     * @dev OpenZeppelin's {ERC721-_update} on the packed {Unit}: every transfer and burn passes
+     * here (minting does not: {_mintUnit} writes the whole slot at once). A stolen unit cannot
+     * move; a unit moved to the zero address becomes Burned, and keeps its lot and status.
+     */
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        Unit storage unit = _units[tokenId];
+        from = unit.owner;
+        if (unit.status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        if (from != address(0)) {
+            // Clears the single-token approval without an Approval event, as OpenZeppelin does.
+            _approve(address(0), tokenId, address(0), false);
+            // Cannot underflow: `from` owns this token, so it holds at least one.
+            unchecked {
+                --_holdings[from];
+            }
+        }
+        if (to != address(0)) {
+            // Cannot overflow: one per existing unit, far below 2^256.
+            unchecked {
+                ++_holdings[to];
+            }
+        } else {
+            unit.status = UnitStatus.Burned;
+        }
+        unit.owner = to;
+        emit Transfer(from, to, tokenId);
+    }
+
+    function _requireMintableLot(uint64 lotId, address to) private view returns (uint64 gtin) {
+        if (to == address(0)) revert ERC721InvalidReceiver(address(0));
         Lot storage l = _lots[lotId];
         address manufacturer = l.manufacturer;
         if (manufacturer == address(0)) revert LotNotFound(lotId);
@@ -432,6 +467,8 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
     }
 
     /// @dev The GTIN was validated when the lot was created, so only the serial is checked here.
+    /// Writes the unit's one slot; the caller credits the recipient's balance. No receiver hook
+    /// is called: the manufacturer mints to its own custody address.
     function _mintUnit(
         uint64 lotId,
         uint64 gtin,
@@ -440,11 +477,9 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
     ) private returns (uint256 tokenId) {
         if (!_isGs1Text(bytes(serial))) revert InvalidSerial(serial);
         tokenId = _tokenIdOf(gtin, serial);
-        Unit storage unit = _units[tokenId];
-        if (unit.status != UnitStatus.None) revert UnitAlreadyMinted(tokenId);
-        unit.lotId = lotId;
-        unit.status = UnitStatus.Active;
-        _mint(to, tokenId);
+        if (_units[tokenId].status != UnitStatus.None) revert UnitAlreadyMinted(tokenId);
+        _units[tokenId] = Unit({owner: to, lotId: lotId, status: UnitStatus.Active});
+        emit Transfer(address(0), to, tokenId);
         emit UnitMinted(tokenId, lotId, to);
     }
 
@@ -460,7 +495,6 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
                 manufacturer: l.manufacturer,
                 gtin: l.gtin,
                 recalled: l.recalled,
-                certificateCount: l.certificateCount,
                 originCountry: l.originCountry,
                 productionDate: l.productionDate,
                 lotNumberHash: l.lotNumberHash,
@@ -469,37 +503,45 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, ERC721
             });
     }
 
-    /// @dev At most 2 * MAX_CERTIFICATES slots are read: the unit's and its lot's.
+    /**
+     * @dev Stores a certificate in the subject's first free slot. Finding it costs one cold read
+     * per slot in use, cheaper than keeping a counter (a 2,900-gas write on every attestation)
+     * while a subject holds few certificates, which is the common case.
+     */
+    function _attest(
+        SubjectKind kind,
+        uint256 subjectId,
+        bytes8 certType,
+        bytes32 documentHash,
+        uint32 expiresAt,
+        string calldata uri
+    ) private returns (uint8 index) {
+        if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
+        mapping(uint256 => Certificate) storage slots = _certificates[kind][subjectId];
+        while (slots[index].certifier != address(0)) {
+            if (++index == MAX_CERTIFICATES) revert TooManyCertificates(kind, subjectId, MAX_CERTIFICATES);
+        }
+        slots[index] = Certificate(msg.sender, certType, expiresAt);
+        emit CertificateAttested(kind, subjectId, msg.sender, index, certType, documentHash, expiresAt, uri);
+    }
+
+    /// @dev Reads at most 2 * MAX_CERTIFICATES slots: the unit's, then its lot's.
     function _validCertificates(
         uint256 tokenId,
-        Unit memory unit
-    ) private view returns (CertificateView[] memory valid) {
-        uint256 unitCount = unit.certificateCount;
-        uint256 total = unitCount + _lots[unit.lotId].certificateCount;
-        valid = new CertificateView[](total);
+        uint64 lotId
+    ) private view returns (CertificateView[] memory valid, uint8 issued) {
+        valid = new CertificateView[](2 * MAX_CERTIFICATES);
         uint256 n;
-        for (uint256 i; i < total; ++i) {
-            bool onUnit = i < unitCount;
-            // Cannot underflow: i >= unitCount on the lot branch.
-            uint256 index;
-            unchecked {
-                index = onUnit ? i : i - unitCount;
-            }
-            Certificate memory cert = onUnit
-                ? _unitCertificates[tokenId][index]
-                : _lotCertificates[unit.lotId][index];
-            if (
-                cert.certifier != address(0) &&
-                cert.expiresAt > block.timestamp &&
-                hasRole(CERTIFIER_ROLE, cert.certifier)
-            ) {
-                valid[n++] = CertificateView({
-                    kind: onUnit ? SubjectKind.Unit : SubjectKind.Lot,
-                    index: uint8(index),
-                    certifier: cert.certifier,
-                    certType: cert.certType,
-                    expiresAt: cert.expiresAt
-                });
+        for (uint256 k; k < 2; ++k) {
+            SubjectKind kind = k == 0 ? SubjectKind.Unit : SubjectKind.Lot;
+            mapping(uint256 => Certificate) storage slots = _certificates[kind][k == 0 ? tokenId : lotId];
+            for (uint256 i; i < MAX_CERTIFICATES; ++i) {
+                Certificate memory cert = slots[i];
+                if (cert.certifier == address(0)) break;
+                ++issued;
+                if (cert.expiresAt > block.timestamp && hasRole(CERTIFIER_ROLE, cert.certifier)) {
+                    valid[n++] = CertificateView(kind, uint8(i), cert.certifier, cert.certType, cert.expiresAt);
+                }
             }
         }
         // Hides the slots of certificates that do not hold now: lowering a memory array's

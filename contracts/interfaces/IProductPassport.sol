@@ -64,7 +64,6 @@ interface IProductPassport {
         address manufacturer;
         uint64 gtin;
         bool recalled;
-        uint8 certificateCount; // lot certificate slots used (revoked ones included)
         bytes2 originCountry;
         uint40 productionDate;
         bytes32 lotNumberHash; // keccak256(bytes(lotNumber)); the number itself is in {LotCreated}
@@ -91,7 +90,7 @@ interface IProductPassport {
         address owner; // zero when never minted or burned
         uint64 lotId;
         LotView lot;
-        uint8 unitCertificateCount; // unit certificate slots used (revoked and expired ones included)
+        uint8 issuedCertificateCount; // unit and lot certificates ever attested, revoked and expired included
         CertificateView[] certificates; // valid now, the unit's first, then the lot's
         bytes32 lastShipmentId; // zero when never shipped
         IShipmentRegistry.ShipmentStatus lastShipmentStatus; // None when unshipped or no registry
@@ -191,7 +190,7 @@ interface IProductPassport {
     error NotUnitOwner(uint256 tokenId, address caller);
     /// @dev The certificate's expiry is not in the future.
     error InvalidExpiry(uint32 expiresAt, uint256 blockTime);
-    /// @dev The subject already holds the maximum number of certificate slots.
+    /// @dev The subject already holds the maximum number of certificates (revoked ones count).
     error TooManyCertificates(SubjectKind kind, uint256 subjectId, uint256 max);
     /// @dev No live certificate sits in this slot.
     error CertificateNotFound(SubjectKind kind, uint256 subjectId, uint8 index);
@@ -314,7 +313,8 @@ interface IProductPassport {
     ) external returns (uint8 index);
 
     /**
-     * @notice Revokes a certificate. Its certifier or the admin. The slot stays used.
+     * @notice Revokes a certificate. Its certifier or the admin. The slot stays used, so the
+     * index keeps naming this certificate.
      * @param kind Unit or lot.
      * @param subjectId Token id or lot id.
      * @param index The certificate's slot.

@@ -18,7 +18,6 @@ export interface PassportLot {
   manufacturer: string;
   gtin: bigint;
   recalled: boolean;
-  certificateCount: bigint;
   originCountry: string;
   productionDate: bigint;
   lotNumberHash: string;
@@ -36,7 +35,7 @@ export interface PassportResult {
   owner: string;
   lotId: bigint;
   lot: PassportLot;
-  unitCertificateCount: bigint;
+  issuedCertificateCount: bigint;
   certificates: readonly PassportCertificate[];
   lastShipmentId: string;
   lastShipmentStatus: bigint;
@@ -148,8 +147,7 @@ export function formatPassportReport(
       }
     }
   }
-  const slots = result.unitCertificateCount + lot.certificateCount;
-  const invalid = slots - BigInt(result.certificates.length);
+  const invalid = result.issuedCertificateCount - BigInt(result.certificates.length);
   if (invalid > 0n) {
     warnings.push(
       `${invalid} certificate(s) expired, were revoked or lost their certifier's accreditation`,

@@ -24,7 +24,7 @@ describe("ProductPassport: certificates", function () {
         .to.emit(passport, "CertificateAttested")
         .withArgs(Kind.Unit, unit1, certifier.address, 0, ORGANIC, DOC_HASH, expiry, "ipfs://cert");
       const v = await passport.verify(unit1);
-      expect(v.unitCertificateCount).to.equal(1n);
+      expect(v.issuedCertificateCount).to.equal(1n);
       expect(v.certificates.length).to.equal(1);
       const [c] = v.certificates;
       expect([c.kind, c.index, c.certifier, c.certType, c.expiresAt]).to.deep.equal([
@@ -92,7 +92,8 @@ describe("ProductPassport: certificates", function () {
       ]);
       const v2 = await passport.verify(unit2);
       expect(v2.certificates.map((c) => c.certType)).to.deep.equal([CE_MARK]);
-      expect(v2.lot.certificateCount).to.equal(1n);
+      expect(v2.issuedCertificateCount).to.equal(1n);
+      expect(v1.issuedCertificateCount).to.equal(2n);
     });
 
     it("reverts with LotNotFound, InvalidExpiry and TooManyCertificates", async function () {
@@ -128,7 +129,7 @@ describe("ProductPassport: certificates", function () {
       await networkHelpers.time.increaseTo(soon);
       const v = await passport.verify(unit1);
       expect(v.certificates.length).to.equal(0);
-      expect(v.unitCertificateCount).to.equal(1n);
+      expect(v.issuedCertificateCount).to.equal(1n);
     });
 
     it("drops a certifier's certificates from verify when its role is revoked", async function () {
@@ -151,6 +152,18 @@ describe("ProductPassport: certificates", function () {
         .withArgs(Kind.Unit, unit1, 0, certifier.address);
       const v = await passport.verify(unit1);
       expect(v.certificates.map((c) => [c.index, c.certType])).to.deep.equal([[1n, CE_MARK]]);
+    });
+
+    it("never reuses a revoked slot: the next certificate takes a new index", async function () {
+      const { passport, certifier, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
+      await passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0);
+      await expect(passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "x"))
+        .to.emit(passport, "CertificateAttested")
+        .withArgs(Kind.Unit, unit1, certifier.address, 1, CE_MARK, DOC_HASH, expiry, "x");
+      const v = await passport.verify(unit1);
+      expect(v.certificates.map((c) => [c.index, c.certType])).to.deep.equal([[1n, CE_MARK]]);
+      expect(v.issuedCertificateCount).to.equal(2n);
     });
 
     it("lets the admin revoke any certificate, lot certificates included", async function () {
