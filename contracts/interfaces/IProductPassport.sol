@@ -49,6 +49,8 @@ interface IProductPassport {
     }
 
     /// @notice Arguments of {createLot}.
+    // Calldata only, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
     struct NewLot {
         uint64 gtin; // GTIN-14 as a number (leading zeros implied)
         uint8 prefixLength; // length of the caller's GS1 company prefix inside the GTIN (6..12)
@@ -72,15 +74,19 @@ interface IProductPassport {
     }
 
     /// @notice A certificate that holds now: not revoked, not expired, its certifier still accredited.
+    // A view's return value, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
     struct CertificateView {
-        SubjectKind kind; // attached to the unit itself or to its whole lot
-        uint8 index; // slot under its subject: the key for {revokeCertificate}
         address certifier;
         bytes8 certType; // short ASCII code, e.g. "ORGANIC", "CE", "COO" (certificate of origin)
         uint32 expiresAt; // unix seconds; document hash and URI are in {CertificateAttested}
+        SubjectKind kind; // attached to the unit itself or to its whole lot
+        uint8 index; // slot under its subject: the key for {revokeCertificate}
     }
 
     /// @notice Everything a buyer's phone shows for one scanned unit.
+    // A view's return value, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
     struct PassportView {
         bool exists; // minted at some point (true also after burning)
         bool genuine; // exists, not burned and not reported stolen

@@ -22,12 +22,19 @@ contract MockShipmentRegistry {
     }
 
     /// @notice Calls `passport.recordShipment` as the registry would on shipment creation.
-    function ship(IPassportCustody passport, bytes32 shipmentId, address shipper, uint256[] calldata ids) external {
+    function ship(
+        IPassportCustody passport,
+        bytes32 shipmentId,
+        address shipper,
+        uint256[] calldata ids
+    ) external {
         passport.recordShipment(shipmentId, shipper, ids);
     }
 
     /// @notice The shipment's state; reverts for a shipment without a status, like a real registry.
-    function getShipment(bytes32 shipmentId) external view returns (IShipmentRegistry.ShipmentView memory view_) {
+    function getShipment(
+        bytes32 shipmentId
+    ) external view returns (IShipmentRegistry.ShipmentView memory view_) {
         IShipmentRegistry.ShipmentStatus status = _statuses[shipmentId];
         if (status == IShipmentRegistry.ShipmentStatus.None) revert UnknownShipment(shipmentId);
         view_.status = status;

@@ -37,10 +37,15 @@ const suite: BenchSuite = {
     await passport.connect(maker).mintBatch(1n, ["WARM-B"], buyer.address);
 
     // A typical 12-character alphanumeric serial, as printed on labels.
-    await measure("passport.mint", passport.connect(maker).mint(1n, "SN2026000001", warehouse.address));
+    await measure(
+      "passport.mint",
+      passport.connect(maker).mint(1n, "SN2026000001", warehouse.address),
+    );
 
     const serials = Array.from({ length: 100 }, (_, i) => `SN2026${String(100_000 + i)}`);
-    const batch = await (await passport.connect(maker).mintBatch(1n, serials, warehouse.address)).wait();
+    const batch = await (
+      await passport.connect(maker).mintBatch(1n, serials, warehouse.address)
+    ).wait();
     record("passport.mintBatch[100]/unit", batch!.gasUsed / 100n);
 
     const unit = tokenIdOf(GTIN, "SN2026000001");

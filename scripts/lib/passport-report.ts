@@ -116,17 +116,22 @@ export function formatPassportReport(
   const lines: string[] = [];
   const warnings: string[] = [];
   const { lot } = result;
-  if (result.genuine && !lot.recalled) lines.push("GENUINE: this passport was issued by the manufacturer.");
+  if (result.genuine && !lot.recalled)
+    lines.push("GENUINE: this passport was issued by the manufacturer.");
   else if (result.genuine) lines.push("GENUINE, BUT RECALLED: the manufacturer recalled this lot.");
   else if (status === "Stolen") lines.push("GENUINE, BUT REPORTED STOLEN: do not buy this unit.");
   else lines.push("NO LONGER VALID: this unit was consumed or destroyed.");
 
   lines.push(`Product:       ${identity}`);
   if (isValidGtin(result.gtin) && result.serial.length > 0) {
-    lines.push(`Digital Link:  ${buildDigitalLink(result.gtin, result.serial, registry?.lotNumber)}`);
+    lines.push(
+      `Digital Link:  ${buildDigitalLink(result.gtin, result.serial, registry?.lotNumber)}`,
+    );
   }
   lines.push(`Status:        ${status}`);
-  lines.push(`Owner:         ${result.owner === "0x0000000000000000000000000000000000000000" ? "none" : party(result.owner, registry)}`);
+  lines.push(
+    `Owner:         ${result.owner === "0x0000000000000000000000000000000000000000" ? "none" : party(result.owner, registry)}`,
+  );
   lines.push(`Manufacturer:  ${party(lot.manufacturer, registry)}`);
   lines.push(`Lot:           #${result.lotId} (lot number hash ${lot.lotNumberHash})`);
   lines.push(`Made in:       ${bytesToAscii(lot.originCountry)}`);
@@ -160,12 +165,16 @@ export function formatPassportReport(
     const shipment = SHIPMENT_STATUS[Number(result.lastShipmentStatus)] ?? "Unknown";
     const shown = result.lastShipmentStatus === 0n ? "status unknown" : shipment;
     lines.push(`Last shipment: ${result.lastShipmentId} (${shown})`);
-    if (shipment === "Lost") warnings.push("the last shipment carrying this unit was reported lost");
+    if (shipment === "Lost")
+      warnings.push("the last shipment carrying this unit was reported lost");
   }
 
-  if (lot.recalled) warnings.push("RECALLED: the manufacturer recalled this lot; see the passport document");
-  if (status === "Stolen") warnings.push("STOLEN: the owner reported this unit stolen; it cannot be transferred");
-  if (status === "Burned") warnings.push("CONSUMED/DESTROYED: this serial must not appear on any product for sale");
+  if (lot.recalled)
+    warnings.push("RECALLED: the manufacturer recalled this lot; see the passport document");
+  if (status === "Stolen")
+    warnings.push("STOLEN: the owner reported this unit stolen; it cannot be transferred");
+  if (status === "Burned")
+    warnings.push("CONSUMED/DESTROYED: this serial must not appear on any product for sale");
   for (const w of warnings) lines.push(`Warning:       ${w}`);
   return lines.join("\n");
 }

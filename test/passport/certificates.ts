@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { CE_MARK, DOC_HASH, GTIN_A, Kind, ORGANIC, Reason, deployPassport, idOf } from "./helpers.js";
+import {
+  CE_MARK,
+  DOC_HASH,
+  GTIN_A,
+  Kind,
+  ORGANIC,
+  Reason,
+  deployPassport,
+  idOf,
+} from "./helpers.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -16,11 +25,16 @@ describe("ProductPassport: certificates", function () {
 
   describe("attestUnit", function () {
     it("stores the certificate in slot 0 and emits CertificateAttested with every field", async function () {
-      const { passport, certifier, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, unit1, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       expect(
-        await passport.connect(certifier).attestUnit.staticCall(unit1, ORGANIC, DOC_HASH, expiry, "ipfs://cert"),
+        await passport
+          .connect(certifier)
+          .attestUnit.staticCall(unit1, ORGANIC, DOC_HASH, expiry, "ipfs://cert"),
       ).to.equal(0n);
-      await expect(passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "ipfs://cert"))
+      await expect(
+        passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "ipfs://cert"),
+      )
         .to.emit(passport, "CertificateAttested")
         .withArgs(Kind.Unit, unit1, certifier.address, 0, ORGANIC, DOC_HASH, expiry, "ipfs://cert");
       const v = await passport.verify(unit1);
@@ -37,14 +51,16 @@ describe("ProductPassport: certificates", function () {
     });
 
     it("reverts with AccessControlUnauthorizedAccount when the caller is not a certifier", async function () {
-      const { passport, maker, unit1, expiry, CERTIFIER } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, maker, unit1, expiry, CERTIFIER } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(maker).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, ""))
         .to.be.revertedWithCustomError(passport, "AccessControlUnauthorizedAccount")
         .withArgs(maker.address, CERTIFIER);
     });
 
     it("reverts with UnitNotFound for an unminted and for a burned unit", async function () {
-      const { passport, certifier, alice, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, alice, unit1, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       const ghost = idOf(GTIN_A, "GHOST");
       await expect(passport.connect(certifier).attestUnit(ghost, ORGANIC, DOC_HASH, expiry, ""))
         .to.be.revertedWithCustomError(passport, "UnitNotFound")
@@ -65,7 +81,8 @@ describe("ProductPassport: certificates", function () {
     });
 
     it("reverts with TooManyCertificates after 8 slots, revoked ones included", async function () {
-      const { passport, certifier, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, unit1, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       for (let i = 0; i < 8; i++) {
         await passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "");
       }
@@ -81,7 +98,9 @@ describe("ProductPassport: certificates", function () {
     it("attests to a whole lot: every unit's verify lists it after the unit's own", async function () {
       const { passport, certifier, certifier2, lotId, unit1, unit2, expiry } =
         await networkHelpers.loadFixture(passportFixture);
-      await expect(passport.connect(certifier).attestLot(lotId, CE_MARK, DOC_HASH, expiry, "ipfs://ce"))
+      await expect(
+        passport.connect(certifier).attestLot(lotId, CE_MARK, DOC_HASH, expiry, "ipfs://ce"),
+      )
         .to.emit(passport, "CertificateAttested")
         .withArgs(Kind.Lot, lotId, certifier.address, 0, CE_MARK, DOC_HASH, expiry, "ipfs://ce");
       await passport.connect(certifier2).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
@@ -97,7 +116,8 @@ describe("ProductPassport: certificates", function () {
     });
 
     it("reverts with LotNotFound, InvalidExpiry and TooManyCertificates", async function () {
-      const { passport, certifier, lotId, expiry, now } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, lotId, expiry, now } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(certifier).attestLot(4n, CE_MARK, DOC_HASH, expiry, ""))
         .to.be.revertedWithCustomError(passport, "LotNotFound")
         .withArgs(4n);
@@ -106,14 +126,16 @@ describe("ProductPassport: certificates", function () {
       await expect(passport.connect(certifier).attestLot(lotId, CE_MARK, DOC_HASH, now, ""))
         .to.be.revertedWithCustomError(passport, "InvalidExpiry")
         .withArgs(now, latest + 1);
-      for (let i = 0; i < 8; i++) await passport.connect(certifier).attestLot(lotId, CE_MARK, DOC_HASH, expiry, "");
+      for (let i = 0; i < 8; i++)
+        await passport.connect(certifier).attestLot(lotId, CE_MARK, DOC_HASH, expiry, "");
       await expect(passport.connect(certifier).attestLot(lotId, CE_MARK, DOC_HASH, expiry, ""))
         .to.be.revertedWithCustomError(passport, "TooManyCertificates")
         .withArgs(Kind.Lot, lotId, 8n);
     });
 
     it("reverts with AccessControlUnauthorizedAccount when the caller is not a certifier", async function () {
-      const { passport, stranger, lotId, expiry, CERTIFIER } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, stranger, lotId, expiry, CERTIFIER } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(stranger).attestLot(lotId, CE_MARK, DOC_HASH, expiry, ""))
         .to.be.revertedWithCustomError(passport, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, CERTIFIER);
@@ -144,7 +166,8 @@ describe("ProductPassport: certificates", function () {
 
   describe("revokeCertificate", function () {
     it("lets the issuing certifier revoke, emitting CertificateRevoked", async function () {
-      const { passport, certifier, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, unit1, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
       await passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "");
       await expect(passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0))
@@ -155,7 +178,8 @@ describe("ProductPassport: certificates", function () {
     });
 
     it("never reuses a revoked slot: the next certificate takes a new index", async function () {
-      const { passport, certifier, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, unit1, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
       await passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0);
       await expect(passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "x"))
@@ -177,7 +201,8 @@ describe("ProductPassport: certificates", function () {
     });
 
     it("reverts with NotCertificateIssuer when another certifier revokes", async function () {
-      const { passport, certifier, certifier2, unit1, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, certifier2, unit1, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
       await expect(passport.connect(certifier2).revokeCertificate(Kind.Unit, unit1, 0))
         .to.be.revertedWithCustomError(passport, "NotCertificateIssuer")
@@ -185,7 +210,8 @@ describe("ProductPassport: certificates", function () {
     });
 
     it("reverts with CertificateNotFound for an empty slot, a revoked slot and a lot id beyond uint64", async function () {
-      const { passport, certifier, unit1, lotId, expiry } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, certifier, unit1, lotId, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 3))
         .to.be.revertedWithCustomError(passport, "CertificateNotFound")
         .withArgs(Kind.Unit, unit1, 3);

@@ -43,7 +43,8 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("reverts with ShipmentRegistryAlreadySet on a second call", async function () {
-      const { passport, registry, stranger } = await networkHelpers.loadFixture(withRegistryFixture);
+      const { passport, registry, stranger } =
+        await networkHelpers.loadFixture(withRegistryFixture);
       await expect(passport.setShipmentRegistry(stranger.address))
         .to.be.revertedWithCustomError(passport, "ShipmentRegistryAlreadySet")
         .withArgs(await registry.getAddress());
@@ -67,8 +68,12 @@ describe("ProductPassport: custody and verify", function () {
 
   describe("recordShipment", function () {
     it("records the shipment for every unit and emits PassportShipped for each", async function () {
-      const { passport, registry, alice, unit1, unit2 } = await networkHelpers.loadFixture(withRegistryFixture);
-      const tx = registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1, unit2]);
+      const { passport, registry, alice, unit1, unit2 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
+      const tx = registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [
+        unit1,
+        unit2,
+      ]);
       await expect(tx).to.emit(passport, "PassportShipped").withArgs(unit1, SHIPMENT_1);
       await expect(tx).to.emit(passport, "PassportShipped").withArgs(unit2, SHIPMENT_1);
       expect(await passport.lastShipmentOf(unit1)).to.equal(SHIPMENT_1);
@@ -76,7 +81,8 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("overwrites the last shipment when a unit travels again", async function () {
-      const { passport, registry, alice, unit1 } = await networkHelpers.loadFixture(withRegistryFixture);
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
       const second = encodeBytes32String("shipment-2");
       await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
       await registry.ship(await passport.getAddress(), second, alice.address, [unit1]);
@@ -84,7 +90,8 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("reverts with NotShipmentRegistry when anyone else calls, the admin included", async function () {
-      const { passport, admin, alice, unit1 } = await networkHelpers.loadFixture(withRegistryFixture);
+      const { passport, admin, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
       for (const caller of [admin, alice]) {
         await expect(passport.connect(caller).recordShipment(SHIPMENT_1, alice.address, [unit1]))
           .to.be.revertedWithCustomError(passport, "NotShipmentRegistry")
@@ -93,7 +100,8 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("reverts with NotShipmentRegistry while no registry is set", async function () {
-      const { passport, registry, alice, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]))
         .to.be.revertedWithCustomError(passport, "NotShipmentRegistry")
         .withArgs(await registry.getAddress());
@@ -104,7 +112,9 @@ describe("ProductPassport: custody and verify", function () {
         await networkHelpers.loadFixture(withRegistryFixture);
       await passport.connect(maker).mint(lotId, "BOB-1", bob.address);
       const bobs = idOf(GTIN_A, "BOB-1");
-      await expect(registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1, bobs, unit2]))
+      await expect(
+        registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1, bobs, unit2]),
+      )
         .to.be.revertedWithCustomError(passport, "PassportNotOwnedByShipper")
         .withArgs(bobs, alice.address);
       expect(await passport.lastShipmentOf(unit1)).to.equal(ethers.ZeroHash);
@@ -115,7 +125,8 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("reverts with UnitReportedStolen for a unit reported stolen", async function () {
-      const { passport, registry, alice, unit1 } = await networkHelpers.loadFixture(withRegistryFixture);
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
       await passport.connect(alice).reportStolen(unit1);
       await expect(registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]))
         .to.be.revertedWithCustomError(passport, "UnitReportedStolen")
@@ -125,8 +136,13 @@ describe("ProductPassport: custody and verify", function () {
 
   describe("escrow hand-over with standard approvals", function () {
     it("lets an operator (the escrow) move a merchant's passport to the buyer with transferFrom", async function () {
-      const { passport, alice: merchant, bob: buyer, carol: escrow, unit1 } =
-        await networkHelpers.loadFixture(withRegistryFixture);
+      const {
+        passport,
+        alice: merchant,
+        bob: buyer,
+        carol: escrow,
+        unit1,
+      } = await networkHelpers.loadFixture(withRegistryFixture);
       await passport.connect(merchant).setApprovalForAll(escrow.address, true);
       await expect(passport.connect(escrow).transferFrom(merchant.address, buyer.address, unit1))
         .to.emit(passport, "Transfer")
@@ -134,8 +150,13 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("still blocks the escrow's transfer of a unit reported stolen", async function () {
-      const { passport, alice: merchant, bob: buyer, carol: escrow, unit1 } =
-        await networkHelpers.loadFixture(withRegistryFixture);
+      const {
+        passport,
+        alice: merchant,
+        bob: buyer,
+        carol: escrow,
+        unit1,
+      } = await networkHelpers.loadFixture(withRegistryFixture);
       await passport.connect(merchant).setApprovalForAll(escrow.address, true);
       await passport.connect(merchant).reportStolen(unit1);
       await expect(passport.connect(escrow).transferFrom(merchant.address, buyer.address, unit1))
@@ -172,7 +193,8 @@ describe("ProductPassport: custody and verify", function () {
     });
 
     it("reports shipment status None when the registry does not know the shipment", async function () {
-      const { passport, registry, alice, unit1 } = await networkHelpers.loadFixture(withRegistryFixture);
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
       await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
       const v = await passport.verify(unit1);
       expect(v.lastShipmentId).to.equal(SHIPMENT_1);

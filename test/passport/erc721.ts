@@ -23,7 +23,14 @@ describe("ProductPassport: ERC-721 behaviour", function () {
 
     it("supports ERC-165, ERC-721, ERC-721 Metadata, ERC-4906 and both AccessControl interfaces", async function () {
       const { passport } = await networkHelpers.loadFixture(passportFixture);
-      for (const id of ["0x01ffc9a7", "0x80ac58cd", "0x5b5e139f", "0x49064906", "0x7965db0b", "0x31498786"]) {
+      for (const id of [
+        "0x01ffc9a7",
+        "0x80ac58cd",
+        "0x5b5e139f",
+        "0x49064906",
+        "0x7965db0b",
+        "0x31498786",
+      ]) {
         expect(await passport.supportsInterface(id), id).to.equal(true);
       }
     });
@@ -84,7 +91,8 @@ describe("ProductPassport: ERC-721 behaviour", function () {
     });
 
     it("lets an approved address transfer once and clears the approval", async function () {
-      const { passport, alice, bob, carol, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, bob, carol, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(alice).approve(carol.address, unit1))
         .to.emit(passport, "Approval")
         .withArgs(alice.address, carol.address, unit1);
@@ -107,14 +115,16 @@ describe("ProductPassport: ERC-721 behaviour", function () {
     });
 
     it("lets an operator approve a single unit for someone else", async function () {
-      const { passport, alice, bob, carol, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, bob, carol, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(alice).setApprovalForAll(carol.address, true);
       await passport.connect(carol).approve(bob.address, unit1);
       expect(await passport.getApproved(unit1)).to.equal(bob.address);
     });
 
     it("reverts with ERC721InsufficientApproval when a stranger transfers", async function () {
-      const { passport, alice, stranger, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, stranger, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(stranger).transferFrom(alice.address, stranger.address, unit1))
         .to.be.revertedWithCustomError(passport, "ERC721InsufficientApproval")
         .withArgs(stranger.address, unit1);
@@ -179,7 +189,12 @@ describe("ProductPassport: ERC-721 behaviour", function () {
       await expect(
         passport
           .connect(carol)
-          ["safeTransferFrom(address,address,uint256,bytes)"](alice.address, target, unit1, "0xbeef"),
+          ["safeTransferFrom(address,address,uint256,bytes)"](
+            alice.address,
+            target,
+            unit1,
+            "0xbeef",
+          ),
       )
         .to.emit(receiver, "Received")
         .withArgs(carol.address, alice.address, unit1, "0xbeef");
@@ -187,38 +202,50 @@ describe("ProductPassport: ERC-721 behaviour", function () {
     });
 
     it("transfers to a receiver contract with empty data through the 3-argument overload", async function () {
-      const { passport, alice, receiver, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, receiver, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       const target = await receiver.getAddress();
       await expect(
-        passport.connect(alice)["safeTransferFrom(address,address,uint256)"](alice.address, target, unit1),
+        passport
+          .connect(alice)
+          ["safeTransferFrom(address,address,uint256)"](alice.address, target, unit1),
       )
         .to.emit(receiver, "Received")
         .withArgs(alice.address, alice.address, unit1, "0x");
     });
 
     it("bubbles the receiver's own error when it rejects the unit", async function () {
-      const { passport, alice, rejecter, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, rejecter, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(
         passport
           .connect(alice)
-          ["safeTransferFrom(address,address,uint256)"](alice.address, await rejecter.getAddress(), unit1),
+          ["safeTransferFrom(address,address,uint256)"](
+            alice.address,
+            await rejecter.getAddress(),
+            unit1,
+          ),
       )
         .to.be.revertedWithCustomError(rejecter, "ReceiverRejected")
         .withArgs(unit1);
     });
 
     it("reverts with ERC721InvalidReceiver for a contract without the receiver hook", async function () {
-      const { passport, alice, nonReceiver, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, nonReceiver, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       const target = await nonReceiver.getAddress();
       await expect(
-        passport.connect(alice)["safeTransferFrom(address,address,uint256)"](alice.address, target, unit1),
+        passport
+          .connect(alice)
+          ["safeTransferFrom(address,address,uint256)"](alice.address, target, unit1),
       )
         .to.be.revertedWithCustomError(passport, "ERC721InvalidReceiver")
         .withArgs(target);
     });
 
     it("lets plain transferFrom deliver to a non-receiver contract (no hook is called)", async function () {
-      const { passport, alice, nonReceiver, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, nonReceiver, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       const target = await nonReceiver.getAddress();
       await passport.connect(alice).transferFrom(alice.address, target, unit1);
       expect(await passport.ownerOf(unit1)).to.equal(target);

@@ -31,7 +31,14 @@ interface Vectors {
   tokenIds: { gtin: string; serial: string; tokenId: string }[];
   invalidTokenIds: { tokenId: string; reason: string }[];
   digitalLinks: {
-    valid: { uri: string; domain: string; gtin: string; serial: string; lot?: string; tokenId: string }[];
+    valid: {
+      uri: string;
+      domain: string;
+      gtin: string;
+      serial: string;
+      lot?: string;
+      tokenId: string;
+    }[];
     invalid: { uri: string; reason: string }[];
     built: { gtin: string; serial: string; lot?: string; uri: string }[];
   };
@@ -89,7 +96,8 @@ describe("GS1 identifiers: helper and contract agree", function () {
     it("accepts the 82 characters of CSET 82 and every valid serial, rejects every invalid one", function () {
       expect(CSET82.length).to.equal(82);
       for (const s of vectors.serials.valid) expect(isValidSerial(s), s).to.equal(true);
-      for (const { serial, reason } of vectors.serials.invalid) expect(isValidSerial(serial), reason).to.equal(false);
+      for (const { serial, reason } of vectors.serials.invalid)
+        expect(isValidSerial(serial), reason).to.equal(false);
     });
 
     it("derives each vector's token id and decodes it back", function () {
@@ -141,7 +149,9 @@ describe("GS1 identifiers: helper and contract agree", function () {
       expect(digitalLinkOf(id, "L1", "https://brand.example/")).to.equal(
         "https://brand.example/01/09506000134352/10/L1/21/A%2F1",
       );
-      expect(() => buildDigitalLink("09506000134352", "A", "bad lot")).to.throw("invalid GS1 lot number");
+      expect(() => buildDigitalLink("09506000134352", "A", "bad lot")).to.throw(
+        "invalid GS1 lot number",
+      );
     });
 
     it("extracts company prefixes as digits 2..(1+length) of the GTIN-14", function () {
@@ -156,7 +166,9 @@ describe("GS1 identifiers: helper and contract agree", function () {
     it("computes the vector token id for every (GTIN, serial)", async function () {
       const { passport } = await networkHelpers.loadFixture(passportFixture);
       for (const { gtin, serial, tokenId } of vectors.tokenIds) {
-        expect(await passport.tokenIdOf(BigInt(gtin), serial), `${gtin}/${serial}`).to.equal(BigInt(tokenId));
+        expect(await passport.tokenIdOf(BigInt(gtin), serial), `${gtin}/${serial}`).to.equal(
+          BigInt(tokenId),
+        );
         const [g, s] = await passport.decodeTokenId(BigInt(tokenId));
         expect([g.toString().padStart(14, "0"), s]).to.deep.equal([gtin, serial]);
       }
@@ -175,7 +187,9 @@ describe("GS1 identifiers: helper and contract agree", function () {
     it("accepts every valid serial and reverts with InvalidSerial for every invalid one", async function () {
       const { passport } = await networkHelpers.loadFixture(passportFixture);
       for (const serial of vectors.serials.valid) {
-        expect(await passport.tokenIdOf(9506000134352n, serial)).to.equal(tokenIdOf("09506000134352", serial));
+        expect(await passport.tokenIdOf(9506000134352n, serial)).to.equal(
+          tokenIdOf("09506000134352", serial),
+        );
       }
       for (const { serial, reason } of vectors.serials.invalid) {
         await expect(passport.tokenIdOf(9506000134352n, serial), reason)

@@ -3,6 +3,7 @@ import { encodeBytes32String, keccak256, toUtf8Bytes, zeroPadBytes } from "ether
 
 import { tokenIdOf } from "../../scripts/lib/gs1.js";
 import type { ProductPassport } from "../../typechain-types/index.js";
+import type { IProductPassport } from "../../typechain-types/ProductPassport.js";
 
 /** Brand A's GTIN (the GS1 Digital Link standard's example) and company prefix 9506000 (7 digits). */
 export const GTIN_A = 9506000134352n;
@@ -33,11 +34,11 @@ export function country(code: string): string {
   return `0x${Buffer.from(code, "latin1").toString("hex")}`;
 }
 
-/** A lot of brand A created `age` seconds before `now`. */
+/** A lot of brand A produced a day before `now`. */
 export function newLot(
   now: number,
-  overrides: Partial<Parameters<ProductPassport["createLot"]>[0]> = {},
-): Parameters<ProductPassport["createLot"]>[0] {
+  overrides: Partial<IProductPassport.NewLotStruct> = {},
+): IProductPassport.NewLotStruct {
   return {
     gtin: GTIN_A,
     prefixLength: PREFIX_LENGTH,

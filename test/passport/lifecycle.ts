@@ -75,7 +75,8 @@ describe("ProductPassport: recall, theft and burning", function () {
     });
 
     it("still lets recalled units move, so they can be returned", async function () {
-      const { passport, maker, alice, lotId, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, maker, alice, lotId, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(maker).recallLot(lotId, RECALL_NOTICE);
       await passport.connect(alice).transferFrom(alice.address, maker.address, unit1);
       expect(await passport.ownerOf(unit1)).to.equal(maker.address);
@@ -97,14 +98,17 @@ describe("ProductPassport: recall, theft and burning", function () {
     });
 
     it("blocks transferFrom, safeTransferFrom, operator transfers and burning with UnitReportedStolen", async function () {
-      const { passport, alice, bob, carol, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, bob, carol, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(alice).setApprovalForAll(carol.address, true);
       await passport.connect(alice).reportStolen(unit1);
       await expect(passport.connect(alice).transferFrom(alice.address, bob.address, unit1))
         .to.be.revertedWithCustomError(passport, "UnitReportedStolen")
         .withArgs(unit1);
       await expect(
-        passport.connect(alice)["safeTransferFrom(address,address,uint256)"](alice.address, bob.address, unit1),
+        passport
+          .connect(alice)
+          ["safeTransferFrom(address,address,uint256)"](alice.address, bob.address, unit1),
       )
         .to.be.revertedWithCustomError(passport, "UnitReportedStolen")
         .withArgs(unit1);
@@ -117,7 +121,8 @@ describe("ProductPassport: recall, theft and burning", function () {
     });
 
     it("leaves the owner's other units transferable", async function () {
-      const { passport, alice, bob, unit1, unit2 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, alice, bob, unit1, unit2 } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(alice).reportStolen(unit1);
       await passport.connect(alice).transferFrom(alice.address, bob.address, unit2);
       expect(await passport.ownerOf(unit2)).to.equal(bob.address);
@@ -219,7 +224,8 @@ describe("ProductPassport: recall, theft and burning", function () {
     });
 
     it("keeps a burned id un-mintable: reverts with UnitAlreadyMinted", async function () {
-      const { passport, maker, alice, lotId, unit1 } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, maker, alice, lotId, unit1 } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.connect(alice).burn(unit1, Reason.Destroyed);
       await expect(passport.connect(maker).mint(lotId, "SN-1", maker.address))
         .to.be.revertedWithCustomError(passport, "UnitAlreadyMinted")

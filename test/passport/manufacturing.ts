@@ -103,7 +103,16 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       expect(await passport.connect(maker).createLot.staticCall(lot)).to.equal(2n);
       await expect(passport.connect(maker).createLot(lot))
         .to.emit(passport, "LotCreated")
-        .withArgs(2n, GTIN_A, maker.address, "B/2026-02", country("VN"), lot.productionDate, CONTENT_HASH, LOT_URI);
+        .withArgs(
+          2n,
+          GTIN_A,
+          maker.address,
+          "B/2026-02",
+          country("VN"),
+          lot.productionDate,
+          CONTENT_HASH,
+          LOT_URI,
+        );
       await passport.connect(maker).mint(2n, "X1", maker.address);
       const v = await passport.verify(idOf(GTIN_A, "X1"));
       expect(v.lotId).to.equal(2n);
@@ -121,12 +130,14 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       const { passport, maker } = await networkHelpers.loadFixture(passportFixture);
       const next = (await networkHelpers.time.latest()) + 10;
       await networkHelpers.time.setNextBlockTimestamp(next);
-      await expect(passport.connect(maker).createLot(newLot(next, { lotNumber: "NOW", productionDate: next })))
-        .to.emit(passport, "LotCreated");
+      await expect(
+        passport.connect(maker).createLot(newLot(next, { lotNumber: "NOW", productionDate: next })),
+      ).to.emit(passport, "LotCreated");
     });
 
     it("reverts with AccessControlUnauthorizedAccount when the caller is not a manufacturer", async function () {
-      const { passport, stranger, MANUFACTURER, now } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, stranger, MANUFACTURER, now } =
+        await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(stranger).createLot(newLot(now)))
         .to.be.revertedWithCustomError(passport, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, MANUFACTURER);
@@ -151,7 +162,9 @@ describe("ProductPassport: prefixes, lots and minting", function () {
     it("reverts with InvalidCountry unless the origin is two upper-case letters", async function () {
       const { passport, maker, now } = await networkHelpers.loadFixture(passportFixture);
       for (const code of ["de", "D1", "@Z", "Z[", "\u0000\u0000"]) {
-        await expect(passport.connect(maker).createLot(newLot(now, { originCountry: country(code) })))
+        await expect(
+          passport.connect(maker).createLot(newLot(now, { originCountry: country(code) })),
+        )
           .to.be.revertedWithCustomError(passport, "InvalidCountry")
           .withArgs(country(code));
       }
@@ -186,7 +199,16 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       const { passport, maker2, now } = await networkHelpers.loadFixture(passportFixture);
       await expect(passport.connect(maker2).createLot(newLot(now, { gtin: GTIN_B })))
         .to.emit(passport, "LotCreated")
-        .withArgs(2n, GTIN_B, maker2.address, "LOT-2026-001", country("DE"), newLot(now).productionDate, CONTENT_HASH, LOT_URI);
+        .withArgs(
+          2n,
+          GTIN_B,
+          maker2.address,
+          "LOT-2026-001",
+          country("DE"),
+          newLot(now).productionDate,
+          CONTENT_HASH,
+          LOT_URI,
+        );
       expect(await passport.prefixOwner(PREFIX_B, PREFIX_LENGTH)).to.equal(maker2.address);
     });
 
@@ -234,7 +256,9 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       const { passport, maker, bob, lotId } = await networkHelpers.loadFixture(passportFixture);
       const id = idOf(GTIN_A, "abc-01");
       expect(await passport.tokenIdOf(GTIN_A, "abc-01")).to.equal(id);
-      expect(await passport.connect(maker).mint.staticCall(lotId, "abc-01", bob.address)).to.equal(id);
+      expect(await passport.connect(maker).mint.staticCall(lotId, "abc-01", bob.address)).to.equal(
+        id,
+      );
       await expect(passport.connect(maker).mint(lotId, "abc-01", bob.address))
         .to.emit(passport, "Transfer")
         .withArgs(ethers.ZeroAddress, bob.address, id)
@@ -283,7 +307,8 @@ describe("ProductPassport: prefixes, lots and minting", function () {
     });
 
     it("reverts with AccessControlUnauthorizedAccount once the manufacturer's role is revoked", async function () {
-      const { passport, maker, lotId, MANUFACTURER } = await networkHelpers.loadFixture(passportFixture);
+      const { passport, maker, lotId, MANUFACTURER } =
+        await networkHelpers.loadFixture(passportFixture);
       await passport.revokeRole(MANUFACTURER, maker.address);
       await expect(passport.connect(maker).mint(lotId, "X", maker.address))
         .to.be.revertedWithCustomError(passport, "AccessControlUnauthorizedAccount")
@@ -304,7 +329,9 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       const serials = ["B1", "B2", "b3", "0004"];
       const tx = passport.connect(maker).mintBatch(lotId, serials, bob.address);
       for (const s of serials) {
-        await expect(tx).to.emit(passport, "UnitMinted").withArgs(idOf(GTIN_A, s), lotId, bob.address);
+        await expect(tx)
+          .to.emit(passport, "UnitMinted")
+          .withArgs(idOf(GTIN_A, s), lotId, bob.address);
       }
       expect(await passport.balanceOf(bob.address)).to.equal(4n);
     });
