@@ -17,8 +17,8 @@ import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
  * token id scheme, roles and lifecycle.
  * @dev Cost model: the GS1 company prefix is checked once per lot in {createLot}; minting a unit
  * only compares the lot's manufacturer, validates the serial and writes ONE fresh slot, the
- * packed {Unit} that holds the ERC-721 owner together with the lot id, status and certificate
- * count. OpenZeppelin's ERC721 keeps approvals, safe-transfer checks, errors and metadata;
+ * packed {Unit} that holds the ERC-721 owner together with the lot id and status.
+ * OpenZeppelin's ERC721 keeps approvals, safe-transfer checks, errors and metadata;
  * its own owner and balance slots are left unused: {_ownerOf}, {_update} and {balanceOf} are
  * overridden onto {Unit} and {_holdings}, the extension point ERC721Consecutive also uses.
  * Every unit's tokenURI is its lot's URI, so no per-token URI is stored.
@@ -124,6 +124,7 @@ contract ProductPassport is
         uint64 prefix,
         uint8 length
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (manufacturer == address(0)) revert InvalidManufacturer(manufacturer);
         if (length < 6 || length > 12 || prefix >= 10 ** length) revert InvalidPrefix(prefix, length);
         uint256 key = _prefixKey(prefix, length);
         address current = _prefixOwners[key];
@@ -316,12 +317,13 @@ contract ProductPassport is
      * @dev A unit reported stolen cannot be put on a shipment. The registry bounds `tokenIds`.
      */
     function recordShipment(bytes32 shipmentId, address shipper, uint256[] calldata tokenIds) external {
-        if (msg.sender != _shipmentRegistry || msg.sender == address(0))
-            revert NotShipmentRegistry(msg.sender);
+        if (msg.sender != _shipmentRegistry) revert NotShipmentRegistry(msg.sender);
         for (uint256 i; i < tokenIds.length; ++i) {
             uint256 tokenId = tokenIds[i];
             Unit storage unit = _units[tokenId];
-            if (unit.owner != shipper) revert PassportNotOwnedByShipper(tokenId, shipper);
+            // The zero shipper would otherwise "own" every unminted and burned id.
+            if (unit.owner != shipper || shipper == address(0))
+                revert PassportNotOwnedByShipper(tokenId, shipper);
             if (unit.status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
             _lastShipments[tokenId] = shipmentId;
             emit PassportShipped(tokenId, shipmentId);
@@ -346,12 +348,8 @@ contract ProductPassport is
 
     /// @inheritdoc IProductPassport
     function verify(uint256 tokenId) external view returns (PassportView memory v) {
-        bool decoded;
-        (decoded, v.gtin, v.serial) = _tryDecode(tokenId);
-        if (!decoded) {
-            v.gtin = 0;
-            v.serial = "";
-        }
+        // A malformed id leaves gtin zero and serial empty; it can never have been minted.
+        (, v.gtin, v.serial) = _tryDecode(tokenId);
         Unit memory unit = _units[tokenId];
         v.status = unit.status;
         v.exists = unit.status != UnitStatus.None;
@@ -375,6 +373,12 @@ contract ProductPassport is
     }
 
     /// @inheritdoc IProductPassport
+    function lotOf(uint64 lotId) external view returns (LotView memory) {
+        _existingLot(lotId);
+        return _lotView(lotId);
+    }
+
+    /// @inheritdoc IProductPassport
     function prefixOwner(uint64 prefix, uint8 length) external view returns (address) {
         return _prefixOwners[_prefixKey(prefix, length)];
     }
@@ -392,6 +396,17 @@ contract ProductPassport is
     /// @inheritdoc IProductPassport
     function shipmentRegistry() external view returns (address) {
         return _shipmentRegistry;
+    }
+
+    /**
+     * @notice The number of passports `owner` holds.
+     * @dev Reverts with {IERC721Errors-ERC721InvalidOwner} for the zero address, as OpenZeppelin does.
+     * @param owner The holder.
+     * @return The count.
+     */
+    function balanceOf(address owner) public view override(ERC721, IERC721) returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _holdings[owner];
     }
 
     /**
@@ -421,17 +436,6 @@ contract ProductPassport is
 
     // -------------------------------------------------------------------- internal
 
-    /**
-     * @notice The number of passports `owner` holds.
-     * @dev Reverts with {IERC721Errors-ERC721InvalidOwner} for the zero address, as OpenZeppelin does.
-     * @param owner The holder.
-     * @return The count.
-     */
-    function balanceOf(address owner) public view override(ERC721, IERC721) returns (uint256) {
-        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
-        return _holdings[owner];
-    }
-
     /// @dev Ownership lives in the packed {Unit}.
     function _ownerOf(uint256 tokenId) internal view override returns (address) {
         return _units[tokenId].owner;
@@ -439,8 +443,10 @@ contract ProductPassport is
 
     /**
      * @dev OpenZeppelin's {ERC721-_update} on the packed {Unit}: every transfer and burn passes
-     * here (minting does not: {_mintUnit} writes the whole slot at once). A stolen unit cannot
-     * move; a unit moved to the zero address becomes Burned, and keeps its lot and status.
+     * here. Minting never does (so `from` is zero only for an id that does not exist, which
+     * {_checkAuthorized} rejects): {_mintUnit} writes the whole slot at once, and OpenZeppelin's
+     * `_mint`/`_safeMint` are never called. A stolen unit cannot move; a unit moved to the zero
+     * address becomes Burned and keeps its lot id.
      */
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         Unit storage unit = _units[tokenId];
@@ -569,12 +575,14 @@ contract ProductPassport is
         }
     }
 
-    /// @dev A GS1 MA 5-3 level company prefix never exceeds 12 digits, so the key cannot collide.
+    /// @dev A prefix has at most 12 digits (below 2^40), so placing the length above bit 64
+    /// keeps "0614141" (7 digits) and "614141" (6 digits) apart without collisions.
     function _prefixKey(uint64 prefix, uint8 length) private pure returns (uint256) {
         return (uint256(length) << 64) | prefix;
     }
 
-    /// @dev The GS1 emission of a lot change: all token ids of `gtin` form one contiguous range.
+    /// @dev ERC-4906 signal for a lot change. A lot's units are not contiguous, but every id of
+    /// `gtin` is, so the range covers the lot (and its GTIN siblings) in one event.
     function _emitGtinRangeUpdate(uint64 gtin) private {
         uint256 first = uint256(gtin) << 160;
         emit BatchMetadataUpdate(first, first | type(uint160).max);

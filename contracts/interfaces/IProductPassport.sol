@@ -162,6 +162,8 @@ interface IProductPassport {
     error InvalidLotNumber(string lotNumber);
     /// @dev `tokenId` does not decode to a valid GTIN-14 and serial.
     error InvalidTokenId(uint256 tokenId);
+    /// @dev The zero address cannot hold a company prefix.
+    error InvalidManufacturer(address manufacturer);
     /// @dev A company prefix must have 6 to 12 digits and fit in them.
     error InvalidPrefix(uint64 prefix, uint8 length);
     /// @dev The prefix is already assigned to `manufacturer`.
@@ -357,6 +359,13 @@ interface IProductPassport {
      * @return The passport.
      */
     function verify(uint256 tokenId) external view returns (PassportView memory);
+
+    /**
+     * @notice A lot's data, for showing a lot before any unit is minted; reverts with {LotNotFound}.
+     * @param lotId The lot.
+     * @return The lot.
+     */
+    function lotOf(uint64 lotId) external view returns (LotView memory);
 
     /**
      * @notice The manufacturer a company prefix is assigned to (zero if none).

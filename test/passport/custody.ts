@@ -124,6 +124,17 @@ describe("ProductPassport: custody and verify", function () {
         .withArgs(ghost, alice.address);
     });
 
+    it("reverts with PassportNotOwnedByShipper for the zero shipper, even on a burned id", async function () {
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
+      await passport.connect(alice).burn(unit1, 0);
+      await expect(
+        registry.ship(await passport.getAddress(), SHIPMENT_1, ethers.ZeroAddress, [unit1]),
+      )
+        .to.be.revertedWithCustomError(passport, "PassportNotOwnedByShipper")
+        .withArgs(unit1, ethers.ZeroAddress);
+    });
+
     it("reverts with UnitReportedStolen for a unit reported stolen", async function () {
       const { passport, registry, alice, unit1 } =
         await networkHelpers.loadFixture(withRegistryFixture);

@@ -60,6 +60,13 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       }
     });
 
+    it("reverts with InvalidManufacturer when assigning a prefix to the zero address", async function () {
+      const { passport } = await networkHelpers.loadFixture(passportFixture);
+      await expect(passport.assignPrefix(ethers.ZeroAddress, 123456n, 6))
+        .to.be.revertedWithCustomError(passport, "InvalidManufacturer")
+        .withArgs(ethers.ZeroAddress);
+    });
+
     it("reverts with PrefixAlreadyAssigned when the prefix belongs to someone", async function () {
       const { passport, maker, carol } = await networkHelpers.loadFixture(passportFixture);
       await expect(passport.assignPrefix(carol.address, PREFIX_A, PREFIX_LENGTH))
@@ -217,6 +224,27 @@ describe("ProductPassport: prefixes, lots and minting", function () {
       await expect(passport.connect(maker).createLot(newLot(now)))
         .to.be.revertedWithCustomError(passport, "LotAlreadyExists")
         .withArgs(GTIN_A, "LOT-2026-001", 1n);
+    });
+  });
+
+  describe("lotOf", function () {
+    it("returns a lot's data before any unit of it is minted", async function () {
+      const { passport, maker, now } = await networkHelpers.loadFixture(passportFixture);
+      await passport.connect(maker).createLot(newLot(now, { lotNumber: "EMPTY" }));
+      const lot = await passport.lotOf(2n);
+      expect(lot.manufacturer).to.equal(maker.address);
+      expect(lot.gtin).to.equal(GTIN_A);
+      expect(lot.lotNumberHash).to.equal(keccak256(toUtf8Bytes("EMPTY")));
+      expect(lot.uri).to.equal(LOT_URI);
+    });
+
+    it("reverts with LotNotFound for lot 0 and unknown lots", async function () {
+      const { passport } = await networkHelpers.loadFixture(passportFixture);
+      for (const id of [0n, 2n]) {
+        await expect(passport.lotOf(id))
+          .to.be.revertedWithCustomError(passport, "LotNotFound")
+          .withArgs(id);
+      }
     });
   });
 
