@@ -41,11 +41,22 @@ export interface PassportResult {
   lastShipmentStatus: bigint;
 }
 
+/** `IShipmentRegistry.getShipment(lastShipmentId)`, when the caller has read it. */
+export interface PassportShipmentView {
+  status: bigint;
+  carrier: string;
+  lastEventAt: bigint;
+  deliveredAt: bigint;
+  eventCount: bigint;
+}
+
 /**
- * Optional context: a directory of known parties and the report's clock. The name mirrors
- * the brief's `formatPassportReport(result, registry?)`: a registry of who is who.
+ * Optional context: what the caller read from the shipment registry, a directory of known
+ * parties and the report's clock.
  */
 export interface PassportReportRegistry {
+  /** The last shipment's full state, to show carrier and dates next to its status. */
+  shipment?: PassportShipmentView;
   /** Lower-case or checksummed address → display name (manufacturers, certifiers, owners). */
   names?: Readonly<Record<string, string>>;
   /** Unix seconds the report is "as of" (default: the machine's clock). */
@@ -165,6 +176,13 @@ export function formatPassportReport(
     const shipment = SHIPMENT_STATUS[Number(result.lastShipmentStatus)] ?? "Unknown";
     const shown = result.lastShipmentStatus === 0n ? "status unknown" : shipment;
     lines.push(`Last shipment: ${result.lastShipmentId} (${shown})`);
+    const detail = registry?.shipment;
+    if (detail !== undefined) {
+      lines.push(
+        `  carrier ${party(detail.carrier, registry)}, ${detail.eventCount} event(s), last on ${isoDate(detail.lastEventAt)}`,
+      );
+      if (detail.deliveredAt !== 0n) lines.push(`  delivered on ${isoDate(detail.deliveredAt)}`);
+    }
     if (shipment === "Lost")
       warnings.push("the last shipment carrying this unit was reported lost");
   }

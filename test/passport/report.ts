@@ -49,6 +49,27 @@ describe("formatPassportReport", function () {
     expect(report).not.to.include("Warning");
   });
 
+  it("adds carrier, event count and delivery date when the caller passes the shipment's state", async function () {
+    const { passport, registry, alice, carol, unit1, now } =
+      await networkHelpers.loadFixture(reportFixture);
+    await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
+    await registry.setStatus(SHIPMENT_1, Shipment.Delivered);
+    const report = formatPassportReport(await passport.verify(unit1), {
+      names: { [carol.address]: "Fast Freight" },
+      shipment: {
+        status: Shipment.Delivered,
+        carrier: carol.address,
+        lastEventAt: BigInt(now),
+        deliveredAt: BigInt(now),
+        eventCount: 5n,
+      },
+    });
+    expect(report).to.include(
+      `  carrier Fast Freight (${carol.address}), 5 event(s), last on ${isoDate(BigInt(now))}`,
+    );
+    expect(report).to.include(`  delivered on ${isoDate(BigInt(now))}`);
+  });
+
   it("says NOT FOUND for an unregistered unit and shows what was scanned", async function () {
     const { passport } = await networkHelpers.loadFixture(reportFixture);
     const report = formatPassportReport(await passport.verify(idOf(GTIN_A, "FAKE")));
