@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IShipmentRegistry} from "./IShipmentRegistry.sol";
+
+/**
+ * @title IProductPassport
+ * @notice One ERC-721 passport per physical product unit, identified exactly as its label is:
+ * a GS1 GTIN-14 plus a GS1 serial (AI 21). A buyer's phone scans the label, computes the
+ * token id and calls {verify} to learn whether the unit is genuine, who made it, where and
+ * when, whether it was recalled, reported stolen or consumed, which certificates hold now and
+ * which shipment last carried it.
+ * @dev Token id scheme (reversible, computed by any scanner without a chain call):
+ *
+ *     tokenId = (uint256(gtin14) << 160) | uint160(bytes20(bytes(serial)))
+ *
+ * The serial's bytes sit left-aligned in the low 160 bits (at most 20 bytes), so decoding
+ * strips trailing zero bytes; the GS1 character set 82 has no NUL, so this is unambiguous.
+ * All units of one GTIN occupy the contiguous range [gtin << 160, ((gtin + 1) << 160) - 1],
+ * which is what the ERC-4906 `BatchMetadataUpdate` of a lot change covers.
+ *
+ * Roles: DEFAULT_ADMIN_ROLE (delayed two-step transfer) assigns GS1 company prefixes, grants
+ * MANUFACTURER_ROLE and CERTIFIER_ROLE, sets the shipment registry once, may revoke any
+ * certificate, recall any lot and clear a stolen report.
+ */
+interface IProductPassport {
+    // ------------------------------------------------------------------------- types
+
+    /// @notice Lifecycle of one unit. Burned is final, and a burned unit can never be minted again.
+    enum UnitStatus {
+        None, // never minted
+        Active, // minted, transferable
+        Stolen, // reported stolen by its owner: every transfer and burn is blocked until cleared
+        Burned // consumed or destroyed (final)
+    }
+
+    /// @notice Why a unit was burned; kept in the {UnitBurned} event.
+    enum BurnReason {
+        Consumed, // used up by the end customer
+        Destroyed, // destroyed (damage, disposal of recalled goods)
+        Recycled, // taken back into a recycling scheme
+        Other
+    }
+
+    /// @notice What a certificate is attached to.
+    enum SubjectKind {
+        Unit, // one token id
+        Lot // every unit of a lot
+    }
+
+    /// @notice Arguments of {createLot}.
+    // Calldata only, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
+    struct NewLot {
+        uint64 gtin; // GTIN-14 as a number (leading zeros implied)
+        uint8 prefixLength; // length of the caller's GS1 company prefix inside the GTIN (6..12)
+        bytes2 originCountry; // ISO 3166-1 alpha-2, upper case, e.g. "DE"
+        uint40 productionDate; // unix seconds, not in the future
+        bytes32 contentHash; // hash of the lot's passport document (EU DPP style)
+        string lotNumber; // GS1 AI 10: 1..20 characters of the GS1 character set 82
+        string uri; // where the passport document lives; also every unit's tokenURI
+    }
+
+    /// @notice A lot as {verify} and {lotOf} report it.
+    struct LotView {
+        address manufacturer;
+        uint64 gtin;
+        bool recalled;
+        bytes2 originCountry;
+        uint40 productionDate;
+        bytes32 lotNumberHash; // keccak256(bytes(lotNumber)); the number itself is in {LotCreated}
+        bytes32 contentHash;
+        string uri;
+    }
+
+    /// @notice A certificate that holds now: not revoked, not expired, its certifier still accredited.
+    // A view's return value, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
+    struct CertificateView {
+        address certifier;
+        bytes8 certType; // short ASCII code, e.g. "ORGANIC", "CE", "COO" (certificate of origin)
+        uint32 expiresAt; // unix seconds; document hash and URI are in {CertificateAttested}
+        SubjectKind kind; // attached to the unit itself or to its whole lot
+        uint8 index; // slot under its subject: the key for {revokeCertificate}
+    }
+
+    /// @notice Everything a buyer's phone shows for one scanned unit.
+    // A view's return value, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
+    struct PassportView {
+        bool exists; // minted at some point (true also after burning)
+        bool genuine; // exists, not burned and not reported stolen
+        uint64 gtin; // decoded from the token id (zero when the id is not a valid GS1 id)
+        string serial; // decoded from the token id (empty when the id is not a valid GS1 id)
+        UnitStatus status;
+        address owner; // zero when never minted or burned
+        uint64 lotId;
+        LotView lot;
+        uint8 issuedCertificateCount; // unit and lot certificates ever attested, revoked and expired included
+        CertificateView[] certificates; // valid now, the unit's first, then the lot's
+        bytes32 lastShipmentId; // zero when never shipped
+        IShipmentRegistry.ShipmentStatus lastShipmentStatus; // None when unshipped or no registry
+    }
+
+    // ------------------------------------------------------------------------ events
+
+    /// @notice The admin assigned GS1 company prefix `prefix` (of `length` digits) to `manufacturer`.
+    event PrefixAssigned(uint64 indexed prefix, uint8 indexed length, address indexed manufacturer);
+    /// @notice The admin withdrew a prefix; lots already created keep their manufacturer.
+    event PrefixRevoked(uint64 indexed prefix, uint8 indexed length, address indexed manufacturer);
+    /// @notice A manufacturer created a lot.
+    event LotCreated(
+        uint64 indexed lotId,
+        uint64 indexed gtin,
+        address indexed manufacturer,
+        string lotNumber,
+        bytes2 originCountry,
+        uint40 productionDate,
+        bytes32 contentHash,
+        string uri
+    );
+    /// @notice A lot's passport document changed (a new revision of the same lot).
+    event LotMetadataUpdated(uint64 indexed lotId, bytes32 contentHash, string uri);
+    /// @notice A lot was recalled by `recalledBy` (its manufacturer or the admin).
+    event LotRecalled(uint64 indexed lotId, address indexed recalledBy, bytes32 reasonHash);
+    /// @notice A unit was minted into a lot.
+    event UnitMinted(uint256 indexed tokenId, uint64 indexed lotId, address indexed to);
+    /// @notice The owner reported a unit stolen: it cannot move until cleared.
+    event UnitStolenReported(uint256 indexed tokenId, address indexed reportedBy);
+    /// @notice A stolen report was cleared by the owner or the admin.
+    event UnitStolenCleared(uint256 indexed tokenId, address indexed clearedBy);
+    /// @notice A unit was consumed or destroyed; its id stays un-mintable.
+    event UnitBurned(uint256 indexed tokenId, address indexed owner, BurnReason reason);
+    /// @notice A certifier attested a certificate to a unit or a lot.
+    event CertificateAttested(
+        SubjectKind indexed kind,
+        uint256 indexed subjectId,
+        address indexed certifier,
+        uint8 index,
+        bytes8 certType,
+        bytes32 documentHash,
+        uint32 expiresAt,
+        string uri
+    );
+    /// @notice A certificate was revoked by its certifier or the admin.
+    event CertificateRevoked(
+        SubjectKind indexed kind,
+        uint256 indexed subjectId,
+        uint8 indexed index,
+        address revokedBy
+    );
+    /// @notice The admin set the shipment registry (once).
+    event ShipmentRegistrySet(address indexed registry);
+
+    // ------------------------------------------------------------------------ errors
+
+    /// @dev `gtin` is zero, longer than 14 digits or has a wrong GS1 mod-10 check digit.
+    error InvalidGtin(uint64 gtin);
+    /// @dev `serial` is empty, longer than 20 bytes or has a byte outside the GS1 character set 82.
+    error InvalidSerial(string serial);
+    /// @dev `lotNumber` is empty, longer than 20 bytes or has a byte outside the GS1 character set 82.
+    error InvalidLotNumber(string lotNumber);
+    /// @dev `tokenId` does not decode to a valid GTIN-14 and serial.
+    error InvalidTokenId(uint256 tokenId);
+    /// @dev The zero address cannot hold a company prefix.
+    error InvalidManufacturer(address manufacturer);
+    /// @dev A company prefix must have 6 to 12 digits and fit in them.
+    error InvalidPrefix(uint64 prefix, uint8 length);
+    /// @dev The prefix is already assigned to `manufacturer`.
+    error PrefixAlreadyAssigned(uint64 prefix, uint8 length, address manufacturer);
+    /// @dev The prefix is not assigned to anyone.
+    error PrefixNotFound(uint64 prefix, uint8 length);
+    /// @dev The company prefix inside `gtin` is not assigned to `manufacturer`.
+    error PrefixNotAssigned(uint64 gtin, address manufacturer);
+    /// @dev `country` is not two upper-case ASCII letters.
+    error InvalidCountry(bytes2 country);
+    /// @dev The production date lies after the current block.
+    error ProductionDateInFuture(uint40 productionDate, uint256 blockTime);
+    /// @dev This manufacturer already created a lot with this GTIN and lot number.
+    error LotAlreadyExists(uint64 gtin, string lotNumber, uint64 lotId);
+    /// @dev No lot has this id.
+    error LotNotFound(uint64 lotId);
+    /// @dev `caller` is not the lot's manufacturer (nor, where allowed, the admin).
+    error NotLotManufacturer(uint64 lotId, address caller);
+    /// @dev The lot was recalled: no more units may be minted into it.
+    error LotIsRecalled(uint64 lotId);
+    /// @dev Batch size is zero or above the cap.
+    error InvalidBatchSize(uint256 size, uint256 max);
+    /// @dev This (GTIN, serial) was minted before, possibly then burned: a cloned label.
+    error UnitAlreadyMinted(uint256 tokenId);
+    /// @dev The unit does not exist now (never minted or burned).
+    error UnitNotFound(uint256 tokenId);
+    /// @dev The unit is reported stolen: it cannot move.
+    error UnitReportedStolen(uint256 tokenId);
+    /// @dev The unit is not reported stolen.
+    error UnitNotStolen(uint256 tokenId);
+    /// @dev Only the unit's owner may do this (the admin too, where stated).
+    error NotUnitOwner(uint256 tokenId, address caller);
+    /// @dev The certificate's expiry is not in the future.
+    error InvalidExpiry(uint32 expiresAt, uint256 blockTime);
+    /// @dev The subject already holds the maximum number of certificates (revoked ones count).
+    error TooManyCertificates(SubjectKind kind, uint256 subjectId, uint256 max);
+    /// @dev No live certificate sits in this slot.
+    error CertificateNotFound(SubjectKind kind, uint256 subjectId, uint8 index);
+    /// @dev `caller` neither issued the certificate nor is the admin.
+    error NotCertificateIssuer(SubjectKind kind, uint256 subjectId, uint8 index, address caller);
+    /// @dev The shipment registry is already set.
+    error ShipmentRegistryAlreadySet(address registry);
+    /// @dev The zero address cannot be the shipment registry.
+    error InvalidShipmentRegistry();
+
+    // ------------------------------------------------------------------- operations
+
+    /**
+     * @notice Assigns a GS1 company prefix to a manufacturer. Admin only.
+     * @param manufacturer The brand owner's address (must also hold MANUFACTURER_ROLE to create lots).
+     * @param prefix The prefix's digits as a number (leading zeros are carried by `length`).
+     * @param length Number of digits, 6..12.
+     */
+    function assignPrefix(address manufacturer, uint64 prefix, uint8 length) external;
+
+    /**
+     * @notice Withdraws a company prefix. Admin only. Existing lots are unaffected.
+     * @param prefix The prefix's digits as a number.
+     * @param length Number of digits, 6..12.
+     */
+    function revokePrefix(uint64 prefix, uint8 length) external;
+
+    /**
+     * @notice Creates a lot of one GTIN. MANUFACTURER_ROLE; the GTIN's company prefix must be
+     * assigned to the caller. This is the only place the prefix is checked: minting then only
+     * compares the lot's manufacturer.
+     * @param lot The lot's data; see {NewLot}.
+     * @return lotId The new lot's id (sequential from 1).
+     */
+    function createLot(NewLot calldata lot) external returns (uint64 lotId);
+
+    /**
+     * @notice Replaces a lot's passport document (content hash and URI). Lot manufacturer only.
+     * @param lotId The lot.
+     * @param contentHash The new document's hash.
+     * @param uri The new document's location.
+     */
+    function setLotMetadata(uint64 lotId, bytes32 contentHash, string calldata uri) external;
+
+    /**
+     * @notice Recalls a whole lot in O(1). Lot manufacturer or admin. Final.
+     * @param lotId The lot.
+     * @param reasonHash Hash of the recall notice.
+     */
+    function recallLot(uint64 lotId, bytes32 reasonHash) external;
+
+    /**
+     * @notice Mints one unit of a lot to `to`. Lot manufacturer (still holding MANUFACTURER_ROLE) only.
+     * @param lotId The lot.
+     * @param serial GS1 AI 21 serial: 1..20 characters of the GS1 character set 82.
+     * @param to The first owner.
+     * @return tokenId {tokenIdOf}(lot GTIN, serial).
+     */
+    function mint(uint64 lotId, string calldata serial, address to) external returns (uint256 tokenId);
+
+    /**
+     * @notice Mints up to {MAX_BATCH} units of a lot to `to`. Same rules as {mint}; all or nothing.
+     * @param lotId The lot.
+     * @param serials The serials.
+     * @param to The first owner of every unit.
+     */
+    function mintBatch(uint64 lotId, string[] calldata serials, address to) external;
+
+    /**
+     * @notice The owner reports a unit stolen; transfers and burning are blocked until cleared.
+     * @param tokenId The unit.
+     */
+    function reportStolen(uint256 tokenId) external;
+
+    /**
+     * @notice Clears a stolen report. The unit's owner or the admin.
+     * @param tokenId The unit.
+     */
+    function clearStolen(uint256 tokenId) external;
+
+    /**
+     * @notice Consumes or destroys a unit. Owner or an approved address. The id can never be minted again.
+     * @param tokenId The unit.
+     * @param reason Why; kept in {UnitBurned}.
+     */
+    function burn(uint256 tokenId, BurnReason reason) external;
+
+    /**
+     * @notice Attests a certificate to one existing unit. CERTIFIER_ROLE.
+     * @param tokenId The unit.
+     * @param certType Short ASCII type code.
+     * @param documentHash Hash of the certificate document (event only).
+     * @param expiresAt Unix seconds, in the future.
+     * @param uri Location of the certificate document (event only).
+     * @return index The certificate's slot under the unit.
+     */
+    function attestUnit(
+        uint256 tokenId,
+        bytes8 certType,
+        bytes32 documentHash,
+        uint32 expiresAt,
+        string calldata uri
+    ) external returns (uint8 index);
+
+    /**
+     * @notice Attests a certificate to every unit of a lot. CERTIFIER_ROLE.
+     * @param lotId The lot.
+     * @param certType Short ASCII type code.
+     * @param documentHash Hash of the certificate document (event only).
+     * @param expiresAt Unix seconds, in the future.
+     * @param uri Location of the certificate document (event only).
+     * @return index The certificate's slot under the lot.
+     */
+    function attestLot(
+        uint64 lotId,
+        bytes8 certType,
+        bytes32 documentHash,
+        uint32 expiresAt,
+        string calldata uri
+    ) external returns (uint8 index);
+
+    /**
+     * @notice Revokes a certificate. Its certifier or the admin. The slot stays used, so the
+     * index keeps naming this certificate.
+     * @param kind Unit or lot.
+     * @param subjectId Token id or lot id.
+     * @param index The certificate's slot.
+     */
+    function revokeCertificate(SubjectKind kind, uint256 subjectId, uint8 index) external;
+
+    /**
+     * @notice Sets the shipment registry allowed to call {IPassportCustody-recordShipment}. Admin, once.
+     * @param registry The registry.
+     */
+    function setShipmentRegistry(address registry) external;
+
+    // ------------------------------------------------------------------------ views
+
+    /**
+     * @notice The token id of a unit; reverts with {InvalidGtin} or {InvalidSerial}.
+     * @param gtin GTIN-14 as a number.
+     * @param serial GS1 AI 21 serial.
+     * @return The token id.
+     */
+    function tokenIdOf(uint64 gtin, string calldata serial) external pure returns (uint256);
+
+    /**
+     * @notice The GTIN and serial a token id encodes; reverts with {InvalidTokenId}.
+     * @param tokenId The token id.
+     * @return gtin GTIN-14 as a number.
+     * @return serial The serial.
+     */
+    function decodeTokenId(uint256 tokenId) external pure returns (uint64 gtin, string memory serial);
+
+    /**
+     * @notice Everything a buyer needs to judge a unit. Never reverts for an unknown id.
+     * @param tokenId The scanned unit.
+     * @return The passport.
+     */
+    function verify(uint256 tokenId) external view returns (PassportView memory);
+
+    /**
+     * @notice A lot's data, for showing a lot before any unit is minted; reverts with {LotNotFound}.
+     * @param lotId The lot.
+     * @return The lot.
+     */
+    function lotOf(uint64 lotId) external view returns (LotView memory);
+
+    /**
+     * @notice The manufacturer a company prefix is assigned to (zero if none).
+     * @param prefix The prefix's digits as a number.
+     * @param length Number of digits.
+     * @return The manufacturer.
+     */
+    function prefixOwner(uint64 prefix, uint8 length) external view returns (address);
+
+    /**
+     * @notice A unit's lifecycle status.
+     * @param tokenId The unit.
+     * @return The status (None if never minted).
+     */
+    function unitStatus(uint256 tokenId) external view returns (UnitStatus);
+
+    /**
+     * @notice The last shipment that carried a unit (zero if never shipped).
+     * @param tokenId The unit.
+     * @return The shipment id.
+     */
+    function lastShipmentOf(uint256 tokenId) external view returns (bytes32);
+
+    /**
+     * @notice The shipment registry (zero until set).
+     * @return The registry.
+     */
+    function shipmentRegistry() external view returns (address);
+}

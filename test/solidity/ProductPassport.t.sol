@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ProductPassport} from "../../contracts/ProductPassport.sol";
+import {IProductPassport} from "../../contracts/interfaces/IProductPassport.sol";
+import {Test} from "./utils/Test.sol";
+
+/// @dev GS1 building blocks computed independently of the contract, for the fuzz tests.
+abstract contract Gs1Fixtures is Test {
+    bytes internal constant CSET82 =
+        "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    bytes internal constant FORBIDDEN = " #$@[\\]^`{|}~\x00\x7f\x80\xff";
+
+    /// @dev A valid GTIN-14 from any seed: 13 body digits and the GS1 mod-10 check digit.
+    function _validGtin(uint256 seed) internal pure returns (uint64) {
+        uint256 body = seed % 1e13;
+        if (body == 0) body = 1;
+        uint256 sum;
+        uint256 rest = body;
+        for (uint256 i; i < 13; ++i) {
+            sum += (rest % 10) * (i % 2 == 0 ? 3 : 1);
+            rest /= 10;
+        }
+        return uint64(body * 10 + ((10 - (sum % 10)) % 10));
+    }
+
+    /// @dev A serial of 1..20 characters drawn from CSET 82.
+    function _validSerial(uint256 seed, uint256 lengthSeed) internal pure returns (string memory) {
+        uint256 length = bound(lengthSeed, 1, 20);
+        bytes memory s = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            s[i] = CSET82[uint256(keccak256(abi.encode(seed, i))) % CSET82.length];
+        }
+        return string(s);
+    }
+}
+
+contract ProductPassportFuzzTest is Gs1Fixtures {
+    ProductPassport internal passport;
+
+    function setUp() public {
+        passport = new ProductPassport(address(this), 0);
+    }
+
+    function testFuzz_tokenIdOf_roundTripsThroughDecode(
+        uint256 gtinSeed,
+        uint256 serialSeed,
+        uint256 lengthSeed
+    ) public view {
+        uint64 gtin = _validGtin(gtinSeed);
+        string memory serial = _validSerial(serialSeed, lengthSeed);
+        uint256 id = passport.tokenIdOf(gtin, serial);
+        assertEq(id >> 160, gtin, "GTIN sits above the low 160 bits");
+        assertEq(uint256(uint160(id)), uint256(uint160(bytes20(bytes(serial)))), "serial left-aligned");
+        (uint64 decodedGtin, string memory decodedSerial) = passport.decodeTokenId(id);
+        assertEq(decodedGtin, gtin, "decoded GTIN");
+        assertEq(keccak256(bytes(decodedSerial)), keccak256(bytes(serial)), "decoded serial");
+    }
+
+    function testFuzz_tokenIdOf_rejectsWrongCheckDigit(uint256 gtinSeed, uint256 delta) public {
+        uint64 gtin = _validGtin(gtinSeed);
+        uint64 wrong = gtin - (gtin % 10) + uint64(((gtin % 10) + bound(delta, 1, 9)) % 10);
+        vm.expectRevert(abi.encodeWithSelector(IProductPassport.InvalidGtin.selector, wrong));
+        passport.tokenIdOf(wrong, "1");
+    }
+
+    function testFuzz_tokenIdOf_rejectsGtinsBeyondFourteenDigits(uint64 gtin) public {
+        gtin = uint64(bound(gtin, 1e14, type(uint64).max));
+        vm.expectRevert(abi.encodeWithSelector(IProductPassport.InvalidGtin.selector, gtin));
+        passport.tokenIdOf(gtin, "1");
+    }
+
+    function testFuzz_tokenIdOf_rejectsAByteOutsideCset82(
+        uint256 serialSeed,
+        uint256 lengthSeed,
+        uint256 position,
+        uint256 badSeed
+    ) public {
+        bytes memory serial = bytes(_validSerial(serialSeed, lengthSeed));
+        serial[bound(position, 0, serial.length - 1)] = FORBIDDEN[badSeed % FORBIDDEN.length];
+        vm.expectRevert(abi.encodeWithSelector(IProductPassport.InvalidSerial.selector, string(serial)));
+        passport.tokenIdOf(_validGtin(serialSeed), string(serial));
+    }
+
+    function testFuzz_tokenIdOf_rejectsSerialsLongerThanTwenty(uint256 seed, uint256 extra) public {
+        string memory serial = string.concat(
+            _validSerial(seed, 20),
+            _validSerial(seed >> 1, bound(extra, 1, 20))
+        );
+        vm.expectRevert(abi.encodeWithSelector(IProductPassport.InvalidSerial.selector, serial));
+        passport.tokenIdOf(_validGtin(seed), serial);
+    }
+
+    /// @dev Any id that decodes must be exactly the id of what it decodes to: decoding is a
+    /// true inverse, so no two (GTIN, serial) pairs share an id.
+    function testFuzz_decodeTokenId_acceptsOnlyCanonicalIds(uint256 id) public view {
+        try passport.decodeTokenId(id) returns (uint64 gtin, string memory serial) {
+            assertEq(passport.tokenIdOf(gtin, serial), id, "decoded id re-encodes to itself");
+        } catch (bytes memory reason) {
+            assertEq(
+                keccak256(reason),
+                keccak256(abi.encodeWithSelector(IProductPassport.InvalidTokenId.selector, id)),
+                "only InvalidTokenId"
+            );
+        }
+    }
+
+    function testFuzz_decodeTokenId_rejectsAnEmptySerial(uint256 gtinSeed) public {
+        uint256 id = uint256(_validGtin(gtinSeed)) << 160;
+        vm.expectRevert(abi.encodeWithSelector(IProductPassport.InvalidTokenId.selector, id));
+        passport.decodeTokenId(id);
+    }
+
+    function test_tokenIdOf_matchesTheGs1DigitalLinkExample() public view {
+        assertEq(
+            passport.tokenIdOf(9506000134352, "1"),
+            (uint256(9506000134352) << 160) | (uint256(0x31) << 152),
+            "GTIN 09506000134352, serial 1"
+        );
+    }
+}
+
+/// @dev Random mints, transfers, theft reports and burns by four holders of one lot.
+contract PassportHandler is Gs1Fixtures {
+    ProductPassport public immutable passport;
+    uint64 public immutable lotId;
+    address[] public actors;
+    uint256[] public minted;
+    uint256 public liveCount;
+    uint256 public burnedCount;
+    /// @dev Counts re-mints of a burned id that the contract wrongly accepted (must stay zero).
+    uint256 public remintedBurned;
+
+    constructor(ProductPassport passport_, uint64 lotId_) {
+        passport = passport_;
+        lotId = lotId_;
+        for (uint256 i = 1; i <= 4; ++i) actors.push(address(uint160(0xB000 + i)));
+    }
+
+    function mint(uint256 serialSeed, uint256 actorSeed) external {
+        string memory serial = _validSerial(serialSeed, serialSeed >> 8);
+        uint256 id = passport.tokenIdOf(9506000134352, serial);
+        if (passport.unitStatus(id) != IProductPassport.UnitStatus.None) return;
+        passport.mint(lotId, serial, _actor(actorSeed));
+        minted.push(id);
+        ++liveCount;
+    }
+
+    function transfer(uint256 unitSeed, uint256 toSeed) external {
+        if (minted.length == 0) return;
+        uint256 id = minted[unitSeed % minted.length];
+        if (passport.unitStatus(id) != IProductPassport.UnitStatus.Active) return;
+        address owner = passport.ownerOf(id);
+        vm.prank(owner);
+        passport.transferFrom(owner, _actor(toSeed), id);
+    }
+
+    function toggleStolen(uint256 unitSeed) external {
+        if (minted.length == 0) return;
+        uint256 id = minted[unitSeed % minted.length];
+        IProductPassport.UnitStatus status = passport.unitStatus(id);
+        if (status == IProductPassport.UnitStatus.Burned) return;
+        vm.prank(passport.ownerOf(id));
+        if (status == IProductPassport.UnitStatus.Active) passport.reportStolen(id);
+        else passport.clearStolen(id);
+    }
+
+    function burn(uint256 unitSeed, uint8 reason) external {
+        if (minted.length == 0) return;
+        uint256 id = minted[unitSeed % minted.length];
+        if (passport.unitStatus(id) != IProductPassport.UnitStatus.Active) return;
+        vm.prank(passport.ownerOf(id));
+        passport.burn(id, IProductPassport.BurnReason(reason % 4));
+        --liveCount;
+        ++burnedCount;
+    }
+
+    function remintBurned(uint256 unitSeed) external {
+        if (minted.length == 0) return;
+        uint256 id = minted[unitSeed % minted.length];
+        if (passport.unitStatus(id) != IProductPassport.UnitStatus.Burned) return;
+        (, string memory serial) = passport.decodeTokenId(id);
+        try passport.mint(lotId, serial, address(this)) {
+            ++remintedBurned;
+        } catch {}
+    }
+
+    function actorCount() external view returns (uint256) {
+        return actors.length;
+    }
+
+    function mintedCount() external view returns (uint256) {
+        return minted.length;
+    }
+
+    function _actor(uint256 seed) private view returns (address) {
+        return actors[seed % actors.length];
+    }
+}
+
+contract ProductPassportInvariantTest is Test {
+    ProductPassport internal passport;
+    PassportHandler internal handler;
+
+    function setUp() public {
+        passport = new ProductPassport(address(this), 0);
+        handler = new PassportHandler(passport, 1);
+        passport.grantRole(passport.MANUFACTURER_ROLE(), address(handler));
+        passport.assignPrefix(address(handler), 9506000, 7);
+        vm.prank(address(handler));
+        passport.createLot(
+            IProductPassport.NewLot({
+                gtin: 9506000134352,
+                prefixLength: 7,
+                originCountry: "DE",
+                productionDate: uint40(block.timestamp),
+                contentHash: keccak256("lot"),
+                lotNumber: "L1",
+                uri: "ipfs://lot"
+            })
+        );
+        targetContract(address(handler));
+    }
+
+    /// @dev Balances are kept outside OpenZeppelin's storage, so they must match ownership exactly.
+    function invariant_balancesSumToLiveUnits() public view {
+        uint256 sum;
+        for (uint256 i; i < handler.actorCount(); ++i) sum += passport.balanceOf(handler.actors(i));
+        assertEq(sum, handler.liveCount(), "sum of balances == minted - burned");
+    }
+
+    function invariant_everyUnitIsOwnedExactlyWhenNotBurned() public view {
+        uint256 burned;
+        for (uint256 i; i < handler.mintedCount(); ++i) {
+            uint256 id = handler.minted(i);
+            IProductPassport.PassportView memory v = passport.verify(id);
+            assertTrue(v.exists, "a minted unit exists forever");
+            if (v.status == IProductPassport.UnitStatus.Burned) {
+                ++burned;
+                assertEq(v.owner, address(0), "a burned unit has no owner");
+            } else {
+                assertTrue(v.owner != address(0), "a live unit has an owner");
+                assertEq(passport.ownerOf(id), v.owner, "ownerOf agrees with verify");
+            }
+            assertEq(v.lotId, 1, "the lot id survives transfers and burning");
+        }
+        assertEq(burned, handler.burnedCount(), "burned count");
+    }
+
+    function invariant_aBurnedIdIsNeverMintedAgain() public view {
+        assertEq(handler.remintedBurned(), 0, "no re-mint of a burned id");
+    }
+}
