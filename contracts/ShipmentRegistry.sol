@@ -352,22 +352,30 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         unchecked {
             _shipments[shipmentId] = Shipment(carrier, next, code, occurredAt, s.eventCount + 1);
         }
-        _emitRecorded(ev, carrier, actor);
+        _emitRecorded(ev, carrier, code, actor);
     }
 
-    /// @dev Kept apart from {_record} only to stay within the stack limit.
-    function _emitRecorded(ShipmentEvent calldata ev, address carrier, address actor) private {
-        emit ShipmentEventRecorded(
-            ev.shipmentId,
-            carrier,
-            ev.code,
-            ev.location,
-            ev.occurredAt,
-            ev.evidenceHash,
-            ev.nextCarrier,
-            actor,
-            ev.evidenceURI
-        );
+    /// @dev Emits {ShipmentEventRecorded}. Its data repeats the fields of `ev` that {_record}
+    /// has already read (so validated) through the ABI decoder: location, occurredAt,
+    /// evidenceHash and nextCarrier are copied as the four words they occupy in calldata, then
+    /// recordedBy and the evidence URI follow, as `abi.encode` would lay them out.
+    function _emitRecorded(ShipmentEvent calldata ev, address carrier, EventCode code, address actor) private {
+        string calldata uri = ev.evidenceURI;
+        bytes32 topic0 = ShipmentEventRecorded.selector;
+        bytes32 shipmentId = ev.shipmentId;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, add(ev, 0x40), 0x80)
+            mstore(add(m, 0x80), actor)
+            mstore(add(m, 0xa0), 0xc0)
+            // The URI is copied with its zero padding to a whole word, as ABI encoding requires.
+            let padded := and(add(uri.length, 0x1f), not(0x1f))
+            mstore(add(m, 0xc0), 0)
+            mstore(add(add(m, 0xc0), padded), 0)
+            mstore(add(m, 0xc0), uri.length)
+            calldatacopy(add(m, 0xe0), uri.offset, uri.length)
+            log4(m, add(0xe0, padded), topic0, shipmentId, carrier, code)
+        }
     }
 
     /// @dev Reverts unless `actor` is `carrier` or one of its unrevoked keys, and `carrier` is active.
@@ -419,27 +427,30 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         return status;
     }
 
-    /// @dev The EIP-712 struct hash of a signed event (see {SIGNED_EVENT_TYPEHASH}).
+    /// @dev The EIP-712 struct hash of a signed event (see {SIGNED_EVENT_TYPEHASH}). The six
+    /// static fields of `ev` sit in calldata exactly as EIP-712 encodes them (one word each), so
+    /// they are copied in one go instead of being decoded and re-encoded field by field. Words
+    /// with dirty high bits only change the hash, so such an item fails the signature check,
+    /// and {_record} reads every field through the ABI decoder, which rejects them anyway.
     function _signedEventHash(
         ShipmentEvent calldata ev,
         uint256 nonce,
         uint40 deadline
-    ) private pure returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(
-                    SIGNED_EVENT_TYPEHASH,
-                    ev.shipmentId,
-                    ev.code,
-                    ev.location,
-                    ev.occurredAt,
-                    ev.evidenceHash,
-                    ev.nextCarrier,
-                    keccak256(bytes(ev.evidenceURI)),
-                    nonce,
-                    deadline
-                )
-            );
+    ) private pure returns (bytes32 structHash) {
+        string calldata uri = ev.evidenceURI;
+        bytes32 typehash = SIGNED_EVENT_TYPEHASH;
+        assembly ("memory-safe") {
+            // Scratch space past the free memory pointer; nothing here outlives this block.
+            let m := mload(0x40)
+            calldatacopy(m, uri.offset, uri.length)
+            let uriHash := keccak256(m, uri.length)
+            mstore(m, typehash)
+            calldatacopy(add(m, 0x20), ev, 0xc0)
+            mstore(add(m, 0xe0), uriHash)
+            mstore(add(m, 0x100), nonce)
+            mstore(add(m, 0x120), deadline)
+            structHash := keccak256(m, 0x140)
+        }
     }
 
     /// @dev ECDSA (65-byte or EIP-2098 64-byte) for an account without code, ERC-1271 otherwise.

@@ -132,6 +132,34 @@ describe("ShipmentRegistry: recording events", function () {
       );
   });
 
+  it("emits log data byte-identical to ABI encoding for evidence URIs of 0, 31, 32 and 45 bytes", async function () {
+    const f = await networkHelpers.loadFixture(inTransitFixture);
+    for (const uri of [
+      "",
+      "x".repeat(31),
+      "y".repeat(32),
+      "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylq",
+    ]) {
+      const t = await networkHelpers.time.latest();
+      const ev = shipmentEvent(f.shipmentId, EventCode.Arrived, t, { evidenceURI: uri });
+      const receipt = await (await f.registry.connect(f.carrier).recordEvent(ev)).wait();
+      const log = receipt!.logs[0];
+      const expected = f.registry.interface.encodeEventLog("ShipmentEventRecorded", [
+        f.shipmentId,
+        f.carrier.address,
+        EventCode.Arrived,
+        ev.location,
+        t,
+        ev.evidenceHash,
+        ZeroAddress,
+        f.carrier.address,
+        uri,
+      ]);
+      expect(log.topics).to.deep.equal(expected.topics);
+      expect(log.data).to.equal(expected.data);
+    }
+  });
+
   it("keeps Delivered final and its deliveredAt readable by the escrow", async function () {
     const f = await networkHelpers.loadFixture(inTransitFixture);
     const t = await networkHelpers.time.latest();
