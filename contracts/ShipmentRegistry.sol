@@ -246,10 +246,12 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         for (uint256 i; i < count; ++i) {
             SignedShipmentEvent calldata item = events[i];
             ShipmentEvent calldata ev = item.ev;
-            if (block.timestamp > item.deadline) revert SignatureExpired(item.deadline, block.timestamp);
+            uint40 deadline = item.deadline;
+            if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
             address signer = item.signer;
-            _useNonce(signer, item.nonce);
-            bytes32 digest = _hashTypedDataV4(_signedEventHash(ev, item.nonce, item.deadline));
+            uint256 nonce = item.nonce;
+            _useNonce(signer, nonce);
+            bytes32 digest = _hashTypedDataV4(_signedEventHash(ev, nonce, deadline));
             if (!_isValidSignature(signer, digest, item.signature))
                 revert InvalidSignature(ev.shipmentId, signer);
             _record(ev, signer);
@@ -493,10 +495,11 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
 
     /// @dev Marks `nonce` of `signer` used, or reverts with {NonceAlreadyUsed}.
     function _useNonce(address signer, uint256 nonce) private {
+        mapping(uint256 word => uint256 bits) storage bitmap = _nonceBitmaps[signer];
         uint256 bit = 1 << (nonce & 0xff);
-        uint256 bits = _nonceBitmaps[signer][nonce >> 8];
+        uint256 bits = bitmap[nonce >> 8];
         if (bits & bit != 0) revert NonceAlreadyUsed(signer, nonce);
-        _nonceBitmaps[signer][nonce >> 8] = bits | bit;
+        bitmap[nonce >> 8] = bits | bit;
         emit NonceUsed(signer, nonce);
     }
 
