@@ -52,6 +52,8 @@ interface IShipmentRegistry {
     }
 
     /// @notice One step of a shipment, as a carrier reports it.
+    // Never stored (calldata and logs only), so slot packing does not apply; the order is the ABI.
+    // solhint-disable-next-line gas-struct-packing
     struct ShipmentEvent {
         bytes32 shipmentId;
         EventCode code;
@@ -138,6 +140,16 @@ interface IShipmentRegistry {
     error SignatureExpired(uint40 deadline, uint256 blockTime);
     error InvalidSignature(bytes32 shipmentId, address signer);
     error NonceAlreadyUsed(address signer, uint256 nonce);
+    /// @dev The zero address cannot be a carrier or a key.
+    error InvalidAccount(address account);
+    /// @dev A carrier needs a non-zero industry code (SCAC, IATA prefix, company code).
+    error InvalidCarrierCode(bytes8 code);
+    /// @dev Only a suspended carrier can be reinstated.
+    error CarrierNotSuspended(address carrier);
+    /// @dev A revoked key stays dead, so signatures it made before revocation can never revive.
+    error KeyPreviouslyRevoked(address key);
+    /// @dev The registry was deployed without a passport contract, so shipments cannot carry passports.
+    error PassportsNotEnabled();
 
     // ------------------------------------------------------------------- operations
 
@@ -171,6 +183,25 @@ interface IShipmentRegistry {
     function recordEventsBySig(SignedShipmentEvent[] calldata events) external;
 
     // ------------------------------------------------------------------------ views
+
+    /// @notice The role allowed to register, suspend and reinstate carriers.
+    // solhint-disable-next-line func-name-mixedcase
+    function CARRIER_MANAGER_ROLE() external view returns (bytes32);
+
+    /// @notice The EIP-712 type hash of a signed shipment event:
+    /// `SignedShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI,uint256 nonce,uint40 deadline)`.
+    // solhint-disable-next-line func-name-mixedcase
+    function SIGNED_EVENT_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The most passports one shipment can carry.
+    // solhint-disable-next-line func-name-mixedcase
+    function MAX_PASSPORTS() external view returns (uint256);
+
+    /// @notice The passport contract told about shipped passports, or zero when passports are not enabled.
+    function passportCustody() external view returns (address);
+
+    /// @notice The industry code a carrier was registered under (zero when not a carrier).
+    function carrierCode(address carrier) external view returns (bytes8);
 
     /// @notice The id of the shipment `shipper` registers under `shipperRef`.
     function shipmentIdOf(address shipper, bytes32 shipperRef) external pure returns (bytes32);

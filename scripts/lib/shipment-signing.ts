@@ -1,0 +1,139 @@
+/**
+ * Helpers for the shipment registry: UN/LOCODE encoding and EIP-712 signing of carrier
+ * events that any relayer can submit through `recordEventsBySig`. Shared by tests, tasks
+ * and the demo.
+ */
+import {
+  Signature,
+  type Signer,
+  type TypedDataDomain,
+  getBytes,
+  hexlify,
+  toUtf8Bytes,
+} from "ethers";
+
+import type { IShipmentRegistry, ShipmentRegistry } from "../../typechain-types/index.js";
+
+/** The event codes in the order of `IShipmentRegistry.EventCode`. */
+export const EVENT_CODES = [
+  "PickedUp",
+  "Departed",
+  "Arrived",
+  "CustomsHeld",
+  "CustomsCleared",
+  "HandedOver",
+  "OutForDelivery",
+  "Delivered",
+  "DeliveryFailed",
+  "Damaged",
+  "Lost",
+  "ReturnedToSender",
+] as const;
+export type EventCodeName = (typeof EVENT_CODES)[number];
+
+/** `IShipmentRegistry.EventCode` by name, e.g. `EventCode.Delivered === 7`. */
+export const EventCode = Object.fromEntries(EVENT_CODES.map((name, i) => [name, i])) as Record<
+  EventCodeName,
+  number
+>;
+
+/** The statuses in the order of `IShipmentRegistry.ShipmentStatus`. */
+export const SHIPMENT_STATUSES = [
+  "None",
+  "Created",
+  "InTransit",
+  "CustomsHold",
+  "Delivered",
+  "Lost",
+  "Returned",
+] as const;
+export type ShipmentStatusName = (typeof SHIPMENT_STATUSES)[number];
+
+/** `IShipmentRegistry.ShipmentStatus` by name. */
+export const ShipmentStatus = Object.fromEntries(
+  SHIPMENT_STATUSES.map((name, i) => [name, i]),
+) as Record<ShipmentStatusName, number>;
+
+const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
+
+/** Encodes a UN/LOCODE ("CNSHA", spaces allowed as in "CN SHA") as the contract's `bytes5`. */
+export function encodeLocode(locode: string): string {
+  const compact = locode.replace(/\s+/g, "").toUpperCase();
+  if (!LOCODE.test(compact)) throw new Error(`not a UN/LOCODE: "${locode}"`);
+  return hexlify(toUtf8Bytes(compact));
+}
+
+/** Decodes a `bytes5` location back to its UN/LOCODE text, e.g. "CNSHA". */
+export function decodeLocode(location: string): string {
+  const bytes = getBytes(location);
+  if (bytes.length !== 5) throw new Error(`not a bytes5 location: ${location}`);
+  return String.fromCharCode(...bytes);
+}
+
+/** The EIP-712 types of a signed event; must match `SIGNED_EVENT_TYPEHASH` in the contract. */
+export const SIGNED_SHIPMENT_EVENT_TYPES = {
+  SignedShipmentEvent: [
+    { name: "shipmentId", type: "bytes32" },
+    { name: "code", type: "uint8" },
+    { name: "location", type: "bytes5" },
+    { name: "occurredAt", type: "uint40" },
+    { name: "evidenceHash", type: "bytes32" },
+    { name: "nextCarrier", type: "address" },
+    { name: "evidenceURI", type: "string" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint40" },
+  ],
+};
+
+/** The registry's EIP-712 domain, read through ERC-5267 `eip712Domain()`. */
+export async function registryDomain(registry: ShipmentRegistry): Promise<TypedDataDomain> {
+  const [, name, version, chainId, verifyingContract] = await registry.eip712Domain();
+  return { name, version, chainId, verifyingContract };
+}
+
+export interface SignOptions {
+  /** Sign a 64-byte EIP-2098 compact signature instead of the 65-byte form (cheaper calldata). */
+  compact?: boolean;
+  /** Overrides of the domain (tests sign for another chain or contract with these). */
+  domain?: Partial<TypedDataDomain>;
+  /**
+   * The `signer` field to submit, when it differs from the signing key: a smart-contract
+   * carrier (ERC-1271) whose owner key signs the digest on its behalf.
+   */
+  signerAddress?: string;
+}
+
+/**
+ * Signs `ev` for submission by anyone through `recordEventsBySig`, with an unused `nonce` of
+ * the signer and a `deadline` (unix seconds) after which the signature is refused.
+ */
+export async function signShipmentEvent(
+  registry: ShipmentRegistry,
+  signer: Signer,
+  ev: IShipmentRegistry.ShipmentEventStruct,
+  nonce: bigint,
+  deadline: bigint,
+  options: SignOptions = {},
+): Promise<IShipmentRegistry.SignedShipmentEventStruct> {
+  const domain = { ...(await registryDomain(registry)), ...options.domain };
+  const message = {
+    shipmentId: ev.shipmentId,
+    code: ev.code,
+    location: ev.location,
+    occurredAt: ev.occurredAt,
+    evidenceHash: ev.evidenceHash,
+    nextCarrier: ev.nextCarrier,
+    evidenceURI: ev.evidenceURI,
+    nonce,
+    deadline,
+  };
+  const raw = await signer.signTypedData(domain, SIGNED_SHIPMENT_EVENT_TYPES, message);
+  const signature = options.compact ? Signature.from(raw).compactSerialized : raw;
+  return {
+    ev,
+    nonce,
+    deadline,
+    signer: options.signerAddress ?? (await signer.getAddress()),
+    signature,
+  };
+}
