@@ -4,6 +4,8 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import { config as loadDotenv } from "dotenv";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { waybillTasks } from "./tasks/index.js";
+
 // `.env` is optional: every variable can also come from the environment or, for secrets,
 // from the Hardhat keystore (`npx hardhat keystore set WAYBILL_PRIVATE_KEY`).
 loadDotenv({ quiet: true });
@@ -44,6 +46,7 @@ function testnet(rpcVariable: string, chainId: number, chainType: "l1" | "op" | 
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: waybillTasks,
   solidity: {
     profiles: {
       default: { version: solcVersion, path: solcPath, settings: compilerSettings },
