@@ -6,9 +6,10 @@ import { configVariable, defineConfig } from "hardhat/config";
 
 import { waybillTasks } from "./tasks/index.js";
 
-// `.env` is optional: every variable can also come from the environment or, for secrets,
-// from the Hardhat keystore (`npx hardhat keystore set WAYBILL_PRIVATE_KEY`).
-loadDotenv({ quiet: true });
+// `.env` (or the file WAYBILL_ENV_FILE names, e.g. `.env.sepolia`) is optional: every variable
+// can also come from the environment or, for secrets, from the Hardhat keystore
+// (`npx hardhat keystore set WAYBILL_PRIVATE_KEY`).
+loadDotenv({ quiet: true, path: process.env.WAYBILL_ENV_FILE || ".env" });
 
 const require = createRequire(import.meta.url);
 

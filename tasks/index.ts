@@ -527,9 +527,17 @@ const waybillDeploy = task(
   .setInlineAction(async (args, hre) => (await import("./actions/deploy.js")).default(args, hre))
   .build();
 
+const waybillFaucet = common(task(["waybill", "faucet"], "Mint mock USDC or EURC on a local chain"))
+  .addOption({ name: "token", description: "USDC or EURC", defaultValue: "USDC" })
+  .addOption({ name: "to", description: "Recipient (default: you)", defaultValue: "" })
+  .addOption({ name: "amount", description: "Whole tokens, e.g. 1000", defaultValue: "1000" })
+  .setInlineAction(async (args, hre) => (await import("./actions/deploy.js")).faucet(args, hre))
+  .build();
+
 export const waybillTasks = [
   waybill,
   waybillDeploy,
+  waybillFaucet,
   merchant,
   merchantOffer,
   merchantShip,

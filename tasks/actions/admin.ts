@@ -17,7 +17,7 @@ import {
   waybillInterfaces,
 } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
-import { isoTime, loadOrder, orderState, requireStatus } from "../lib/orders.js";
+import { isoTime, loadOrder, orderState, requireStatus, syncDelivery } from "../lib/orders.js";
 import type { OrderArgs } from "./merchant.js";
 
 const CONTRACTS = ["escrow", "registry", "passports"] as const;
@@ -287,7 +287,11 @@ export interface KeeperArgs extends CommonArgs {
   fromBlock: number;
 }
 
-/** `keeper release`: releases every delivered order whose inspection window has passed undisputed. */
+/**
+ * `keeper release`: keeps orders moving without anyone's attention: marks shipped orders
+ * delivered once the registry shows delivery, then releases every delivered order whose
+ * inspection window has passed undisputed.
+ */
 export async function release(
   args: KeeperArgs,
   hre: HardhatRuntimeEnvironment,
@@ -296,31 +300,31 @@ export async function release(
   return runCommand(
     async () => {
       const ctx = await openContext(hre, args, out);
-      const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-      const delivered = await ctx.escrow.queryFilter(
-        ctx.escrow.filters.OrderDelivered(),
-        args.fromBlock,
-      );
-      out.line(`Checking ${delivered.length} delivered order(s)…`);
+      const paidLogs = await ctx.escrow.queryFilter(ctx.escrow.filters.OrderPaid(), args.fromBlock);
+      const orders = decodeOrdersPaid(ctx.escrow, paidLogs);
+      out.line(`Checking ${orders.length} order(s)…`);
+      let delivered = 0;
       let released = 0;
-      for (const log of delivered) {
-        const { orderId, inspectionEndsAt } = log.args;
-        if (inspectionEndsAt >= now) continue;
-        const state = await orderState(ctx, orderId);
-        if (state.statusName !== "Delivered") continue;
-        const [paid] = decodeOrdersPaid(
-          ctx.escrow,
-          await ctx.escrow.queryFilter(ctx.escrow.filters.OrderPaid(orderId)),
-        );
-        if (paid === undefined) continue;
+      for (const paid of orders) {
+        const ref = { orderId: paid.orderId, offer: paid.offer };
+        if (
+          (await orderState(ctx, ref.orderId)).statusName === "Shipped" &&
+          (await syncDelivery(ctx, ref)) === "Delivered"
+        ) {
+          delivered++;
+        }
+        const state = await orderState(ctx, ref.orderId);
+        const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+        const windowEnd = state.stamp + paid.offer.inspectionPeriod;
+        if (state.statusName !== "Delivered" || windowEnd >= now) continue;
         await sendTransaction(
           out,
-          `release order ${orderId} (window ended ${isoTime(inspectionEndsAt)})`,
+          `release order ${ref.orderId} (window ended ${isoTime(windowEnd)})`,
           () => ctx.escrow.release(paid.offer),
         );
         released++;
       }
-      out.line(`✓ Released ${released} order(s)`);
+      out.line(`✓ Marked ${delivered} order(s) delivered, released ${released}`);
     },
     waybillInterfaces,
     out,

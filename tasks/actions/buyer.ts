@@ -14,7 +14,14 @@ import {
   waybillInterfaces,
 } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
-import { type OrderRef, isoTime, loadOrder, orderState, requireStatus } from "../lib/orders.js";
+import {
+  type OrderRef,
+  isoTime,
+  loadOrder,
+  orderState,
+  requireStatus,
+  syncDelivery,
+} from "../lib/orders.js";
 import { hashOf } from "../lib/parse.js";
 import type { OrderArgs } from "./merchant.js";
 
@@ -262,6 +269,7 @@ function orderCall(
       async () => {
         const ctx = await openContext(hre, args, out);
         const ref = await loadOrder(ctx, args.order);
+        await syncDelivery(ctx, ref);
         await requireStatus(ctx, ref.orderId, allowed, describe(ref));
         await sendTransaction(out, describe(ref), () => call(ctx, ref));
         out.line(`✓ ${done}`);
@@ -302,6 +310,7 @@ export async function dispute(
     async () => {
       const ctx = await openContext(hre, args, out);
       const ref = await loadOrder(ctx, args.order);
+      await syncDelivery(ctx, ref);
       const state = await orderState(ctx, ref.orderId);
       if (state.statusName === "Delivered") {
         await sendTransaction(out, `open a dispute on order ${ref.orderId}`, () =>

@@ -5,8 +5,15 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import WaybillModule from "../../ignition/modules/Waybill.js";
 import WaybillLocalModule from "../../ignition/modules/WaybillLocal.js";
-import { type Output, consoleOutput, formatAmount, runCommand } from "../lib/cli.js";
-import { waybillInterfaces } from "../lib/context.js";
+import {
+  type Output,
+  consoleOutput,
+  formatAmount,
+  parseAmount,
+  runCommand,
+  sendTransaction,
+} from "../lib/cli.js";
+import { openContext, resolveToken, waybillInterfaces } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
 
 const LOCAL_CHAIN_IDS = new Set([31337n, 1337n]);
@@ -81,6 +88,42 @@ export default async function deploy(
           .getTask(["ignition", "verify"])
           .run({ deploymentId: deploymentId ?? `chain-${chainId}` });
       }
+    },
+    waybillInterfaces,
+    out,
+  );
+}
+
+export interface FaucetArgs {
+  account: number;
+  deploymentId: string;
+  token: string;
+  to: string;
+  amount: string;
+}
+
+/** `waybill faucet`: mints mock stablecoins on a local chain (Circle's testnet faucet does this on testnets). */
+export async function faucet(
+  args: FaucetArgs,
+  hre: HardhatRuntimeEnvironment,
+  out: Output = consoleOutput,
+) {
+  return runCommand(
+    async () => {
+      const ctx = await openContext(hre, args, out);
+      const symbol = args.token.toUpperCase();
+      if (ctx.deployment.localStablecoins[symbol] === undefined) {
+        throw new UserError(
+          `no mock ${symbol} on ${ctx.networkName}: on testnets get test USDC/EURC from https://faucet.circle.com`,
+        );
+      }
+      const info = await resolveToken(ctx, symbol);
+      const amount = parseAmount(args.amount, info.decimals);
+      const to = args.to === "" ? ctx.signer.address : args.to;
+      await sendTransaction(out, `mint ${info.format(amount)} to ${to}`, () =>
+        info.token.mint(to, amount),
+      );
+      out.line(`✓ ${to} now holds ${info.format(await info.token.balanceOf(to))}`);
     },
     waybillInterfaces,
     out,

@@ -92,20 +92,21 @@ export async function mint(
       if (serials.length === 0)
         throw new UserError("--serials is required: one or more serial numbers, comma-separated");
       const to = args.to === "" ? ctx.signer.address : args.to;
-      const { gtin } = await ctx.passports.lotOf(args.lot);
-      if (serials.length === 1) {
-        await sendTransaction(out, `mint serial ${serials[0]} of lot ${args.lot}`, () =>
-          ctx.passports.mint(args.lot, serials[0], to),
-        );
-      } else {
-        await sendTransaction(out, `mint ${serials.length} serials of lot ${args.lot}`, () =>
-          ctx.passports.mintBatch(args.lot, serials, to),
-        );
-      }
+      const sent =
+        serials.length === 1
+          ? await sendTransaction(out, `mint serial ${serials[0]} of lot ${args.lot}`, () =>
+              ctx.passports.mint(args.lot, serials[0], to),
+            )
+          : await sendTransaction(out, `mint ${serials.length} serials of lot ${args.lot}`, () =>
+              ctx.passports.mintBatch(args.lot, serials, to),
+            );
       out.line(`✓ Minted to ${to}:`);
-      for (const serial of serials) {
-        const id = tokenIdOf(gtin, serial);
-        out.line(`  ${id}  ${digitalLinkOf(id)}`);
+      for (const log of sent.receipt.logs) {
+        const parsed = ctx.passports.interface.parseLog(log);
+        if (parsed?.name === "UnitMinted") {
+          const id = parsed.args.tokenId as bigint;
+          out.line(`  ${id}  ${digitalLinkOf(id)}`);
+        }
       }
     },
     waybillInterfaces,

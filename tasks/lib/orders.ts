@@ -6,9 +6,13 @@ import { readFile } from "node:fs/promises";
 
 import { decodeOfferPayload } from "../../scripts/lib/offer-payload.js";
 import { type Offer, decodeOrdersPaid, orderIdOf } from "../../scripts/lib/offers.js";
+import { sendTransaction } from "./cli.js";
 import type { Context } from "./context.js";
 import { UserError } from "./errors.js";
 import { isOrderId } from "./parse.js";
+
+/** `IShipmentRegistry.ShipmentStatus.Delivered`. */
+const SHIPMENT_DELIVERED = 4n;
 
 export const ORDER_STATUS = [
   "None",
@@ -74,7 +78,12 @@ export async function loadOrder(ctx: Context, reference: string): Promise<OrderR
 /** The on-chain state of an order, with its status as a word. */
 export async function orderState(ctx: Context, orderId: string) {
   const order = await ctx.escrow.getOrder(orderId);
-  return { ...order, statusName: ORDER_STATUS[Number(order.status)] ?? `Unknown(${order.status})` };
+  return {
+    buyer: order.buyer,
+    feeBps: order.feeBps,
+    stamp: order.stamp,
+    statusName: ORDER_STATUS[Number(order.status)] ?? `Unknown(${order.status})`,
+  };
 }
 
 /** Throws a readable error unless the order is in one of `allowed`. */
@@ -95,4 +104,22 @@ export async function requireStatus(
 
 export function isoTime(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * Marks a shipped order delivered when the registry already shows its shipment delivered
+ * (anyone may), so buyer commands work without waiting for a keeper. Returns the new status.
+ */
+export async function syncDelivery(ctx: Context, ref: OrderRef): Promise<string> {
+  const state = await orderState(ctx, ref.orderId);
+  if (state.statusName !== "Shipped") return state.statusName;
+  const shipmentId = await ctx.registry.shipmentIdOf(ref.offer.merchant, ref.orderId);
+  if ((await ctx.registry.getShipment(shipmentId)).status !== SHIPMENT_DELIVERED)
+    return state.statusName;
+  await sendTransaction(
+    ctx.out,
+    `mark order ${ref.orderId} delivered (the registry shows it)`,
+    () => ctx.escrow.markDelivered(ref.offer),
+  );
+  return "Delivered";
 }
