@@ -4,9 +4,12 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import { config as loadDotenv } from "dotenv";
 import { configVariable, defineConfig } from "hardhat/config";
 
-// `.env` is optional: every variable can also come from the environment or, for secrets,
-// from the Hardhat keystore (`npx hardhat keystore set WAYBILL_PRIVATE_KEY`).
-loadDotenv({ quiet: true });
+import { waybillTasks } from "./tasks/index.js";
+
+// `.env` (or the file WAYBILL_ENV_FILE names, e.g. `.env.sepolia`) is optional: every variable
+// can also come from the environment or, for secrets, from the Hardhat keystore
+// (`npx hardhat keystore set WAYBILL_PRIVATE_KEY`).
+loadDotenv({ quiet: true, path: process.env.WAYBILL_ENV_FILE || ".env" });
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +47,7 @@ function testnet(rpcVariable: string, chainId: number, chainType: "l1" | "op" | 
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: waybillTasks,
   solidity: {
     profiles: {
       default: { version: solcVersion, path: solcPath, settings: compilerSettings },

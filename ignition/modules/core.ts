@@ -31,18 +31,19 @@ export function deployWaybill(m: IgnitionModuleBuilder, stablecoins: ArgumentTyp
     treasury,
     m.getParameter("feeBps", FEE_BPS),
   ]);
-  m.call(escrow, "setTokensAllowed", [stablecoins, true]);
-
-  for (const role of ["ARBITER_ROLE", "FEE_MANAGER_ROLE", "TOKEN_MANAGER_ROLE", "PAUSER_ROLE"]) {
-    m.call(
-      escrow,
-      "grantRole",
-      [m.staticCall(escrow, role, [], 0, { id: `escrow_${role}` }), deployer],
-      {
-        id: `grant_escrow_${role}`,
-      },
-    );
-  }
+  // Roles first: allow-listing needs TOKEN_MANAGER_ROLE, and Ignition runs independent calls in any order.
+  const grants = ["ARBITER_ROLE", "FEE_MANAGER_ROLE", "TOKEN_MANAGER_ROLE", "PAUSER_ROLE"].map(
+    (role) =>
+      m.call(
+        escrow,
+        "grantRole",
+        [m.staticCall(escrow, role, [], 0, { id: `escrow_${role}` }), deployer],
+        {
+          id: `grant_escrow_${role}`,
+        },
+      ),
+  );
+  m.call(escrow, "setTokensAllowed", [stablecoins, true], { after: grants });
   m.call(registry, "grantRole", [m.staticCall(registry, "CARRIER_MANAGER_ROLE", [], 0), deployer], {
     id: "grant_registry_CARRIER_MANAGER_ROLE",
   });

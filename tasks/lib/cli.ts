@@ -3,7 +3,7 @@
  * and a transaction runner that says what it is about to do, shows progress while the
  * network confirms, and reports the hash and gas used.
  */
-import type { ContractTransactionResponse, Interface } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import { describeError } from "./errors.js";
@@ -50,6 +50,7 @@ export interface SentTransaction {
   hash: string;
   gasUsed: bigint;
   blockNumber: number;
+  receipt: ContractTransactionReceipt;
 }
 
 /**
@@ -72,7 +73,7 @@ export async function sendTransaction(
   out.line(
     `  ✓ confirmed in block ${receipt.blockNumber}, gas used ${receipt.gasUsed.toLocaleString("en-US")}`,
   );
-  return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber };
+  return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
 }
 
 /** Amount in a token's smallest unit, printed with its decimals and symbol: "12.50 USDC". */

@@ -42,6 +42,12 @@ export async function readDeployment(
   try {
     addresses = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
   } catch {
+    if (chainId === 31337n && networkName !== "localhost") {
+      throw new UserError(
+        "Hardhat's in-process network forgets everything between commands: start a node (`npx hardhat node`) " +
+          "and run commands with --network localhost, or run `npm run demo` to see the whole flow",
+      );
+    }
     throw new UserError(
       `no Waybill deployment "${deploymentId}" for chain ${chainId} (network ${networkName}); deploy first: ` +
         `npx hardhat waybill deploy --network ${networkName}`,

@@ -79,6 +79,8 @@ export function describeError(error: unknown, interfaces: readonly Interface[] =
       return `the contract refused: ${error.revert.name}(${error.revert.args.join(", ")})`;
     return `the contract refused${error.reason === null ? "" : `: ${error.reason}`}`;
   }
+  if (isError(error, "INVALID_ARGUMENT"))
+    return `invalid ${error.argument} "${String(error.value)}": ${error.shortMessage}`;
   if (isError(error, "INSUFFICIENT_FUNDS"))
     return "the sending account has too little ETH to pay for gas";
   if (isError(error, "NONCE_EXPIRED"))

@@ -14,7 +14,13 @@ import { JsonRpcProvider } from "ethers";
 
 const require = createRequire(import.meta.url);
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const hardhatCli = require.resolve("hardhat/dist/src/cli.js");
+// The CLI entry point, found through the package's "bin" (its "exports" hide the file).
+const hardhatCli = path.join(
+  path.dirname(require.resolve("hardhat/package.json")),
+  "dist",
+  "src",
+  "cli.js",
+);
 const anvilBin = path.join(projectRoot, "node_modules", ".bin", "anvil");
 
 async function freePort(): Promise<number> {
@@ -80,16 +86,28 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `hardhat <args>` in the project against `node`, with `env` added. */
+/** Runs `hardhat <args>` in the project against `node`, with `env` added (undefined removes a variable). */
 export async function hardhat(
   node: RunningNode,
   args: readonly string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<CommandResult> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOCAL_RPC_URL: node.url,
+    FORCE_COLOR: "0",
+    NO_COLOR: "1",
+  };
+  // `hardhat test` marks its process as a test run; the commands must behave as for a user.
+  delete childEnv.HH_TEST;
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete childEnv[name];
+    else childEnv[name] = value;
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [hardhatCli, ...args], {
       cwd: projectRoot,
-      env: { ...process.env, ...env, LOCAL_RPC_URL: node.url, FORCE_COLOR: "0", NO_COLOR: "1" },
+      env: childEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

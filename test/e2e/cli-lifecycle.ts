@@ -1,0 +1,444 @@
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { getAddress } from "ethers";
+
+import {
+  MockStablecoin__factory,
+  ProductPassport__factory,
+  ShipmentRegistry__factory,
+  WaybillEscrow__factory,
+} from "../../typechain-types/index.js";
+import { withCheckDigit } from "../../scripts/lib/gs1.js";
+import { readDeployment } from "../../tasks/lib/deployment.js";
+import {
+  type CommandResult,
+  type RunningNode,
+  hardhat,
+  projectRoot,
+  removeDeployment,
+  startAnvil,
+} from "./harness.js";
+
+const ACCOUNT = { admin: 0, merchant: 1, buyer: 2, carrierA: 3, carrierB: 4, maker: 5 } as const;
+// A GTIN-14 of the company prefix 8934567, with its GS1 check digit.
+const GTIN = withCheckDigit("0893456700001");
+
+describe("Command line against a real node (Anvil, Ignition over HTTP)", function () {
+  this.timeout(600_000);
+
+  let node: RunningNode;
+  const deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  const env = { WAYBILL_DEPLOYMENT_ID: deploymentId };
+
+  async function run(role: keyof typeof ACCOUNT, ...args: string[]): Promise<CommandResult> {
+    const result = await hardhat(
+      node,
+      [...args, "--network", "localhost", "--account", String(ACCOUNT[role])],
+      env,
+    );
+    return result;
+  }
+
+  async function ok(role: keyof typeof ACCOUNT, ...args: string[]): Promise<string> {
+    const result = await run(role, ...args);
+    expect(result.code, `${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`).to.equal(
+      0,
+    );
+    expect(result.stderr).not.to.match(/✗/);
+    return result.stdout;
+  }
+
+  /** A failing command prints exactly one `✗` line, no stack trace, and exits non-zero. */
+  async function fails(role: keyof typeof ACCOUNT, ...args: string[]): Promise<string> {
+    const result = await run(role, ...args);
+    expect(result.code, result.stdout).to.not.equal(0);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines, result.stderr).to.have.length(1);
+    expect(lines[0]).to.match(/^✗ /);
+    expect(result.stderr).not.to.match(/\n\s+at /);
+    return lines[0];
+  }
+
+  async function contracts() {
+    const deployment = await readDeployment(projectRoot, 31337n, "localhost", deploymentId);
+    return {
+      deployment,
+      escrow: WaybillEscrow__factory.connect(deployment.escrow, node.provider),
+      registry: ShipmentRegistry__factory.connect(deployment.registry, node.provider),
+      passports: ProductPassport__factory.connect(deployment.passports, node.provider),
+      usdc: MockStablecoin__factory.connect(deployment.localStablecoins.USDC, node.provider),
+    };
+  }
+
+  let admin: string,
+    merchant: string,
+    buyer: string,
+    carrierA: string,
+    carrierB: string,
+    maker: string;
+
+  before(async function () {
+    node = await startAnvil();
+    const accounts = (await node.provider.send("eth_accounts", [])) as string[];
+    [admin, merchant, buyer, carrierA, carrierB, maker] = accounts.map((account) =>
+      getAddress(account),
+    );
+    const deployed = await hardhat(node, [
+      "waybill",
+      "deploy",
+      "--network",
+      "localhost",
+      "--deployment-id",
+      deploymentId,
+    ]);
+    expect(deployed.code, deployed.stderr).to.equal(0);
+    expect(deployed.stdout).to.match(/✓ Waybill deployed/);
+  });
+
+  after(async function () {
+    await node?.stop();
+    await removeDeployment(deploymentId);
+  });
+
+  it("deploys the wired suite with Ignition over HTTP", async function () {
+    const { escrow, registry, passports, deployment } = await contracts();
+    expect(await escrow.isTokenAllowed(deployment.localStablecoins.USDC)).to.equal(true);
+    expect(await escrow.isTokenAllowed(deployment.localStablecoins.EURC)).to.equal(true);
+    expect(await passports.shipmentRegistry()).to.equal(await registry.getAddress());
+    expect(await escrow.hasRole(await escrow.ARBITER_ROLE(), admin)).to.equal(true);
+  });
+
+  it("drives a passport-carrying order from offer to review through every role's commands", async function () {
+    await ok("admin", "admin", "carrier", "--carrier", carrierA, "--code", "PACF");
+    await ok("admin", "admin", "carrier", "--carrier", carrierB, "--code", "EUPX");
+    await ok("admin", "admin", "manufacturer", "--manufacturer", maker, "--prefix", "8934567");
+    await ok(
+      "admin",
+      "admin",
+      "role",
+      "--contract",
+      "passports",
+      "--role",
+      "CERTIFIER",
+      "--to",
+      admin,
+    );
+    await ok("admin", "waybill", "faucet", "--to", buyer, "--amount", "1000");
+
+    const lot = await ok(
+      "maker",
+      "manufacturer",
+      "lot",
+      "--gtin",
+      GTIN,
+      "--lot",
+      "L-2026-11",
+      "--origin",
+      "VN",
+      "--uri",
+      "ipfs://lot",
+    );
+    const lotId = /Lot (\d+) created/.exec(lot)?.[1];
+    expect(lotId).to.not.equal(undefined);
+    const minted = await ok(
+      "maker",
+      "manufacturer",
+      "mint",
+      "--lot",
+      lotId!,
+      "--serials",
+      "VASE-001,VASE-002",
+      "--to",
+      merchant,
+    );
+    const tokenIds = [...minted.matchAll(/^\s+(\d{20,})\s/gm)].map((m) => m[1]);
+    expect(tokenIds).to.have.length(2);
+    await ok(
+      "admin",
+      "certifier",
+      "attest",
+      "--lot",
+      lotId!,
+      "--type",
+      "COO",
+      "--document",
+      "certificate of origin 42",
+    );
+
+    const offerFile = `${projectRoot}/cache/e2e-offer-${deploymentId}.txt`;
+    await ok(
+      "merchant",
+      "merchant",
+      "offer",
+      "--price",
+      "120.50",
+      "--details",
+      "2 vases to Hamburg",
+      "--out",
+      offerFile,
+    );
+    expect(await ok("buyer", "buyer", "inspect", "--order", offerFile)).to.match(
+      /valid, by the merchant/,
+    );
+    const paid = await ok("buyer", "buyer", "pay", "--order", offerFile);
+    expect(paid).to.match(/authorization/);
+    await ok(
+      "merchant",
+      "merchant",
+      "ship",
+      "--order",
+      offerFile,
+      "--carrier",
+      carrierA,
+      "--origin",
+      "VNSGN",
+      "--destination",
+      "DEHAM",
+      "--passports",
+      tokenIds.join(","),
+    );
+
+    await ok(
+      "carrierA",
+      "carrier",
+      "record",
+      "--shipment",
+      offerFile,
+      "--event",
+      "PickedUp",
+      "--location",
+      "VNSGN",
+    );
+    const batch = `${projectRoot}/cache/e2e-batch-${deploymentId}.json`;
+    await ok(
+      "carrierA",
+      "carrier",
+      "sign",
+      "--shipment",
+      offerFile,
+      "--event",
+      "Departed",
+      "--location",
+      "VNSGN",
+      "--file",
+      batch,
+    );
+    await ok(
+      "carrierA",
+      "carrier",
+      "sign",
+      "--shipment",
+      offerFile,
+      "--event",
+      "Arrived",
+      "--location",
+      "NLRTM",
+      "--file",
+      batch,
+    );
+    await ok("admin", "carrier", "relay", "--file", batch);
+    await ok(
+      "carrierA",
+      "carrier",
+      "record",
+      "--shipment",
+      offerFile,
+      "--event",
+      "HandedOver",
+      "--location",
+      "NLRTM",
+      "--next-carrier",
+      carrierB,
+    );
+    await ok(
+      "carrierB",
+      "carrier",
+      "record",
+      "--shipment",
+      offerFile,
+      "--event",
+      "Delivered",
+      "--location",
+      "DEHAM",
+      "--evidence",
+      "POD 7781",
+    );
+    const timeline = await ok("buyer", "carrier", "track", "--shipment", offerFile);
+    expect(timeline).to.match(/Departed[\s\S]*Arrived[\s\S]*HandedOver[\s\S]*Delivered/);
+
+    const { escrow, usdc, passports, deployment } = await contracts();
+    const merchantBefore = await usdc.balanceOf(merchant);
+    await ok("buyer", "buyer", "confirm", "--order", offerFile);
+    const fee = (120_500_000n * 100n) / 10_000n;
+    expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore + 120_500_000n - fee);
+    expect(await escrow.accruedFees(deployment.localStablecoins.USDC)).to.equal(fee);
+    for (const id of tokenIds) expect(await passports.ownerOf(id)).to.equal(buyer);
+
+    await ok(
+      "buyer",
+      "buyer",
+      "review",
+      "--order",
+      offerFile,
+      "--rating",
+      "5",
+      "--text",
+      "Lovely vases",
+    );
+    expect(await escrow.ratingOf(merchant)).to.deep.equal([1n, 5n]);
+    const report = await ok("buyer", "passport", "verify", tokenIds[0]);
+    expect(report).to.match(/GENUINE/);
+    await ok("admin", "admin", "withdraw-fees", "--token", "USDC");
+    expect(await escrow.accruedFees(deployment.localStablecoins.USDC)).to.equal(0n);
+  });
+
+  it("settles a disputed order by the arbiter's split, and the keeper releases a quiet one", async function () {
+    const disputed = `${projectRoot}/cache/e2e-dispute-${deploymentId}.txt`;
+    const quiet = `${projectRoot}/cache/e2e-quiet-${deploymentId}.txt`;
+    for (const file of [disputed, quiet]) {
+      await ok(
+        "merchant",
+        "merchant",
+        "offer",
+        "--price",
+        "50",
+        "--details",
+        `lamp ${file}`,
+        "--out",
+        file,
+      );
+      await ok("buyer", "buyer", "pay", "--order", file, "--method", "permit");
+      await ok(
+        "merchant",
+        "merchant",
+        "ship",
+        "--order",
+        file,
+        "--carrier",
+        carrierB,
+        "--origin",
+        "DEHAM",
+        "--destination",
+        "DEBER",
+      );
+      await ok(
+        "carrierB",
+        "carrier",
+        "record",
+        "--shipment",
+        file,
+        "--event",
+        "PickedUp",
+        "--location",
+        "DEHAM",
+      );
+      await ok(
+        "carrierB",
+        "carrier",
+        "record",
+        "--shipment",
+        file,
+        "--event",
+        "Delivered",
+        "--location",
+        "DEBER",
+      );
+    }
+    await ok(
+      "buyer",
+      "buyer",
+      "dispute",
+      "--order",
+      disputed,
+      "--evidence",
+      "photo of the broken lamp",
+      "--uri",
+      "ipfs://photo",
+    );
+    const { usdc } = await contracts();
+    const buyerBefore = await usdc.balanceOf(buyer);
+    await ok("admin", "arbiter", "rule", "--order", disputed, "--buyer-amount", "30");
+    expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 30_000_000n);
+
+    await node.provider.send("evm_increaseTime", [4 * 86_400]);
+    await node.provider.send("evm_mine", []);
+    const merchantBefore = await usdc.balanceOf(merchant);
+    expect(await ok("admin", "keeper", "release")).to.match(/released 1/);
+    expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore + 50_000_000n - 500_000n);
+  });
+
+  it("fails in one clear line: unknown order, wrong state, insufficient balance, custom errors, missing keys", async function () {
+    expect(await fails("buyer", "buyer", "status", "--order", `0x${"ab".repeat(32)}`)).to.match(
+      /unknown order 0xabab/,
+    );
+
+    const offer = `${projectRoot}/cache/e2e-errors-${deploymentId}.txt`;
+    await ok(
+      "merchant",
+      "merchant",
+      "offer",
+      "--price",
+      "5000",
+      "--details",
+      "expensive",
+      "--out",
+      offer,
+    );
+    expect(await fails("maker", "buyer", "pay", "--order", offer)).to.match(
+      /insufficient balance: you hold 0\.00 USDC, the order costs 5,000\.00 USDC/,
+    );
+    expect(await fails("buyer", "buyer", "confirm", "--order", offer)).to.match(
+      /cannot confirm receipt .* is None/,
+    );
+    expect(await fails("buyer", "buyer", "review", "--order", offer, "--rating", "9")).to.match(
+      /--rating must be a whole number from 1 to 5/,
+    );
+    expect(await fails("maker", "admin", "fee", "--bps", "50")).to.match(
+      /AccessControlUnauthorizedAccount\(account=0x/,
+    );
+    expect(
+      await fails(
+        "buyer",
+        "merchant",
+        "offer",
+        "--token",
+        "DOGE",
+        "--price",
+        "1",
+        "--details",
+        "x",
+      ),
+    ).to.match(/unknown token "DOGE"/);
+
+    // Forgetting --network: the deployment on disk has no code on Hardhat's in-process chain.
+    const wrongNetwork = await hardhat(node, ["buyer", "status", "--order", offer], env);
+    expect(wrongNetwork.code).to.not.equal(0);
+    expect(wrongNetwork.stderr).to.match(
+      /has no code on default: wrong network, or a restarted local node/,
+    );
+    const noDeployment = await hardhat(node, [
+      "buyer",
+      "status",
+      "--order",
+      offer,
+      "--deployment-id",
+      "never-deployed",
+    ]);
+    expect(noDeployment.stderr).to.match(/in-process network forgets everything between commands/);
+
+    // Nothing configured: no .env, an empty keystore folder, no variables in the environment.
+    const noKey = await hardhat(node, ["waybill", "deploy", "--network", "sepolia"], {
+      WAYBILL_ENV_FILE: path.join(os.tmpdir(), "waybill-no-such.env"),
+      XDG_CONFIG_HOME: await mkdtemp(path.join(os.tmpdir(), "waybill-keystore-")),
+      SEPOLIA_RPC_URL: undefined,
+      WAYBILL_PRIVATE_KEY: undefined,
+    });
+    expect(noKey.code).to.not.equal(0);
+    expect(noKey.stderr).to.match(
+      /SEPOLIA_RPC_URL is not set\. Store it with `npx hardhat keystore set SEPOLIA_RPC_URL`/,
+    );
+  });
+});
