@@ -466,6 +466,15 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
     }
 
     /// @inheritdoc IWaybillEscrow
+    /// @dev The loop is bounded by the caller's own calldata, and only the token manager calls it.
+    function setTokensAllowed(address[] calldata tokens, bool allowed) external onlyRole(TOKEN_MANAGER_ROLE) {
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            _allowedTokens[tokens[i]] = allowed;
+            emit TokenAllowlistUpdated(tokens[i], allowed);
+        }
+    }
+
+    /// @inheritdoc IWaybillEscrow
     function pause() external onlyRole(PAUSER_ROLE) {
         _config.paused = true;
         emit Paused(msg.sender);

@@ -400,6 +400,13 @@ interface IWaybillEscrow {
      */
     function setTokenAllowed(address token, bool allowed) external;
 
+    /**
+     * @notice Allows or disallows several tokens at once (a deployment's stablecoins). TOKEN_MANAGER_ROLE only.
+     * @param tokens The tokens.
+     * @param allowed Whether new orders may use them.
+     */
+    function setTokensAllowed(address[] calldata tokens, bool allowed) external;
+
     /// @notice Stops new payments; existing orders are unaffected. PAUSER_ROLE only.
     function pause() external;
 

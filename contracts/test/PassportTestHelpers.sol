@@ -7,11 +7,11 @@ import {IPassportCustody} from "../interfaces/IPassportCustody.sol";
 import {IShipmentRegistry} from "../interfaces/IShipmentRegistry.sol";
 
 /**
- * @title MockShipmentRegistry
+ * @title PassportTestRegistry
  * @notice Test stand-in for the shipment registry: forwards {IPassportCustody-recordShipment}
  * and answers `getShipment` with a status the test sets (or reverts for unknown ids).
  */
-contract MockShipmentRegistry {
+contract PassportTestRegistry {
     error UnknownShipment(bytes32 shipmentId);
 
     mapping(bytes32 shipmentId => IShipmentRegistry.ShipmentStatus status) private _statuses;

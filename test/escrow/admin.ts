@@ -148,6 +148,26 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
         .withArgs(w.stranger.address, await w.escrow.TOKEN_MANAGER_ROLE());
     });
 
+    it("allow-lists several tokens at once, one event each (token manager only)", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const usdc = await w.usdc.getAddress();
+      const eurc = await (
+        await ethers.deployContract("MockStablecoin", ["EURC", "EURC", w.admin.address])
+      ).getAddress();
+      await expect(w.escrow.setTokensAllowed([usdc, eurc], true))
+        .to.emit(w.escrow, "TokenAllowlistUpdated")
+        .withArgs(usdc, true)
+        .and.to.emit(w.escrow, "TokenAllowlistUpdated")
+        .withArgs(eurc, true);
+      expect(await w.escrow.isTokenAllowed(eurc)).to.equal(true);
+      await w.escrow.setTokensAllowed([usdc, eurc], false);
+      expect(await w.escrow.isTokenAllowed(usdc)).to.equal(false);
+      expect(await w.escrow.isTokenAllowed(eurc)).to.equal(false);
+      await expect(w.escrow.connect(w.stranger).setTokensAllowed([usdc], true))
+        .to.be.revertedWithCustomError(w.escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(w.stranger.address, await w.escrow.TOKEN_MANAGER_ROLE());
+    });
+
     it("pauses and unpauses new payments (pauser only)", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       await expect(w.escrow.pause()).to.emit(w.escrow, "Paused").withArgs(w.admin.address);

@@ -21,7 +21,7 @@ const { ethers, networkHelpers } = await network.create();
 describe("ProductPassport: custody and verify", function () {
   async function passportFixture() {
     const base = await deployPassport(ethers);
-    const registry = await ethers.deployContract("MockShipmentRegistry");
+    const registry = await ethers.deployContract("PassportTestRegistry");
     return { ...base, registry };
   }
 

@@ -19,7 +19,7 @@ const { ethers, networkHelpers } = await network.create();
 describe("formatPassportReport", function () {
   async function reportFixture() {
     const base = await deployPassport(ethers);
-    const registry = await ethers.deployContract("MockShipmentRegistry");
+    const registry = await ethers.deployContract("PassportTestRegistry");
     await base.passport.setShipmentRegistry(await registry.getAddress());
     return { ...base, registry };
   }
