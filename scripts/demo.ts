@@ -1,0 +1,478 @@
+/**
+ * `npm run demo`: a whole cross-border sale on Hardhat's in-process network, told so a
+ * non-developer can follow it. Deploys with the real Ignition module, then a Vietnamese
+ * workshop's vases travel to a buyer in Hamburg under escrow, with passports, two carriers and
+ * a customs stop; a second order ends in a dispute and an arbiter's split.
+ */
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { ContractTransactionResponse } from "ethers";
+import { network } from "hardhat";
+
+import WaybillLocalModule from "../ignition/modules/WaybillLocal.js";
+import { formatAmount } from "../tasks/lib/cli.js";
+import { describeError } from "../tasks/lib/errors.js";
+import { waybillInterfaces } from "../tasks/lib/context.js";
+import {
+  MockStablecoin__factory,
+  ProductPassport__factory,
+  ShipmentRegistry__factory,
+  WaybillEscrow__factory,
+} from "../typechain-types/index.js";
+import { digitalLinkOf, tokenIdOf, withCheckDigit } from "./lib/gs1.js";
+import { type Offer, orderIdOf, signOffer } from "./lib/offers.js";
+import { formatPassportReport } from "./lib/passport-report.js";
+import { signPermit, signReceiveAuthorization } from "./lib/signatures.js";
+import { EventCode, type EventCodeName, encodeLocode } from "./lib/shipment-signing.js";
+import { formatTimeline, getTimeline } from "./lib/timeline.js";
+
+const DAY = 86_400;
+const L1_GWEI = 1;
+const L2_GWEI = 0.01;
+const ETH_USD = 3_000;
+
+const { ethers, ignition, networkHelpers } = await network.create();
+
+interface GasLine {
+  who: string;
+  what: string;
+  gas: bigint;
+  /** Part of order 1's lifecycle: paid by the merchant and buyer, or by the carriers. */
+  part?: "parties" | "carriers";
+}
+const gasLedger: GasLine[] = [];
+
+function say(text = ""): void {
+  console.log(text);
+}
+
+function heading(text: string): void {
+  say();
+  say(`━━ ${text} ${"━".repeat(Math.max(0, 86 - text.length))}`);
+}
+
+async function today(): Promise<string> {
+  const seconds = await networkHelpers.time.latest();
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
+/** Sends a transaction, records its gas under the actor's name, and prints one story line. */
+async function step(
+  who: string,
+  what: string,
+  send: () => Promise<ContractTransactionResponse>,
+  part?: GasLine["part"],
+): Promise<void> {
+  const receipt = await (await send()).wait();
+  if (receipt === null) throw new Error(`${what}: not mined`);
+  gasLedger.push({ who, what, gas: receipt.gasUsed, part });
+  say(
+    `  ${await today()}  ${who.padEnd(20)} ${what}  ·  ${receipt.gasUsed.toLocaleString("en-US")} gas`,
+  );
+}
+
+function note(text: string): void {
+  say(`  ${" ".repeat(10)}  ${" ".repeat(20)} ${text}`);
+}
+
+async function wait(days: number): Promise<void> {
+  await networkHelpers.time.increase(days * DAY);
+}
+
+async function main(): Promise<void> {
+  const [ops, workshop, exporter, anna, oceanLine, parcel, certifier, bot] =
+    await ethers.getSigners();
+  const names: Record<string, string> = {
+    [ops.address]: "Waybill ops",
+    [workshop.address]: "Bat Trang Ceramics",
+    [exporter.address]: "Saigon Craft Export",
+    [anna.address]: "Anna (Hamburg)",
+    [oceanLine.address]: "Mekong Ocean Lines",
+    [parcel.address]: "Hanse Parcel",
+    [certifier.address]: "VinaCert",
+    [bot.address]: "keeper bot",
+  };
+  const who = (signer: HardhatEthersSigner): string => names[signer.address];
+
+  heading("1. Waybill is deployed (Hardhat Ignition, the module testnets use)");
+  const deployed = await ignition.deploy(WaybillLocalModule, { displayUi: false });
+  const escrow = WaybillEscrow__factory.connect(await deployed.escrow.getAddress(), ops);
+  const registry = ShipmentRegistry__factory.connect(await deployed.registry.getAddress(), ops);
+  const passports = ProductPassport__factory.connect(await deployed.passports.getAddress(), ops);
+  const usdc = MockStablecoin__factory.connect(await deployed.usdc.getAddress(), ops);
+  const eurc = MockStablecoin__factory.connect(await deployed.eurc.getAddress(), ops);
+  say(`  escrow ${await escrow.getAddress()}, shipment registry ${await registry.getAddress()},`);
+  say(
+    `  passports ${await passports.getAddress()}; stablecoins USDC and EURC (local mocks of Circle's).`,
+  );
+  const [feeBps] = await escrow.config();
+  say(
+    `  Platform fee: ${Number(feeBps) / 100}% of what the seller receives; arbiter and treasury: Waybill ops.`,
+  );
+
+  heading("2. Onboarding: carriers, a manufacturer's GS1 prefix, a certifier");
+  await step(who(ops), "registers Mekong Ocean Lines (sea freight) as a carrier", () =>
+    registry.registerCarrier(oceanLine.address, ethers.encodeBytes32String("MKOL").slice(0, 18)),
+  );
+  await step(who(ops), "registers Hanse Parcel (customs broker + courier)", () =>
+    registry.registerCarrier(parcel.address, ethers.encodeBytes32String("HNSP").slice(0, 18)),
+  );
+  await step(who(ops), "lets Bat Trang Ceramics mint passports", async () =>
+    passports.grantRole(await passports.MANUFACTURER_ROLE(), workshop.address),
+  );
+  await step(who(ops), "assigns it the GS1 company prefix 893 4567", () =>
+    passports.assignPrefix(workshop.address, 8_934_567n, 7),
+  );
+  await step(who(ops), "accredits VinaCert as a certifier", async () =>
+    passports.grantRole(await passports.CERTIFIER_ROLE(), certifier.address),
+  );
+  await usdc.mint(anna.address, 1_000_000_000n);
+  await eurc.mint(anna.address, 500_000_000n);
+  say("  (Anna's wallet holds 1,000 USDC and 500 EURC from the local faucet.)");
+
+  heading("3. The workshop makes two vases and gives each a product passport");
+  const gtin = withCheckDigit("0893456700002");
+  const lot = {
+    gtin: BigInt(gtin),
+    prefixLength: 7,
+    originCountry: ethers.hexlify(ethers.toUtf8Bytes("VN")),
+    productionDate: BigInt(await networkHelpers.time.latest()),
+    contentHash: ethers.id(
+      "passport document: glazed stoneware, lead-free glaze test report #4471",
+    ),
+    lotNumber: "BT-2026-11",
+    uri: "ipfs://bafy.../lot-BT-2026-11.json",
+  };
+  await step(who(workshop), `creates lot BT-2026-11 of GTIN ${gtin}, made in VN`, () =>
+    passports.connect(workshop).createLot(lot),
+  );
+  const serials = ["VASE-0001", "VASE-0002"];
+  await step(who(workshop), `mints passports for ${serials.join(" and ")} to the exporter`, () =>
+    passports.connect(workshop).mintBatch(1n, serials, exporter.address),
+  );
+  const vaseIds = serials.map((serial) => tokenIdOf(gtin, serial));
+  note(`scan code on vase 1: ${digitalLinkOf(vaseIds[0], lot.lotNumber)}`);
+  const inAYear = BigInt(await networkHelpers.time.latest()) + 365n * BigInt(DAY);
+  await step(who(certifier), "attests a certificate of origin (COO) to the whole lot", () =>
+    passports
+      .connect(certifier)
+      .attestLot(
+        1n,
+        ethers.zeroPadBytes(ethers.toUtf8Bytes("COO"), 8),
+        ethers.id("VCCI C/O 2026-118"),
+        inAYear,
+        "ipfs://bafy.../coo.pdf",
+      ),
+  );
+
+  const before = await balances({ usdc, eurc, escrow, anna, exporter, ops });
+
+  heading("4. Order 1: Anna buys the two vases for 240 USDC");
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const offer1: Offer = {
+    merchant: exporter.address,
+    payee: exporter.address,
+    buyer: anna.address,
+    token: await usdc.getAddress(),
+    price: 240_000_000n,
+    detailsHash: ethers.id("2 hand-painted vases; ship to Anna, Hamburg (address kept off-chain)"),
+    shipWithin: BigInt(5 * DAY),
+    deliverWithin: BigInt(45 * DAY),
+    inspectionPeriod: BigInt(3 * DAY),
+    expiry: BigInt(await networkHelpers.time.latest()) + BigInt(2 * DAY),
+    salt: 1n,
+  };
+  const offer1Signature = await signOffer(escrow, exporter, offer1);
+  const order1 = await orderIdOf(escrow, offer1, chainId);
+  say(
+    `  ${await today()}  ${who(exporter).padEnd(20)} signs the offer off-chain and sends Anna the link  ·  0 gas`,
+  );
+  const permitDeadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+  const permit = await signPermit(
+    usdc,
+    anna,
+    await escrow.getAddress(),
+    offer1.price,
+    permitDeadline,
+  );
+  await step(
+    who(anna),
+    "pays 240 USDC into escrow in one transaction (ERC-2612 permit, no approval)",
+    () =>
+      escrow
+        .connect(anna)
+        .payWithPermit(offer1, offer1Signature, permitDeadline, permit.v, permit.r, permit.s),
+    "parties",
+  );
+  note(`order ${order1.slice(0, 18)}…: the money is safe in escrow, not yet the seller's`);
+
+  heading("5. Shipping: Ho Chi Minh City → Rotterdam (customs) → Hamburg, two carriers");
+  await wait(1);
+  const shipment1 = await registry.shipmentIdOf(exporter.address, order1);
+  await step(
+    who(exporter),
+    "books Mekong Ocean Lines; the vases' passports travel with it",
+    () =>
+      registry.connect(exporter).createShipment({
+        shipperRef: order1,
+        carrier: oceanLine.address,
+        origin: encodeLocode("VNSGN"),
+        destination: encodeLocode("DEHAM"),
+        documentsHash: ethers.id(
+          "commercial invoice SCE-1042, packing list, bill of lading MKOL-77120",
+        ),
+        passportIds: vaseIds,
+      }),
+    "parties",
+  );
+  await step(
+    who(exporter),
+    "lets the escrow hand the passports to Anna when she is served",
+    () => passports.connect(exporter).setApprovalForAll(escrow.getAddress(), true),
+    "parties",
+  );
+  await step(
+    who(exporter),
+    "links the order to the shipment (before the 5-day ship-by deadline)",
+    () => escrow.connect(exporter).markShipped(offer1),
+    "parties",
+  );
+  const track = (
+    carrier: HardhatEthersSigner,
+    code: EventCodeName,
+    place: string,
+    evidence: string,
+    nextCarrier = ethers.ZeroAddress,
+  ) =>
+    step(
+      who(carrier),
+      `${code} at ${place}`,
+      async () =>
+        registry.connect(carrier).recordEvent({
+          shipmentId: shipment1,
+          code: EventCode[code],
+          location: encodeLocode(place),
+          occurredAt: BigInt(await networkHelpers.time.latest()) + 1n,
+          evidenceHash: ethers.id(evidence),
+          nextCarrier,
+          evidenceURI: "",
+        }),
+      "carriers",
+    );
+  await track(oceanLine, "PickedUp", "VNSGN", "gate-in scan, container MKLU 441203-7");
+  await wait(1);
+  await track(oceanLine, "Departed", "VNSGN", "vessel departure, voyage 026W");
+  await wait(24);
+  await track(oceanLine, "Arrived", "NLRTM", "vessel arrival, Rotterdam ECT Delta");
+  await track(oceanLine, "CustomsHeld", "NLRTM", "customs selection notice (DCSA CUSS)");
+  await wait(1);
+  await track(oceanLine, "CustomsCleared", "NLRTM", "customs release MRN 26NL0000123456789");
+  await track(oceanLine, "HandedOver", "NLRTM", "handover receipt to Hanse Parcel", parcel.address);
+  await wait(1);
+  const track2 = (code: EventCodeName, place: string, evidence: string) =>
+    track(parcel, code, place, evidence);
+  await track2("OutForDelivery", "DEHAM", "courier route HH-12");
+  await track2(
+    "Delivered",
+    "DEHAM",
+    "proof of delivery: Anna's signature on the courier's scanner",
+  );
+
+  heading("6. Delivery proven: Anna checks a vase and confirms; the exporter is paid");
+  await step(
+    who(bot),
+    "notices the delivery and marks the order delivered (anyone may)",
+    () => escrow.connect(bot).markDelivered(offer1),
+    "parties",
+  );
+  note("Anna's 3-day inspection window starts at the courier's delivery time.");
+  say();
+  say("  Anna scans vase 1 with her phone:");
+  const now = BigInt(await networkHelpers.time.latest());
+  for (const line of formatPassportReport(await passports.verify(vaseIds[0]), {
+    now,
+    names,
+    lotNumber: lot.lotNumber,
+  }).split("\n")) {
+    say(`    │ ${line}`);
+  }
+  await step(
+    who(anna),
+    "confirms receipt: payout to the exporter, passports to Anna, same transaction",
+    () => escrow.connect(anna).confirmReceipt(offer1),
+    "parties",
+  );
+  note(
+    `vase passports now belong to ${names[await passports.ownerOf(vaseIds[0])]} and ${names[await passports.ownerOf(vaseIds[1])]}`,
+  );
+  await step(who(anna), "leaves a permanent 5★ review (only the review's hash is on-chain)", () =>
+    escrow.connect(anna).review(offer1, 5, ethers.id("Beautiful vases, very well packed.")),
+  );
+  const [reviews, stars] = await escrow.ratingOf(exporter.address);
+  note(
+    `Saigon Craft Export: ${reviews} review(s), average ${(Number(stars) / Number(reviews)).toFixed(1)}★`,
+  );
+
+  say();
+  say("  The shipment's full history, rebuilt from the chain's event log:");
+  for (const line of formatTimeline(await getTimeline(registry, shipment1))) {
+    const readable = Object.entries(names)
+      .reduce((text, [address, name]) => text.replaceAll(address, name), line)
+      .replace(".000Z", "Z")
+      .replace(/(0x[0-9a-f]{8})[0-9a-f]{56}/g, "$1…");
+    say(`    ${readable}`);
+  }
+
+  heading("7. Order 2: a lamp for 85 EURC arrives broken; dispute and split ruling");
+  const offer2: Offer = {
+    ...offer1,
+    token: await eurc.getAddress(),
+    price: 85_000_000n,
+    detailsHash: ethers.id("1 ceramic table lamp; ship to Anna, Hamburg"),
+    expiry: BigInt(await networkHelpers.time.latest()) + BigInt(2 * DAY),
+    salt: 2n,
+  };
+  const offer2Signature = await signOffer(escrow, exporter, offer2);
+  const order2 = await orderIdOf(escrow, offer2, chainId);
+  const auth = await signReceiveAuthorization(eurc, anna, {
+    to: await escrow.getAddress(),
+    value: offer2.price,
+    validAfter: 0n,
+    validBefore: BigInt(await networkHelpers.time.latest()) + 3600n,
+    nonce: order2,
+  });
+  await step(
+    who(exporter),
+    "submits Anna's signed EURC authorization for her (ERC-3009: Anna pays no gas)",
+    () =>
+      escrow
+        .connect(exporter)
+        .payWithAuthorization(
+          offer2,
+          offer2Signature,
+          anna.address,
+          auth.validAfter,
+          auth.validBefore,
+          auth.v,
+          auth.r,
+          auth.s,
+        ),
+  );
+  await step(who(exporter), "books Hanse Parcel from its Hamburg stock", () =>
+    registry.connect(exporter).createShipment({
+      shipperRef: order2,
+      carrier: parcel.address,
+      origin: encodeLocode("DEHAM"),
+      destination: encodeLocode("DEHAM"),
+      documentsHash: ethers.id("delivery note SCE-1043"),
+      passportIds: [],
+    }),
+  );
+  await step(who(exporter), "links order 2 to its shipment", () =>
+    escrow.connect(exporter).markShipped(offer2),
+  );
+  const shipment2 = await registry.shipmentIdOf(exporter.address, order2);
+  for (const code of ["PickedUp", "Delivered"] as const) {
+    await step(who(parcel), `${code} at DEHAM`, async () =>
+      registry.connect(parcel).recordEvent({
+        shipmentId: shipment2,
+        code: EventCode[code],
+        location: encodeLocode("DEHAM"),
+        occurredAt: BigInt(await networkHelpers.time.latest()) + 1n,
+        evidenceHash: ethers.id(`${code} scan`),
+        nextCarrier: ethers.ZeroAddress,
+        evidenceURI: "",
+      }),
+    );
+  }
+  await step(who(anna), "marks the order delivered herself (no need to wait for a keeper)", () =>
+    escrow.connect(anna).markDelivered(offer2),
+  );
+  await step(who(anna), "disputes within her inspection window: the lamp's base is cracked", () =>
+    escrow.connect(anna).openDispute(offer2),
+  );
+  await step(who(anna), "submits photos as evidence (hash + link)", () =>
+    escrow
+      .connect(anna)
+      .submitEvidence(offer2, ethers.id("photos of the cracked base"), "ipfs://bafy.../photos"),
+  );
+  await step(who(exporter), "submits its packing video as evidence", () =>
+    escrow
+      .connect(exporter)
+      .submitEvidence(offer2, ethers.id("packing video"), "ipfs://bafy.../video"),
+  );
+  await wait(2);
+  await step(
+    who(ops),
+    "rules as arbiter: 40 EURC back to Anna, 45 EURC (less fee) to the seller",
+    () => escrow.connect(ops).resolveDispute(offer2, 40_000_000n),
+  );
+
+  heading("8. The platform collects its fees");
+  for (const token of [usdc, eurc]) {
+    const symbol = await token.symbol();
+    const accrued = await escrow.accruedFees(token.getAddress());
+    await step(who(bot), `sends ${formatAmount(accrued, 6, symbol)} of fees to the treasury`, () =>
+      escrow.connect(bot).withdrawFees(token.getAddress()),
+    );
+  }
+
+  heading("9. Who holds what");
+  const after = await balances({ usdc, eurc, escrow, anna, exporter, ops });
+  say(`  ${"".padEnd(32)} ${"before".padStart(22)} ${"after".padStart(22)}`);
+  for (const key of Object.keys(before)) {
+    say(`  ${key.padEnd(32)} ${before[key].padStart(22)} ${after[key].padStart(22)}`);
+  }
+
+  heading("10. What it cost in gas");
+  const byWho = new Map<string, bigint>();
+  for (const line of gasLedger) byWho.set(line.who, (byWho.get(line.who) ?? 0n) + line.gas);
+  for (const [name, gas] of byWho)
+    say(`  ${name.padEnd(22)} ${gas.toLocaleString("en-US").padStart(10)} gas`);
+  const partGas = (part: GasLine["part"]): bigint =>
+    gasLedger.filter((l) => l.part === part).reduce((total, l) => total + l.gas, 0n);
+  const usd = (gas: bigint, gwei: number): string =>
+    `$${(Number(gas) * gwei * 1e-9 * ETH_USD).toFixed(3)}`;
+  const cost = (gas: bigint): string =>
+    `${gas.toLocaleString("en-US").padStart(9)} gas = ${usd(gas, L1_GWEI)} at ${L1_GWEI} gwei, ${usd(gas, L2_GWEI)} at ${L2_GWEI} gwei`;
+  say();
+  say(
+    `  Order 1, offer → pay → ship → deliver → release (ETH at $${ETH_USD.toLocaleString("en-US")}):`,
+  );
+  say(`    merchant and buyer   ${cost(partGas("parties"))}`);
+  say(`    carriers' 8 events   ${cost(partGas("carriers"))}`);
+  say("  A card payment costs about $0.30 fixed plus ~2.9%: $7.26 on this 240 USD order.");
+  say();
+  say(
+    'Done. Try the same flow against a node with the command line: see README, "Command line by role".',
+  );
+}
+
+async function balances(c: {
+  usdc: ReturnType<typeof MockStablecoin__factory.connect>;
+  eurc: ReturnType<typeof MockStablecoin__factory.connect>;
+  escrow: ReturnType<typeof WaybillEscrow__factory.connect>;
+  anna: HardhatEthersSigner;
+  exporter: HardhatEthersSigner;
+  ops: HardhatEthersSigner;
+}): Promise<Record<string, string>> {
+  const rows: Record<string, string> = {};
+  for (const token of [c.usdc, c.eurc]) {
+    const symbol = await token.symbol();
+    for (const [label, address] of [
+      ["Anna (buyer)", c.anna.address],
+      ["Saigon Craft Export (seller)", c.exporter.address],
+      ["Waybill treasury", c.ops.address],
+      ["escrow contract", await c.escrow.getAddress()],
+    ] as const) {
+      rows[`${label} ${symbol}`] = formatAmount(await token.balanceOf(address), 6, symbol);
+    }
+  }
+  return rows;
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\n✗ The demo stopped: ${describeError(error, waybillInterfaces())}`);
+  process.exitCode = 1;
+}
