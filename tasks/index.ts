@@ -33,6 +33,30 @@ const order = {
   defaultValue: "",
 };
 
+/** `<role> withdraw`: pulls what was credited to the caller because a push failed. */
+function withdrawTask(role: "merchant" | "buyer", what: string) {
+  return common(
+    task(
+      [role, "withdraw"],
+      `Withdraw ${what} credited to you (e.g. while your address was frozen)`,
+    ),
+  )
+    .addOption({
+      name: "token",
+      description: "Stablecoin: USDC, EURC or an address",
+      defaultValue: "USDC",
+    })
+    .addOption({
+      name: "to",
+      description: "Send to this address instead of yours",
+      defaultValue: "",
+    })
+    .setInlineAction(async (args, hre) =>
+      (await import("./actions/merchant.js")).withdraw(args, hre),
+    )
+    .build();
+}
+
 const merchant = emptyTask(
   "merchant",
   "Sell: sign offers, ship orders, cancel or refund, withdraw payouts",
@@ -113,20 +137,7 @@ const merchantCancel = common(
   .addOption(order)
   .setInlineAction(async (args, hre) => (await import("./actions/merchant.js")).cancel(args, hre))
   .build();
-const merchantWithdraw = common(
-  task(
-    ["merchant", "withdraw"],
-    "Withdraw payouts credited to you (e.g. while your address was frozen)",
-  ),
-)
-  .addOption({
-    name: "token",
-    description: "Stablecoin: USDC, EURC or an address",
-    defaultValue: "USDC",
-  })
-  .addOption({ name: "to", description: "Send to this address instead of yours", defaultValue: "" })
-  .setInlineAction(async (args, hre) => (await import("./actions/merchant.js")).withdraw(args, hre))
-  .build();
+const merchantWithdraw = withdrawTask("merchant", "payouts");
 const merchantStatus = common(
   task(["merchant", "status"], "Show an order, its deadlines and its shipment timeline"),
 )
@@ -200,20 +211,7 @@ const buyerReview = common(
   })
   .setInlineAction(async (args, hre) => (await import("./actions/buyer.js")).review(args, hre))
   .build();
-const buyerWithdraw = common(
-  task(
-    ["buyer", "withdraw"],
-    "Withdraw refunds credited to you (e.g. while your address was frozen)",
-  ),
-)
-  .addOption({
-    name: "token",
-    description: "Stablecoin: USDC, EURC or an address",
-    defaultValue: "USDC",
-  })
-  .addOption({ name: "to", description: "Send to this address instead of yours", defaultValue: "" })
-  .setInlineAction(async (args, hre) => (await import("./actions/merchant.js")).withdraw(args, hre))
-  .build();
+const buyerWithdraw = withdrawTask("buyer", "refunds");
 
 const eventOptions = <T extends TaskArguments>(builder: NewTaskDefinitionBuilder<T>) =>
   common(builder)
