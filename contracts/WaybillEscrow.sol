@@ -59,10 +59,14 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
     );
 
     uint256 private constant BPS = 10_000;
-    /// @dev {Order-flags} bit: the shipment carries passports (read once at {markShipped}).
+    /// @dev {Order-flags} bit: the shipment carries passports, which the escrow took into custody at
+    /// {markShipped}; completing an order without it never reads the registry's passport list.
     uint8 private constant FLAG_PASSPORTS = 1;
     /// @dev {Order-flags} bit: the buyer has reviewed the order.
     uint8 private constant FLAG_REVIEWED = 2;
+    /// @dev {Order-flags} bit: the escrow recorded the registry's delivery ({markDelivered}), which a
+    /// review requires.
+    uint8 private constant FLAG_DELIVERED = 4;
 
     // ---------------------------------------------------------------------- immutables
 
@@ -201,10 +205,15 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     /**
      * @inheritdoc IWaybillEscrow
-     * @dev Not `nonReentrant`: it moves no tokens, and every outside call it makes (registry,
-     * passports) is a `view`, so a STATICCALL that cannot change state.
+     * @dev Pulls the shipment's passports with `transferFrom`, not `safeTransferFrom`, so the escrow
+     * needs no {IERC721Receiver} hook; a unit sent to it with `safeTransferFrom` is refused, one sent
+     * with a plain `transferFrom` outside an order cannot be recovered. A unit the escrow already
+     * holds for another order fails the pull (its owner is not the merchant), so one passport can never
+     * travel with two open orders. The list is bounded by the registry's `MAX_PASSPORTS` (50).
+     * The order is stored before the pulls, and the call is `nonReentrant`, so a re-entering
+     * passport contract finds the order already Shipped.
      */
-    function markShipped(Offer calldata offer) external {
+    function markShipped(Offer calldata offer) external nonReentrant {
         (bytes32 orderId, Order memory order) = _load(offer);
         _requireStatus(orderId, order.status, Status.Paid);
         _requireMerchant(orderId, offer);
@@ -222,8 +231,9 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
             shipmentStatus == IShipmentRegistry.ShipmentStatus.Returned
         ) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
 
-        // Recorded once here so completing an order without passports never pays for a registry read.
-        bool hasPassports = address(PASSPORTS) != address(0) && _passportsOf(shipmentId).length != 0;
+        uint256[] memory ids;
+        if (address(PASSPORTS) != address(0)) ids = _passportsOf(shipmentId);
+        bool hasPassports = ids.length != 0;
         if (hasPassports) {
             if (!PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
                 revert PassportsNotApproved(offer.merchant);
@@ -232,33 +242,24 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         order.status = Status.Shipped;
         _store(orderId, order);
         emit OrderShipped(orderId, shipmentId, hasPassports);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            PASSPORTS.transferFrom(offer.merchant, address(this), ids[i]);
+        }
     }
 
     /**
      * @inheritdoc IWaybillEscrow
-     * @dev The window starts at the registry's delivery time, not at this call: the buyer knows when
-     * the parcel arrived, and a keeper calling late must not stretch the window and delay the seller.
-     * The buyer may call this themselves to open a dispute in time. The start is clamped to
-     * [payment time, now]: a shipment cannot have been delivered for this order before it was paid,
-     * nor in the future.
+     * @dev The inspection window starts now, when the escrow learns of the delivery, not at the
+     * registry's `deliveredAt`: a carrier's event may reach the chain days after it happened, and the
+     * merchant may link the shipment late, so a window counted from `deliveredAt` could have closed
+     * before the buyer was ever able to dispute on-chain. The seller, who wants to be paid, has every
+     * reason to call this promptly; a late call only lengthens the buyer's window.
      */
     function markDelivered(Offer calldata offer) external {
         (bytes32 orderId, Order memory order) = _load(offer);
         _requireStatus(orderId, order.status, Status.Shipped);
-        (bytes32 shipmentId, IShipmentRegistry.ShipmentView memory shipment) = _shipmentOf(
-            offer.merchant,
-            orderId
-        );
-        if (shipment.status != IShipmentRegistry.ShipmentStatus.Delivered) {
-            revert InvalidShipmentStatus(orderId, shipmentId, shipment.status);
-        }
-        uint40 deliveredAt = shipment.deliveredAt;
-        if (deliveredAt < order.stamp) deliveredAt = order.stamp;
-        if (deliveredAt > block.timestamp) deliveredAt = uint40(block.timestamp);
-        order.status = Status.Delivered;
-        order.stamp = deliveredAt;
+        _recordDelivery(offer, orderId, order);
         _store(orderId, order);
-        emit OrderDelivered(orderId, deliveredAt, deliveredAt + offer.inspectionPeriod);
     }
 
     // ---------------------------------------------------------------------- completion
@@ -346,11 +347,18 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     // ---------------------------------------------------------------------- disputes
 
-    /// @inheritdoc IWaybillEscrow
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev From Shipped it first records the delivery the registry shows (as {markDelivered} would),
+     * so the buyer disputes in one transaction even if nobody recorded it yet.
+     */
     function openDispute(Offer calldata offer) external {
         (bytes32 orderId, Order memory order) = _load(offer);
-        _requireStatus(orderId, order.status, Status.Delivered);
+        if (order.status != Status.Shipped && order.status != Status.Delivered) {
+            revert InvalidOrderStatus(orderId, order.status);
+        }
         _requireParty(orderId, offer, order);
+        if (order.status == Status.Shipped) _recordDelivery(offer, orderId, order);
         uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
         if (block.timestamp >= endsAt) revert InspectionWindowClosed(orderId, endsAt);
         order.status = Status.Disputed;
@@ -389,7 +397,7 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
      * @dev The default is an even split: the buyer gets floor(price / 2), the payee the rest less the
      * fee on that half. Neither party can profit from stalling: whoever is right has every reason to
      * get an arbiter to rule, and nobody's money is held forever. The odd unit goes to the seller,
-     * who shipped goods the registry shows delivered. Passports move to the buyer, who keeps the goods.
+     * who shipped goods the registry shows delivered. Passports in custody go to the buyer, who keeps the goods.
      */
     function applyDefaultRuling(Offer calldata offer) external nonReentrant {
         (bytes32 orderId, Order memory order) = _load(offer);
@@ -401,13 +409,18 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
 
     // ---------------------------------------------------------------------- reviews
 
-    /// @inheritdoc IWaybillEscrow
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev Only orders whose delivery the escrow recorded may be reviewed: an order confirmed straight
+     * from Paid proves no sale, and a merchant paying its own offers could otherwise rate itself.
+     */
     function review(Offer calldata offer, uint8 rating, bytes32 reviewHash) external {
         (bytes32 orderId, Order memory order) = _load(offer);
         if (order.status != Status.Released && order.status != Status.Resolved) {
             revert InvalidOrderStatus(orderId, order.status);
         }
         _requireBuyer(orderId, order);
+        if (order.flags & FLAG_DELIVERED == 0) revert ReviewNotAllowed(orderId);
         if (order.flags & FLAG_REVIEWED != 0) revert AlreadyReviewed(orderId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         order.flags |= FLAG_REVIEWED;
@@ -579,19 +592,22 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         if (received != price) revert AmountNotReceived(address(token), price, received);
     }
 
-    /// @dev Returns the full price to the buyer. Passports stay with the merchant.
+    /// @dev Returns the full price to the buyer and the passports in custody to the merchant.
     function _refund(Offer calldata offer, bytes32 orderId, Order memory order, RefundReason reason) private {
         order.status = Status.Refunded;
         _store(orderId, order);
         emit OrderRefunded(orderId, order.buyer, offer.price, reason);
         _payout(offer.token, order.buyer, offer.price);
+        if (order.flags & FLAG_PASSPORTS != 0) {
+            _releasePassports(orderId, offer.merchant, offer.merchant, false);
+        }
     }
 
     /**
      * @dev Ends the order in `finalStatus` (Released, or Resolved by `arbiter`, zero for the default
      * ruling): `buyerAmount` to the buyer, the rest to the payee less the fee, which is rounded down so
-     * the platform never takes more than its rate. Passports move to the buyer whenever the seller is
-     * paid something: the buyer keeps the goods.
+     * the platform never takes more than its rate. The passports in custody go to the buyer whenever
+     * the seller is paid something (the buyer keeps the goods), back to the merchant otherwise.
      */
     function _complete(
         Offer calldata offer,
@@ -617,8 +633,9 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         else emit DisputeResolved(orderId, arbiter, buyerAmount, sellerAmount, fee);
         _payout(offer.token, offer.payee, sellerAmount);
         _payout(offer.token, order.buyer, buyerAmount);
-        if (sellerPart != 0 && order.flags & FLAG_PASSPORTS != 0) {
-            _handOverPassports(orderId, offer.merchant, order.buyer);
+        if (order.flags & FLAG_PASSPORTS != 0) {
+            if (sellerPart != 0) _releasePassports(orderId, offer.merchant, order.buyer, true);
+            else _releasePassports(orderId, offer.merchant, offer.merchant, false);
         }
     }
 
@@ -631,17 +648,42 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         }
     }
 
-    /// @dev Moves the shipment's passports (bounded by the registry's per-shipment cap) to the buyer;
-    /// a failed move is reported and never blocks the payout.
-    function _handOverPassports(bytes32 orderId, address merchant, address buyer) private {
+    /**
+     * @dev Moves the passports the escrow took into custody at {markShipped} to `to`: the buyer
+     * (`toBuyer`) or the merchant. The ids are read again from the registry, which stays their source
+     * of truth and bounds the list. A unit the passport contract refuses to move is reported and stays
+     * in the escrow: a payout is never blocked by an ERC-721. There is no retry, because a later
+     * transfer could not tell that unit apart from one the same merchant ships again in a newer order.
+     */
+    function _releasePassports(bytes32 orderId, address merchant, address to, bool toBuyer) private {
         uint256[] memory ids = _passportsOf(REGISTRY.shipmentIdOf(merchant, orderId));
         for (uint256 i = 0; i < ids.length; ++i) {
-            try PASSPORTS.transferFrom(merchant, buyer, ids[i]) {
-                emit PassportHandedOver(orderId, ids[i], buyer);
+            try PASSPORTS.transferFrom(address(this), to, ids[i]) {
+                if (toBuyer) emit PassportHandedOver(orderId, ids[i], to);
+                else emit PassportReturned(orderId, ids[i], to);
             } catch {
-                emit PassportHandOverFailed(orderId, ids[i]);
+                if (toBuyer) emit PassportHandOverFailed(orderId, ids[i]);
+                else emit PassportReturnFailed(orderId, ids[i]);
             }
         }
+    }
+
+    /**
+     * @dev Shipped to Delivered in `order` (the caller stores it) once the registry shows the shipment
+     * Delivered; the inspection window starts now (see {markDelivered}).
+     */
+    function _recordDelivery(Offer calldata offer, bytes32 orderId, Order memory order) private {
+        (bytes32 shipmentId, IShipmentRegistry.ShipmentView memory shipment) = _shipmentOf(
+            offer.merchant,
+            orderId
+        );
+        if (shipment.status != IShipmentRegistry.ShipmentStatus.Delivered) {
+            revert InvalidShipmentStatus(orderId, shipmentId, shipment.status);
+        }
+        order.status = Status.Delivered;
+        order.stamp = uint40(block.timestamp);
+        order.flags |= FLAG_DELIVERED;
+        emit OrderDelivered(orderId, shipment.deliveredAt, uint40(block.timestamp + offer.inspectionPeriod));
     }
 
     /// @dev The registry derives the id from the shipper and its reference, which for an order is its id.

@@ -21,12 +21,24 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  *   Paid, Shipped, Delivered ─confirmReceipt[buyer]→ Released
  *   Delivered ─release[anyone, after inspection window]→ Released
  *   Delivered ─openDispute[buyer/merchant, within inspection window]→ Disputed
+ *   Shipped ─openDispute[buyer/merchant, registry shows Delivered]→ Delivered → Disputed (one call)
  *   Disputed ─resolveDispute[arbiter] / applyDefaultRuling[anyone, after arbitration period]→ Resolved
  *
  * @dev The order id is the EIP-712 digest of its {Offer}. Only one storage slot is kept per order
  * ({Order}); every later call passes the `Offer` again and the escrow recomputes the digest, so the
  * terms cannot be changed after payment. {OrderPaid} carries the whole offer so indexers can
  * rebuild it.
+ *
+ * Inspection window: it runs for `inspectionPeriod` seconds from the moment the escrow records the
+ * delivery on-chain ({markDelivered}, or {openDispute} from Shipped), NOT from the registry's
+ * `deliveredAt`. A carrier's event can be relayed days late and a merchant can link its shipment
+ * late; counting from `deliveredAt` would let a window end before the buyer could ever dispute.
+ *
+ * Passports: when the order's shipment carries passports, {markShipped} takes them into the escrow's
+ * custody (the merchant must have approved the escrow), so they cannot be moved, reported stolen or
+ * shipped to another buyer while the order is open. They go to the buyer when the seller is paid
+ * something (Released, or Resolved with `buyerAmount < price`, the default ruling included) and back
+ * to the merchant on a refund or a full-refund ruling.
  */
 interface IWaybillEscrow {
     // ------------------------------------------------------------------------- types
@@ -82,8 +94,10 @@ interface IWaybillEscrow {
      * @notice The one storage slot kept per order: buyer (20 bytes) | feeBps (2) | status (1) |
      * stamp (5) | flags (1) = 29 bytes.
      * @dev `stamp` is the time the current phase started: payment time while Paid or Shipped,
-     * the registry's delivery time while Delivered, the dispute time while Disputed; final states
-     * keep the last value.
+     * the time the escrow recorded the delivery while Delivered (the inspection window's start),
+     * the dispute time while Disputed; final states keep the last value.
+     * `flags` bits: 1 = the escrow holds the shipment's passports, 2 = reviewed, 4 = delivery
+     * recorded (required by {review}).
      */
     // 29 bytes already fit one slot; the rule's heuristic misreads it.
     // solhint-disable-next-line gas-struct-packing
@@ -112,7 +126,11 @@ interface IWaybillEscrow {
     /// @notice The merchant linked the order to the registry shipment `shipmentId`.
     event OrderShipped(bytes32 indexed orderId, bytes32 indexed shipmentId, bool hasPassports);
 
-    /// @notice The registry shows the shipment delivered at `deliveredAt`; disputes are possible until `inspectionEndsAt`.
+    /**
+     * @notice The escrow recorded the delivery now; disputes are possible until `inspectionEndsAt`
+     * (now + the inspection period). `deliveredAt` is the registry's delivery time, for information
+     * only: the window does not start there.
+     */
     event OrderDelivered(bytes32 indexed orderId, uint40 deliveredAt, uint40 inspectionEndsAt);
 
     /// @notice The payee received `sellerAmount` (pushed or credited) and `fee` accrued to the platform.
@@ -148,8 +166,14 @@ interface IWaybillEscrow {
     /// @notice A passport travelled with a completed order and now belongs to the buyer.
     event PassportHandedOver(bytes32 indexed orderId, uint256 indexed tokenId, address indexed buyer);
 
-    /// @notice A passport could not be moved to the buyer; the payout went ahead regardless.
+    /// @notice A passport could not be moved to the buyer and stays in the escrow; the payout went ahead regardless.
     event PassportHandOverFailed(bytes32 indexed orderId, uint256 indexed tokenId);
+
+    /// @notice A passport held for a refunded order (or a full-refund ruling) went back to the merchant.
+    event PassportReturned(bytes32 indexed orderId, uint256 indexed tokenId, address indexed merchant);
+
+    /// @notice A passport could not be returned to the merchant and stays in the escrow; the refund went ahead regardless.
+    event PassportReturnFailed(bytes32 indexed orderId, uint256 indexed tokenId);
 
     /// @notice The buyer reviewed the merchant of a completed order.
     event Reviewed(bytes32 indexed orderId, address indexed merchant, uint8 rating, bytes32 reviewHash);
@@ -197,7 +221,7 @@ interface IWaybillEscrow {
     error ShipByDeadlinePassed(bytes32 orderId, uint256 deadline);
     /// @dev The registry's shipment for this order is in `status`, which this operation does not accept.
     error InvalidShipmentStatus(bytes32 orderId, bytes32 shipmentId, IShipmentRegistry.ShipmentStatus status);
-    /// @dev The merchant has not let the escrow move its passports (`setApprovalForAll`).
+    /// @dev The merchant has not let the escrow take its passports into custody (`setApprovalForAll`).
     error PassportsNotApproved(address merchant);
     /// @dev Nothing entitles the buyer to a refund yet; `availableAt` is when the current deadline passes.
     error RefundNotAvailable(bytes32 orderId, uint256 availableAt);
@@ -213,6 +237,9 @@ interface IWaybillEscrow {
     error InvalidRating(uint8 rating);
     /// @dev The order was already reviewed.
     error AlreadyReviewed(bytes32 orderId);
+    /// @dev The order never had its delivery recorded (e.g. confirmed straight from Paid), so it
+    /// cannot be reviewed: otherwise a merchant paying its own offers could rate itself.
+    error ReviewNotAllowed(bytes32 orderId);
     /// @dev There is nothing to withdraw.
     error NothingToWithdraw(address token, address account);
     /// @dev A fee above {MAX_FEE_BPS}.
@@ -292,20 +319,27 @@ interface IWaybillEscrow {
     /**
      * @notice Links a paid order to the merchant's registry shipment `shipmentIdOf(merchant, orderId)`
      * before the ship-by deadline. Merchant only. If the shipment carries passports, the merchant must
-     * have approved the escrow for all its passports, which move to the buyer when the order completes.
+     * have approved the escrow for all its passports (`setApprovalForAll`): the escrow takes each unit
+     * into custody now (the whole call reverts if one cannot be pulled, e.g. it is already held for
+     * another order), hands them to the buyer when the seller is paid and returns them to the merchant
+     * on a refund.
      * @param offer The order's terms.
      */
     function markShipped(Offer calldata offer) external;
 
     /**
-     * @notice Records that the registry shows the order's shipment Delivered, starting the inspection
-     * window at the registry's delivery time. Anyone.
+     * @notice Records that the registry shows the order's shipment Delivered. Anyone. The inspection
+     * window starts at this call (block time), not at the registry's delivery time, so the buyer always
+     * gets the full period on-chain; the seller wants this called promptly, and a late call only
+     * lengthens the buyer's window.
      * @param offer The order's terms.
      */
     function markDelivered(Offer calldata offer) external;
 
     /**
      * @notice The buyer confirms receipt (before or after delivery is recorded): the payee is paid now.
+     * An order confirmed before its delivery was recorded cannot be reviewed; a buyer who wants to
+     * review calls {markDelivered} first once the registry shows the delivery.
      * @param offer The order's terms.
      */
     function confirmReceipt(Offer calldata offer) external;
@@ -332,7 +366,9 @@ interface IWaybillEscrow {
     function claimRefund(Offer calldata offer) external;
 
     /**
-     * @notice The buyer or the merchant disputes a delivered order within the inspection window.
+     * @notice The buyer or the merchant disputes a delivered order within the inspection window. On a
+     * Shipped order whose shipment the registry shows Delivered, it records the delivery first (the
+     * window then starts now), so no separate {markDelivered} call is needed.
      * @param offer The order's terms.
      */
     function openDispute(Offer calldata offer) external;
@@ -361,7 +397,7 @@ interface IWaybillEscrow {
     function applyDefaultRuling(Offer calldata offer) external;
 
     /**
-     * @notice The buyer of a Released or Resolved order rates its merchant once.
+     * @notice The buyer of a Released or Resolved order whose delivery was recorded rates its merchant once.
      * @param offer The order's terms.
      * @param rating 1 to 5.
      * @param reviewHash Hash of the review text stored off-chain.

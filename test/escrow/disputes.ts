@@ -62,13 +62,66 @@ describe("WaybillEscrow: disputes and reviews", function () {
         .withArgs(orderId, endsAt);
     });
 
-    it("reverts with InvalidOrderStatus before delivery", async function () {
+    it("records the registry's delivery and opens the dispute in one call from Shipped", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.ship(offer);
+      const deliveredAt = await w.now();
+      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, deliveredAt);
+      const at = (await w.now()) + 10n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      const tx = w.escrow.connect(w.buyer).openDispute(offer);
+      await expect(tx)
+        .to.emit(w.escrow, "OrderDelivered")
+        .withArgs(orderId, deliveredAt, at + INSPECTION);
+      await expect(tx)
+        .to.emit(w.escrow, "Dispute")
+        .withArgs(orderId, w.buyer.address, at + ARBITRATION_PERIOD);
+      const order = await w.escrow.getOrder(orderId);
+      expect(order.status).to.equal(Status.Disputed);
+      expect(order.stamp).to.equal(at);
+      expect(order.flags).to.equal(4n);
+    });
+
+    it("reverts with InspectionWindowClosed from Shipped when the offer has no inspection period", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer({ inspectionPeriod: 0n });
+      const orderId = await w.ship(offer);
+      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, await w.now());
+      const at = (await w.now()) + 10n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      await expect(w.escrow.connect(w.buyer).openDispute(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InspectionWindowClosed")
+        .withArgs(orderId, at);
+    });
+
+    it("reverts with InvalidShipmentStatus from Shipped while the registry shows no delivery", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      const shipmentId = await w.shipmentIdOf(offer);
+      await expect(w.escrow.connect(w.buyer).openDispute(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidShipmentStatus")
+        .withArgs(orderId, shipmentId, Shipment.Created);
+    });
+
+    it("reverts with NotParty when a stranger disputes a Shipped order the registry shows delivered", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, await w.now());
+      await expect(w.escrow.connect(w.stranger).openDispute(offer))
+        .to.be.revertedWithCustomError(w.escrow, "NotParty")
+        .withArgs(orderId, w.stranger.address);
+    });
+
+    it("reverts with InvalidOrderStatus before shipment", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.pay(offer);
       await expect(w.escrow.connect(w.buyer).openDispute(offer))
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
-        .withArgs(orderId, Status.Shipped);
+        .withArgs(orderId, Status.Paid);
     });
   });
 
@@ -200,34 +253,6 @@ describe("WaybillEscrow: disputes and reviews", function () {
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(orderId, Status.Delivered);
     });
-
-    it("hands passports over when the seller gets a part, not on a full refund ruling", async function () {
-      const w = await networkHelpers.loadFixture(escrowFixture);
-      const withPassports = async (tokenId: bigint) => {
-        const offer = await w.makeOffer();
-        const orderId = await w.pay(offer);
-        const shipmentId = await w.shipmentIdOf(offer);
-        await w.registry.setShipment(shipmentId, Shipment.Created, 0);
-        await w.registry.setPassports(shipmentId, [tokenId]);
-        await w.passports.mint(w.merchant.address, tokenId);
-        await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-        await w.escrow.connect(w.merchant).markShipped(offer);
-        await w.registry.setShipment(shipmentId, Shipment.Delivered, await w.now());
-        await w.escrow.markDelivered(offer);
-        await w.escrow.connect(w.buyer).openDispute(offer);
-        return { offer, orderId };
-      };
-      const partial = await withPassports(1n);
-      await expect(w.escrow.connect(w.arbiter).resolveDispute(partial.offer, PRICE - 1n))
-        .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(partial.orderId, 1n, w.buyer.address);
-      const full = await withPassports(2n);
-      await expect(w.escrow.connect(w.arbiter).resolveDispute(full.offer, PRICE)).not.to.emit(
-        w.escrow,
-        "PassportHandedOver",
-      );
-      expect(await w.passports.ownerOf(2n)).to.equal(w.merchant.address);
-    });
   });
 
   describe("review", function () {
@@ -241,7 +266,7 @@ describe("WaybillEscrow: disputes and reviews", function () {
         .to.emit(w.escrow, "Reviewed")
         .withArgs(orderId, w.merchant.address, 4, hash);
       expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([1n, 4n]);
-      expect((await w.escrow.getOrder(orderId)).flags).to.equal(2n);
+      expect((await w.escrow.getOrder(orderId)).flags).to.equal(6n); // delivered | reviewed
       await expect(w.escrow.connect(w.buyer).review(offer, 5, hash))
         .to.be.revertedWithCustomError(w.escrow, "AlreadyReviewed")
         .withArgs(orderId);
@@ -250,7 +275,7 @@ describe("WaybillEscrow: disputes and reviews", function () {
     it("accepts a review of a resolved order and sums ratings per merchant", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const first = await w.makeOffer();
-      await w.pay(first);
+      await w.deliver(first);
       await w.escrow.connect(w.buyer).confirmReceipt(first);
       await w.escrow.connect(w.buyer).review(first, 5, ethers.ZeroHash);
       const second = await w.makeOffer();
@@ -265,13 +290,48 @@ describe("WaybillEscrow: disputes and reviews", function () {
       it(`reverts with InvalidRating for ${rating}`, async function () {
         const w = await networkHelpers.loadFixture(escrowFixture);
         const offer = await w.makeOffer();
-        await w.pay(offer);
+        await w.deliver(offer);
         await w.escrow.connect(w.buyer).confirmReceipt(offer);
         await expect(w.escrow.connect(w.buyer).review(offer, rating, ethers.ZeroHash))
           .to.be.revertedWithCustomError(w.escrow, "InvalidRating")
           .withArgs(rating);
       });
     }
+
+    it("reverts with ReviewNotAllowed when a merchant buys its own offer and confirms it straight from Paid", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      await w.usdc.mint(w.merchant.address, 1n);
+      await w.usdc.connect(w.merchant).approve(await w.escrow.getAddress(), 1n);
+      const offer = await w.makeOffer({ price: 1n });
+      const orderId = await w.pay(offer, w.merchant);
+      await w.escrow.connect(w.merchant).confirmReceipt(offer);
+      await expect(w.escrow.connect(w.merchant).review(offer, 5, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(w.escrow, "ReviewNotAllowed")
+        .withArgs(orderId);
+      expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([0n, 0n]);
+    });
+
+    it("reverts with ReviewNotAllowed for an order confirmed while Shipped, before its delivery was recorded", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      await w.escrow.connect(w.buyer).confirmReceipt(offer);
+      await expect(w.escrow.connect(w.buyer).review(offer, 5, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(w.escrow, "ReviewNotAllowed")
+        .withArgs(orderId);
+    });
+
+    it("accepts a review of an order disputed straight from Shipped and then resolved", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, await w.now());
+      await w.escrow.connect(w.buyer).openDispute(offer);
+      await w.escrow.connect(w.arbiter).resolveDispute(offer, PRICE);
+      await expect(w.escrow.connect(w.buyer).review(offer, 1, ethers.ZeroHash))
+        .to.emit(w.escrow, "Reviewed")
+        .withArgs(orderId, w.merchant.address, 1, ethers.ZeroHash);
+    });
 
     it("reverts with NotBuyer for another reviewer and InvalidOrderStatus for a refunded order", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);

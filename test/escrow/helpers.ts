@@ -78,6 +78,11 @@ export interface EscrowWorld {
   ship(offer: Offer): Promise<string>;
   /** Pays, ships, marks the registry Delivered now and records it on the escrow. */
   deliver(offer: Offer): Promise<string>;
+  /**
+   * Pays, mints `tokenIds` to the merchant, lists them on the order's shipment (status Created),
+   * approves the escrow and links the shipment, so the escrow holds the units.
+   */
+  shipWithPassports(offer: Offer, tokenIds: bigint[]): Promise<string>;
   shipmentIdOf(offer: Offer): Promise<string>;
   now(): Promise<bigint>;
 }
@@ -168,6 +173,16 @@ export async function deployEscrow(ethers: HardhatEthers): Promise<EscrowWorld> 
       const orderId = await world.ship(offer);
       await registry.setShipment(await world.shipmentIdOf(offer), Shipment.Delivered, await now());
       await escrow.connect(stranger).markDelivered(offer);
+      return orderId;
+    },
+    async shipWithPassports(offer, tokenIds) {
+      const orderId = await world.pay(offer);
+      const shipmentId = await world.shipmentIdOf(offer);
+      await registry.setShipment(shipmentId, Shipment.Created, 0);
+      await registry.setPassports(shipmentId, tokenIds);
+      for (const tokenId of tokenIds) await passports.mint(merchant.address, tokenId);
+      await passports.connect(merchant).setApprovalForAll(await escrow.getAddress(), true);
+      await escrow.connect(merchant).markShipped(offer);
       return orderId;
     },
   };

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+
 import { signOffer } from "../../scripts/lib/offers.js";
 
 import {
@@ -37,24 +39,6 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       const order = await w.escrow.getOrder(orderId);
       expect(order.status).to.equal(Status.Shipped);
       expect(order.flags).to.equal(0n);
-    });
-
-    it("flags passports when the shipment carries them and the merchant approved the escrow", async function () {
-      const w = await networkHelpers.loadFixture(escrowFixture);
-      const offer = await w.makeOffer();
-      const orderId = await w.pay(offer);
-      const shipmentId = await w.shipmentIdOf(offer);
-      await w.registry.setShipment(shipmentId, 1, 0);
-      await w.registry.setPassports(shipmentId, [7n]);
-      await w.passports.mint(w.merchant.address, 7n);
-      await expect(w.escrow.connect(w.merchant).markShipped(offer))
-        .to.be.revertedWithCustomError(w.escrow, "PassportsNotApproved")
-        .withArgs(w.merchant.address);
-      await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-      await expect(w.escrow.connect(w.merchant).markShipped(offer))
-        .to.emit(w.escrow, "OrderShipped")
-        .withArgs(orderId, shipmentId, true);
-      expect((await w.escrow.getOrder(orderId)).flags).to.equal(1n);
     });
 
     it("never reads passports when the escrow was deployed without a passport contract", async function () {
@@ -166,46 +150,85 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
   });
 
   describe("markDelivered", function () {
-    it("starts the inspection window at the registry's delivery time, whoever calls late", async function () {
+    it("starts the inspection window when the escrow records the delivery and reports the registry's time", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.ship(offer);
       const deliveredAt = (await w.now()) + 100n;
       await networkHelpers.time.increaseTo(deliveredAt + 5000n);
       await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, deliveredAt);
+      const at = (await w.now()) + 10n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
       await expect(w.escrow.connect(w.stranger).markDelivered(offer))
         .to.emit(w.escrow, "OrderDelivered")
-        .withArgs(orderId, deliveredAt, deliveredAt + INSPECTION);
+        .withArgs(orderId, deliveredAt, at + INSPECTION);
       const order = await w.escrow.getOrder(orderId);
       expect(order.status).to.equal(Status.Delivered);
-      expect(order.stamp).to.equal(deliveredAt);
+      expect(order.stamp).to.equal(at);
+      expect(order.flags).to.equal(4n);
     });
 
-    it("clamps a delivery time before payment to the payment time", async function () {
+    it("gives the buyer the whole window when the merchant ships late, marks delivered and releases at once", async function () {
+      // The attack: the merchant waits until the registry shows the parcel delivered, then links
+      // the shipment just before ship-by, records the delivery and releases in one go.
       const w = await networkHelpers.loadFixture(escrowFixture);
-      const offer = await w.makeOffer();
+      const inspection = 24n * 3600n;
+      const offer = await w.makeOffer({ inspectionPeriod: inspection });
+      const orderId = await w.pay(offer);
+      const paidAt = (await w.escrow.getOrder(orderId)).stamp;
+      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, paidAt + 3600n);
+      await networkHelpers.time.increaseTo(paidAt + SHIP_WITHIN - 10n);
+      await w.escrow.connect(w.merchant).markShipped(offer);
+      await w.escrow.connect(w.merchant).markDelivered(offer);
+      const recordedAt = await w.now();
+      await expect(w.escrow.connect(w.merchant).release(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InspectionWindowOpen")
+        .withArgs(orderId, recordedAt + inspection);
+      await expect(w.escrow.connect(w.buyer).openDispute(offer))
+        .to.emit(w.escrow, "Dispute")
+        .withArgs(orderId, w.buyer.address, anyValue);
+    });
+
+    it("counts the window from the on-chain relay, not from a carrier event relayed days late", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const day = 24n * 3600n;
+      const offer = await w.makeOffer({ inspectionPeriod: 2n * day });
       const orderId = await w.ship(offer);
       const paidAt = (await w.escrow.getOrder(orderId)).stamp;
-      await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, paidAt - 50n);
-      await expect(w.escrow.markDelivered(offer))
-        .to.emit(w.escrow, "OrderDelivered")
-        .withArgs(orderId, paidAt, paidAt + INSPECTION);
-    });
-
-    it("clamps a delivery time in the future to now", async function () {
-      const w = await networkHelpers.loadFixture(escrowFixture);
-      const offer = await w.makeOffer();
-      const orderId = await w.ship(offer);
+      await networkHelpers.time.increaseTo(paidAt + 5n * day);
       await w.registry.setShipment(
         await w.shipmentIdOf(offer),
         Shipment.Delivered,
-        (await w.now()) + 10_000n,
+        paidAt + 2n * day,
       );
-      const at = (await w.now()) + 10n;
-      await networkHelpers.time.setNextBlockTimestamp(at);
+      const relayedAt = paidAt + 5n * day + 10n;
+      await networkHelpers.time.setNextBlockTimestamp(relayedAt);
       await expect(w.escrow.markDelivered(offer))
         .to.emit(w.escrow, "OrderDelivered")
-        .withArgs(orderId, at, at + INSPECTION);
+        .withArgs(orderId, paidAt + 2n * day, relayedAt + 2n * day);
+      await expect(w.escrow.release(offer))
+        .to.be.revertedWithCustomError(w.escrow, "InspectionWindowOpen")
+        .withArgs(orderId, relayedAt + 2n * day);
+    });
+
+    it("reports a registry time before payment or in the future as is, the window still starting now", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      for (const offset of [-50n, 10_000n]) {
+        const offer = await w.makeOffer();
+        const orderId = await w.ship(offer);
+        const paidAt = (await w.escrow.getOrder(orderId)).stamp;
+        await w.registry.setShipment(
+          await w.shipmentIdOf(offer),
+          Shipment.Delivered,
+          paidAt + offset,
+        );
+        const at = (await w.now()) + 10n;
+        await networkHelpers.time.setNextBlockTimestamp(at);
+        await expect(w.escrow.markDelivered(offer))
+          .to.emit(w.escrow, "OrderDelivered")
+          .withArgs(orderId, paidAt + offset, at + INSPECTION);
+        expect((await w.escrow.getOrder(orderId)).stamp).to.equal(at);
+      }
     });
 
     it("reverts with InvalidShipmentStatus while the shipment is in transit", async function () {
@@ -267,30 +290,6 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       await expect(w.escrow.connect(w.buyer).confirmReceipt(offer))
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(orderId, Status.Disputed);
-    });
-
-    it("hands the shipment's passports to the buyer in the same transaction", async function () {
-      const w = await networkHelpers.loadFixture(escrowFixture);
-      const offer = await w.makeOffer();
-      const orderId = await w.pay(offer);
-      const shipmentId = await w.shipmentIdOf(offer);
-      await w.registry.setShipment(shipmentId, Shipment.Created, 0);
-      await w.registry.setPassports(shipmentId, [1n, 2n]);
-      await w.passports.mint(w.merchant.address, 1n);
-      await w.passports.mint(w.merchant.address, 2n);
-      await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-      await w.escrow.connect(w.merchant).markShipped(offer);
-      await w.passports
-        .connect(w.merchant)
-        .transferFrom(w.merchant.address, w.stranger.address, 2n);
-      const tx = w.escrow.connect(w.buyer).confirmReceipt(offer);
-      await expect(tx)
-        .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(orderId, 1n, w.buyer.address);
-      await expect(tx).to.emit(w.escrow, "PassportHandOverFailed").withArgs(orderId, 2n);
-      await expect(tx).to.emit(w.escrow, "OrderReleased");
-      expect(await w.passports.ownerOf(1n)).to.equal(w.buyer.address);
-      expect(await w.passports.ownerOf(2n)).to.equal(w.stranger.address);
     });
   });
 
@@ -448,24 +447,6 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       await expect(w.escrow.connect(w.buyer).claimRefund(offer))
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(orderId, Status.Delivered);
-    });
-
-    it("leaves passports with the merchant on a refund", async function () {
-      const w = await networkHelpers.loadFixture(escrowFixture);
-      const offer = await w.makeOffer();
-      await w.pay(offer);
-      const shipmentId = await w.shipmentIdOf(offer);
-      await w.registry.setShipment(shipmentId, Shipment.Created, 0);
-      await w.registry.setPassports(shipmentId, [9n]);
-      await w.passports.mint(w.merchant.address, 9n);
-      await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-      await w.escrow.connect(w.merchant).markShipped(offer);
-      await w.registry.setShipment(shipmentId, Shipment.Lost, 0);
-      await expect(w.escrow.connect(w.buyer).claimRefund(offer)).not.to.emit(
-        w.escrow,
-        "PassportHandedOver",
-      );
-      expect(await w.passports.ownerOf(9n)).to.equal(w.merchant.address);
     });
   });
 });
