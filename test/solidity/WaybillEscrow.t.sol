@@ -5,13 +5,15 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 
 import {IShipmentRegistry} from "../../contracts/interfaces/IShipmentRegistry.sol";
 import {IWaybillEscrow} from "../../contracts/interfaces/IWaybillEscrow.sol";
+import {MockPassports} from "../../contracts/test/MockPassports.sol";
 import {MockShipmentRegistry} from "../../contracts/test/MockShipmentRegistry.sol";
 import {MockStablecoin} from "../../contracts/test/MockStablecoin.sol";
 import {WaybillEscrow} from "../../contracts/WaybillEscrow.sol";
 import {Test} from "./utils/Test.sol";
 
 /// @dev Drives random orders through the escrow: payments by random buyers to random merchants,
-/// shipments, registry statuses, disputes, rulings, refunds, frozen accounts, fee changes and time.
+/// shipments (some carrying passports, some re-listing a unit another order may hold), registry
+/// statuses, disputes, rulings, refunds, frozen accounts, fee changes and time.
 /// Every call the escrow rejects is simply skipped (failOnRevert is off).
 contract WaybillEscrowHandler is Test {
     uint256 public constant MAX_ORDERS = 24;
@@ -20,19 +22,29 @@ contract WaybillEscrowHandler is Test {
     WaybillEscrow public immutable escrow;
     MockStablecoin public immutable token;
     MockShipmentRegistry public immutable registry;
+    MockPassports public immutable passports;
 
     IWaybillEscrow.Offer[] private _offers;
     address[] public accounts; // every merchant, payee and buyer, for credit sums
     uint256 private _salt;
+    uint256 private _lastPassport;
 
-    constructor(WaybillEscrow escrow_, MockStablecoin token_, MockShipmentRegistry registry_) {
+    constructor(
+        WaybillEscrow escrow_,
+        MockStablecoin token_,
+        MockShipmentRegistry registry_,
+        MockPassports passports_
+    ) {
         escrow = escrow_;
         token = token_;
         registry = registry_;
+        passports = passports_;
         for (uint256 i = 0; i < ACTORS; ++i) {
             accounts.push(vm.addr(_merchantKey(i)));
             accounts.push(_payee(i));
             accounts.push(_buyer(i));
+            vm.prank(vm.addr(_merchantKey(i)));
+            passports.setApprovalForAll(address(escrow), true);
         }
     }
 
@@ -43,7 +55,8 @@ contract WaybillEscrowHandler is Test {
         uint256 buyerSeed,
         uint96 price,
         uint32 shipWithin,
-        uint32 deliverExtra
+        uint32 deliverExtra,
+        uint8 passportSeed
     ) external {
         if (_offers.length >= MAX_ORDERS) return;
         uint256 m = merchantSeed % ACTORS;
@@ -72,6 +85,7 @@ contract WaybillEscrowHandler is Test {
         vm.prank(buyer);
         escrow.pay(offer, abi.encodePacked(r, s, v));
         _offers.push(offer);
+        _listPassports(offer, passportSeed);
     }
 
     function markShipped(uint256 orderSeed) external {
@@ -192,6 +206,16 @@ contract WaybillEscrowHandler is Test {
 
     // ------------------------------------------------------------------ checks
 
+    /// @dev How many passports the open orders holding custody listed: what the escrow must own.
+    function sumOpenPassports() public view returns (uint256 sum) {
+        for (uint256 i = 0; i < _offers.length; ++i) {
+            IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(_offers[i]));
+            if (_isOpen(order.status) && order.flags & 1 != 0) {
+                sum += registry.passportsOf(_shipmentId(_offers[i])).length;
+            }
+        }
+    }
+
     function orderCount() external view returns (uint256) {
         return _offers.length;
     }
@@ -214,6 +238,16 @@ contract WaybillEscrowHandler is Test {
      */
     function driveAllToTerminal() external {
         vm.warp(block.timestamp + 800 days);
+        // A delivery recorded now opens a fresh inspection window, so every delivery the registry
+        // shows is recorded first and the clock moved past the longest window before releasing.
+        for (uint256 i = 0; i < _offers.length; ++i) {
+            IWaybillEscrow.Offer memory offer = _offers[i];
+            if (
+                escrow.getOrder(escrow.orderIdOf(offer)).status == IWaybillEscrow.Status.Shipped &&
+                registry.getShipment(_shipmentId(offer)).status == IShipmentRegistry.ShipmentStatus.Delivered
+            ) escrow.markDelivered(offer);
+        }
+        vm.warp(block.timestamp + escrow.MAX_PERIOD());
         for (uint256 i = 0; i < _offers.length; ++i) {
             IWaybillEscrow.Offer memory offer = _offers[i];
             bytes32 orderId = escrow.orderIdOf(offer);
@@ -222,15 +256,7 @@ contract WaybillEscrowHandler is Test {
             if (status == IWaybillEscrow.Status.Paid) {
                 escrow.claimRefund(offer);
             } else if (status == IWaybillEscrow.Status.Shipped) {
-                if (
-                    registry.getShipment(_shipmentId(offer)).status ==
-                    IShipmentRegistry.ShipmentStatus.Delivered
-                ) {
-                    escrow.markDelivered(offer);
-                    escrow.release(offer);
-                } else {
-                    escrow.claimRefund(offer);
-                }
+                escrow.claimRefund(offer);
             } else if (status == IWaybillEscrow.Status.Delivered) {
                 escrow.release(offer);
             } else if (status == IWaybillEscrow.Status.Disputed) {
@@ -245,11 +271,28 @@ contract WaybillEscrowHandler is Test {
             escrow.withdrawCredit(address(token), rescue);
         }
         if (escrow.accruedFees(address(token)) != 0) escrow.withdrawFees(address(token));
+        if (passports.balanceOf(address(escrow)) != 0)
+            revert PassportsStuck(passports.balanceOf(address(escrow)));
     }
 
     error OrderStuck(bytes32 orderId);
+    error PassportsStuck(uint256 count);
 
     // ------------------------------------------------------------------ helpers
+
+    /// @dev Lists on the order's shipment nothing (seed % 3 == 0), a fresh unit minted to the merchant,
+    /// or a fresh unit plus the previous one, which another open order may hold or a buyer may own,
+    /// so that markShipped must refuse it.
+    function _listPassports(IWaybillEscrow.Offer memory offer, uint8 seed) private {
+        uint256 mode = seed % 3;
+        if (mode == 0) return;
+        uint256 fresh = ++_lastPassport;
+        passports.mint(offer.merchant, fresh);
+        uint256[] memory ids = new uint256[](mode == 2 && fresh > 1 ? 2 : 1);
+        ids[0] = fresh;
+        if (ids.length == 2) ids[1] = fresh - 1;
+        registry.setPassports(_shipmentId(offer), ids);
+    }
 
     function _offer(uint256 seed) private view returns (IWaybillEscrow.Offer memory) {
         return _offers[seed % _offers.length];
@@ -289,15 +332,17 @@ contract WaybillEscrowTest is Test {
     WaybillEscrow private escrow;
     MockStablecoin private token;
     MockShipmentRegistry private registry;
+    MockPassports private passports;
     WaybillEscrowHandler private handler;
 
     function setUp() public {
         vm.warp(1_800_000_000);
         token = new MockStablecoin("USD Coin", "USDC", address(this));
         registry = new MockShipmentRegistry();
+        passports = new MockPassports();
         escrow = new WaybillEscrow(
             IShipmentRegistry(address(registry)),
-            IERC721(address(0)),
+            IERC721(address(passports)),
             14 days,
             0,
             address(this),
@@ -307,7 +352,7 @@ contract WaybillEscrowTest is Test {
         escrow.grantRole(escrow.TOKEN_MANAGER_ROLE(), address(this));
         escrow.setTokenAllowed(address(token), true);
 
-        handler = new WaybillEscrowHandler(escrow, token, registry);
+        handler = new WaybillEscrowHandler(escrow, token, registry, passports);
         escrow.grantRole(escrow.ARBITER_ROLE(), address(handler));
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(handler));
         // The handler mints and freezes from now on; the fuzz tests below borrow its ownership.
@@ -325,9 +370,19 @@ contract WaybillEscrowTest is Test {
         );
     }
 
+    /// @dev Custody: the escrow owns exactly the passports listed by the open orders that took them
+    /// into custody; every unit leaves with the order that brought it in.
+    function invariant_passportCustodyMatchesOpenOrders() public view {
+        assertEq(
+            passports.balanceOf(address(escrow)),
+            handler.sumOpenPassports(),
+            "escrow passports != passports of open orders in custody"
+        );
+    }
+
     /// @dev No stuck money: far in the future every open order reaches a final state through
     /// permissionless or own-party calls, and afterwards every credit and fee can be withdrawn,
-    /// leaving the escrow empty. The state is restored afterwards.
+    /// leaving the escrow empty of tokens and passports. The state is restored afterwards.
     function invariant_everyOpenOrderCanTerminate() public {
         uint256 snapshot = vm.snapshotState();
         handler.driveAllToTerminal();
