@@ -104,7 +104,7 @@ contract ShipmentRegistryHandler is RegistryActors {
         uint256 signerIndex = _pickActor(shipmentIds[shipmentSeed % shipmentIds.length], signerSeed);
         address signer = _actor(signerIndex);
         (Model[] memory sim, IShipmentRegistry.ShipmentView[] memory before) = _snapshot();
-        (IShipmentRegistry.ShipmentEvent[] memory events, bool valid) = _simulateBatch(
+        (IShipmentRegistry.ShipmentEvent[] memory events, bool valid, bool authorised) = _simulateBatch(
             sim,
             signer,
             shipmentSeed,
@@ -123,6 +123,7 @@ contract ShipmentRegistryHandler is RegistryActors {
             ok = true;
         } catch {}
         if (ok != expected) ++unexpectedOutcomes;
+        if (ok && !authorised) ++unauthorisedWrites;
         _checkBatch(before, sim, ok);
         if (ok) {
             successfulEvents += events.length;
@@ -147,16 +148,18 @@ contract ShipmentRegistryHandler is RegistryActors {
     }
 
     /// @dev Builds one to three events from the seeds and replays them on `sim`; `valid` is
-    /// false from the first event the model refuses.
+    /// false from the first event the model refuses; `authorised` is false when the signer was
+    /// not the current active carrier or its live key for some event.
     function _simulateBatch(
         Model[] memory sim,
         address signer,
         uint256 shipmentSeed,
         uint256 eventSeed,
         uint8 sizeSeed
-    ) private view returns (IShipmentRegistry.ShipmentEvent[] memory events, bool valid) {
+    ) private view returns (IShipmentRegistry.ShipmentEvent[] memory events, bool valid, bool authorised) {
         events = new IShipmentRegistry.ShipmentEvent[](1 + (sizeSeed % 3));
         valid = true;
+        authorised = true;
         for (uint256 i; i < events.length; ++i) {
             // Every other batch stays on one shipment, so repeated events of one shipment occur.
             uint256 j = (shipmentSeed + i * ((sizeSeed >> 2) % 2)) % sim.length;
@@ -167,6 +170,9 @@ contract ShipmentRegistryHandler is RegistryActors {
                 uint256(keccak256(abi.encode(eventSeed, i, "time"))),
                 uint256(keccak256(abi.encode(eventSeed, i, "next")))
             );
+            address holder = sim[j].carrier;
+            bool liveKey = keyCarrier[signer] == holder && !revoked[signer];
+            if ((signer != holder && !liveKey) || suspended[holder]) authorised = false;
             if (valid && _expectSuccess(sim[j], events[i], signer)) _apply(sim[j], events[i]);
             else valid = false;
         }
