@@ -12,8 +12,9 @@ import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 /**
  * @title ShipmentRegistry
  * @notice Carriers record each step of a cross-border shipment, themselves or through
- * EIP-712 signatures any relayer submits. The current state of a shipment lives in one
- * storage slot; its history lives only in the event log (see scripts/lib/timeline.ts).
+ * EIP-712 signed batches of events (one signature per batch) that any relayer submits. The
+ * current state of a shipment lives in one storage slot; its history lives only in the event
+ * log (see scripts/lib/timeline.ts). Signing model and relayer griefing: docs/shipment-events.md.
  * @dev Roles: the default admin (two-step transfer behind a delay) grants
  * {CARRIER_MANAGER_ROLE}, which registers, suspends and reinstates carriers. Carriers
  * authorise and revoke their own keys. Shippers need no role.
