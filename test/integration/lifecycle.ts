@@ -236,8 +236,8 @@ describe("Integration: release by a keeper after the inspection window", functio
     await w.recordJourney(shipmentId);
     await w.escrow.connect(w.keeper).markDelivered(offer);
     const { deliveredAt } = await w.registry.getShipment(shipmentId);
-    await networkHelpers.time.increaseTo(deliveredAt + INSPECTION);
-    // The window is closed for disputes from its last second on.
+    // The next block falls on the window's end: too late to dispute, just in time to release.
+    await networkHelpers.time.increaseTo(deliveredAt + INSPECTION - 1n);
     await expect(w.escrow.connect(w.buyer).openDispute(offer))
       .to.be.revertedWithCustomError(w.escrow, "InspectionWindowClosed")
       .withArgs(orderId, deliveredAt + INSPECTION);
