@@ -43,11 +43,20 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** Starts Anvil on a free port and waits until it answers JSON-RPC. */
-export async function startAnvil(): Promise<RunningNode> {
+/**
+ * Starts Anvil on a free port and waits until it answers JSON-RPC. `allowLargeContracts` lifts
+ * the 24 KiB code-size limit, for `--coverage` runs whose instrumented bytecode exceeds it.
+ */
+export async function startAnvil(allowLargeContracts = false): Promise<RunningNode> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(anvilBin, ["--port", String(port), "--silent"], {
+  const args = [
+    "--port",
+    String(port),
+    "--silent",
+    ...(allowLargeContracts ? ["--disable-code-size-limit"] : []),
+  ];
+  const child: ChildProcess = spawn(anvilBin, args, {
     stdio: "ignore",
     detached: true,
   });

@@ -1,14 +1,11 @@
 /**
  * Carrier events signed off-chain and relayed by a third party, then the escrow reads the delivery.
- * Kept on its own because it is the one integration test tied to the signing API of
- * `scripts/lib/shipment-signing.ts` (one EIP-712 signature per event today); when signatures move
- * to one per batch, only `signJourney` below and the replay assertion need to change.
+ * Each carrier signs the steps it handles as one batch (one EIP-712 signature per batch).
  */
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { signShipmentEvent } from "../../scripts/lib/shipment-signing.js";
+import { signEventBatch } from "../../scripts/lib/shipment-signing.js";
 import type { IShipmentRegistry } from "../../typechain-types/index.js";
 
 import {
@@ -50,26 +47,28 @@ async function shippedOrderFixture() {
 }
 
 /**
- * Each step signed by the carrier holding the shipment at that point (A, then B after the
- * hand-over), an hour apart from `start`, with nonces 1, 2, ... per signer and a day's deadline.
+ * Carrier A signs its steps (up to the hand-over) as one batch with nonce 1, carrier B the rest
+ * with its own nonce 1; the steps are an hour apart from `start`, with a day's deadline.
  */
 async function signJourney(
   w: WaybillWorld,
   shipmentId: string,
   start: bigint,
-): Promise<IShipmentRegistry.SignedShipmentEventStruct[]> {
+): Promise<IShipmentRegistry.SignedEventBatchStruct[]> {
   const deadline = (await w.now()) + 24n * HOUR;
-  const nonces = new Map<HardhatEthersSigner, bigint>();
-  const signed: IShipmentRegistry.SignedShipmentEventStruct[] = [];
+  const events = {
+    A: [] as IShipmentRegistry.ShipmentEventStruct[],
+    B: [] as IShipmentRegistry.ShipmentEventStruct[],
+  };
   for (const [i, step] of STEPS.entries()) {
-    const carrier = step.by === "A" ? w.carrierA : w.carrierB;
-    const nonce = (nonces.get(carrier) ?? 0n) + 1n;
-    nonces.set(carrier, nonce);
     const ev = w.shipmentEvent(shipmentId, step.code, step.location, start + BigInt(i + 1) * HOUR);
     if (step.code === EventCode.HandedOver) ev.nextCarrier = w.carrierB.address;
-    signed.push(await signShipmentEvent(w.registry, carrier, ev, nonce, deadline));
+    events[step.by].push(ev);
   }
-  return signed;
+  return [
+    await signEventBatch(w.registry, w.carrierA, events.A, 1n, deadline),
+    await signEventBatch(w.registry, w.carrierB, events.B, 1n, deadline),
+  ];
 }
 
 describe("Integration: carrier events relayed by a third party", function () {
@@ -104,13 +103,11 @@ describe("Integration: carrier events relayed by a third party", function () {
         "",
       )
       .and.to.emit(w.registry, "NonceUsed")
-      .withArgs(w.carrierB.address, 2n);
-    for (const [signer, nonce] of [
-      [w.carrierA, 1n],
-      [w.carrierA, 3n],
-      [w.carrierB, 2n],
-    ] as const) {
-      expect(await w.registry.isNonceUsed(signer.address, nonce)).to.equal(true);
+      .withArgs(w.carrierA.address, 1n)
+      .and.to.emit(w.registry, "NonceUsed")
+      .withArgs(w.carrierB.address, 1n);
+    for (const signer of [w.carrierA, w.carrierB]) {
+      expect(await w.registry.isNonceUsed(signer.address, 1n)).to.equal(true);
     }
     const shipment = await w.registry.getShipment(w.shipmentId);
     expect(shipment.status).to.equal(ShipmentStatus.Delivered);
@@ -139,22 +136,22 @@ describe("Integration: carrier events relayed by a third party", function () {
   it("reverts a replayed batch with NonceAlreadyUsed and leaves the shipment as it was", async function () {
     const w = await networkHelpers.loadFixture(shippedOrderFixture);
     const signed = await signJourney(w, w.shipmentId, w.createdAt);
-    await w.registry.connect(w.keeper).recordEventsBySig(signed.slice(0, 2));
+    await w.registry.connect(w.keeper).recordEventsBySig([signed[0]]);
     await expect(w.registry.connect(w.stranger).recordEventsBySig(signed))
       .to.be.revertedWithCustomError(w.registry, "NonceAlreadyUsed")
       .withArgs(w.carrierA.address, 1n);
     const shipment = await w.registry.getShipment(w.shipmentId);
-    expect(shipment.eventCount).to.equal(2n);
+    expect(shipment.eventCount).to.equal(3n);
     expect(shipment.status).to.equal(ShipmentStatus.InTransit);
     await expect(w.escrow.markDelivered(w.offer))
       .to.be.revertedWithCustomError(w.escrow, "InvalidShipmentStatus")
       .withArgs(w.orderId, w.shipmentId, ShipmentStatus.InTransit);
   });
 
-  it("reverts the whole batch with NotShipmentCarrier when carrier B's events come before the hand-over", async function () {
+  it("reverts the whole call with NotShipmentCarrier when carrier B's batch comes before the hand-over", async function () {
     const w = await networkHelpers.loadFixture(shippedOrderFixture);
     const signed = await signJourney(w, w.shipmentId, w.createdAt);
-    await expect(w.registry.connect(w.keeper).recordEventsBySig([signed[0], signed[3]]))
+    await expect(w.registry.connect(w.keeper).recordEventsBySig([signed[1], signed[0]]))
       .to.be.revertedWithCustomError(w.registry, "NotShipmentCarrier")
       .withArgs(w.shipmentId, w.carrierB.address, w.carrierA.address);
     expect((await w.registry.getShipment(w.shipmentId)).eventCount).to.equal(0n);
