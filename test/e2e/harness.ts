@@ -72,14 +72,20 @@ export async function startAnvil(allowLargeContracts = false): Promise<RunningNo
   };
   process.once("exit", () => void stop());
 
-  const provider = new JsonRpcProvider(url, undefined, {
-    staticNetwork: true,
-    polling: true,
-    pollingInterval: 50,
-  });
+  // Wait with plain HTTP: an ethers provider made before the node listens logs retry warnings.
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      await provider.send("eth_chainId", []);
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      const { result } = (await response.json()) as { result: string };
+      const provider = new JsonRpcProvider(url, BigInt(result), {
+        staticNetwork: true,
+        polling: true,
+        pollingInterval: 50,
+      });
       return { url, provider, stop: async () => (provider.destroy(), stop()) };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
