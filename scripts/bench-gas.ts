@@ -18,6 +18,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const suitesDir = path.join(root, "scripts", "bench");
 const snapshotPath = path.join(root, "benchmarks", "gas.json");
 const checkOnly = process.env.BENCH_CHECK === "1";
+/**
+ * Signed deadlines and event times come from the chain's clock, which follows the wall clock,
+ * so their calldata bytes (and thus gas) vary by a few dozen units between runs. A real change
+ * to the code moves a figure by far more.
+ */
+const SNAPSHOT_TOLERANCE = 100;
 
 async function runSuite(
   file: string,
@@ -86,10 +92,19 @@ async function main(): Promise<void> {
   const sorted = Object.fromEntries(names.map((n) => [n, results[n]]));
   const json = `${JSON.stringify(sorted, null, 2)}\n`;
   if (checkOnly) {
-    const committed = await readFile(snapshotPath, "utf8").catch(() => "");
-    if (committed !== json) {
+    const committed = JSON.parse(await readFile(snapshotPath, "utf8").catch(() => "{}")) as Record<
+      string,
+      number
+    >;
+    const stale = [...new Set([...names, ...Object.keys(committed)])].filter(
+      (name) =>
+        results[name] === undefined ||
+        committed[name] === undefined ||
+        Math.abs(results[name] - committed[name]) > SNAPSHOT_TOLERANCE,
+    );
+    for (const name of stale) {
       problems.push(
-        "benchmarks/gas.json is out of date: run `npm run bench:gas` and commit the result",
+        `${name}: ${results[name] ?? "gone"} vs ${committed[name] ?? "missing"} in benchmarks/gas.json; run \`npm run bench:gas\` and commit the result`,
       );
     }
   } else {
@@ -101,7 +116,9 @@ async function main(): Promise<void> {
     for (const p of problems) console.error(`✗ ${p}`);
     process.exitCode = 1;
   } else if (checkOnly) {
-    console.log("\n✓ every scenario is within its ceiling and matches benchmarks/gas.json");
+    console.log(
+      `\n✓ every scenario is within its ceiling and within ${SNAPSHOT_TOLERANCE} gas of benchmarks/gas.json`,
+    );
   }
 }
 

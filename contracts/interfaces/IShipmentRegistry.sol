@@ -64,13 +64,15 @@ interface IShipmentRegistry {
         string evidenceURI; // optional pointer to the evidence (may be empty)
     }
 
-    /// @notice A carrier's event signed off-chain (EIP-712) for anyone to submit.
-    /// @dev The signed struct is `ShipmentEvent` plus `nonce` and `deadline`; see {SIGNED_EVENT_TYPEHASH}.
-    struct SignedShipmentEvent {
-        ShipmentEvent ev;
+    /// @notice A list of events one carrier key signed off-chain (EIP-712) as a whole, for anyone to submit.
+    /// @dev A depot scanner signs its scans as one list: one signature, one nonce and one
+    /// deadline cover every event, in order. The signed struct is
+    /// `EventBatch(ShipmentEvent[] events,uint256 nonce,uint40 deadline)`; see {EVENT_BATCH_TYPEHASH}.
+    struct SignedEventBatch {
+        ShipmentEvent[] events; // recorded in this order; 1 to MAX_BATCH_EVENTS of them
         uint256 nonce; // unordered: any unused nonce of the signer (a bitmap, as in Permit2)
         uint40 deadline; // the signature is invalid after this time
-        address signer; // the signing key, or the carrier itself for ERC-1271 contract carriers
+        address signer; // the signing key, or the carrier itself (an EOA or an ERC-1271 contract)
         bytes signature; // 65-byte or 64-byte (EIP-2098) ECDSA, or an ERC-1271 blob
     }
 
@@ -116,7 +118,7 @@ interface IShipmentRegistry {
         string evidenceURI
     );
 
-    /// @notice Emitted when a signed-event nonce is used or cancelled.
+    /// @notice Emitted when a signed-batch nonce is used or cancelled.
     event NonceUsed(address indexed signer, uint256 nonce);
 
     // ------------------------------------------------------------------------ errors
@@ -138,7 +140,13 @@ interface IShipmentRegistry {
     error EventBeforePrevious(uint40 occurredAt, uint40 previous);
     error InvalidNextCarrier(address nextCarrier);
     error SignatureExpired(uint40 deadline, uint256 blockTime);
-    error InvalidSignature(bytes32 shipmentId, address signer);
+    /// @dev `signer` did not sign the batch it is named in with `nonce` (or any of its fields,
+    /// events or their order differ from what was signed, or the domain is another chain or contract).
+    error InvalidSignature(address signer, uint256 nonce);
+    /// @dev A signed batch must hold at least one event, so a nonce is never spent on nothing.
+    error EmptyBatch(address signer, uint256 nonce);
+    /// @dev A signed batch holds at most `max` events.
+    error BatchTooLarge(address signer, uint256 nonce, uint256 count, uint256 max);
     error NonceAlreadyUsed(address signer, uint256 nonce);
     /// @dev The zero address cannot be a carrier or a key.
     error InvalidAccount(address account);
@@ -168,7 +176,7 @@ interface IShipmentRegistry {
     /// @notice Withdraws a key of the calling carrier; its unsubmitted signatures die with it.
     function revokeKey(address key) external;
 
-    /// @notice Marks one of the caller's signed-event nonces used, killing a signature before submission.
+    /// @notice Marks one of the caller's signed-batch nonces used, killing a signature before submission.
     function cancelNonce(uint256 nonce) external;
 
     /// @notice Registers a shipment; the caller is its shipper.
@@ -178,9 +186,10 @@ interface IShipmentRegistry {
     /// @notice Records one event; the caller is the shipment's carrier or one of its keys.
     function recordEvent(ShipmentEvent calldata ev) external;
 
-    /// @notice Records events signed off-chain by carriers. All-or-nothing: one bad item
-    /// reverts the whole batch with that item's error (relayers simulate first).
-    function recordEventsBySig(SignedShipmentEvent[] calldata events) external;
+    /// @notice Records batches of events signed off-chain by carrier keys, one signature per batch.
+    /// All-or-nothing across the whole call: one bad batch or event reverts everything with
+    /// its error (relayers simulate first).
+    function recordEventsBySig(SignedEventBatch[] calldata batches) external;
 
     // ------------------------------------------------------------------------ views
 
@@ -188,10 +197,19 @@ interface IShipmentRegistry {
     // solhint-disable-next-line func-name-mixedcase
     function CARRIER_MANAGER_ROLE() external view returns (bytes32);
 
-    /// @notice The EIP-712 type hash of a signed shipment event:
-    /// `SignedShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI,uint256 nonce,uint40 deadline)`.
+    /// @notice The EIP-712 type hash of a signed batch:
+    /// `EventBatch(ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)`.
     // solhint-disable-next-line func-name-mixedcase
-    function SIGNED_EVENT_TYPEHASH() external view returns (bytes32);
+    function EVENT_BATCH_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The EIP-712 type hash of one event inside a signed batch:
+    /// `ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)`.
+    // solhint-disable-next-line func-name-mixedcase
+    function SHIPMENT_EVENT_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The most events one signed batch can hold.
+    // solhint-disable-next-line func-name-mixedcase
+    function MAX_BATCH_EVENTS() external view returns (uint256);
 
     /// @notice The most passports one shipment can carry.
     // solhint-disable-next-line func-name-mixedcase
@@ -218,9 +236,9 @@ interface IShipmentRegistry {
     /// @notice Whether `signer` has used (or cancelled) `nonce`.
     function isNonceUsed(address signer, uint256 nonce) external view returns (bool);
 
-    /// @notice The EIP-712 digest a carrier signs for `ev` with `nonce` and `deadline`.
-    function signedEventDigest(
-        ShipmentEvent calldata ev,
+    /// @notice The EIP-712 digest a carrier key signs for `events` (in order) with `nonce` and `deadline`.
+    function signedBatchDigest(
+        ShipmentEvent[] calldata events,
         uint256 nonce,
         uint40 deadline
     ) external view returns (bytes32);

@@ -1,6 +1,6 @@
 /**
- * Helpers for the shipment registry: UN/LOCODE encoding and EIP-712 signing of carrier
- * events that any relayer can submit through `recordEventsBySig`. Shared by tests, tasks
+ * Helpers for the shipment registry: UN/LOCODE encoding and EIP-712 signing of batches of
+ * carrier events that any relayer can submit through `recordEventsBySig`. Shared by tests, tasks
  * and the demo.
  */
 import {
@@ -70,19 +70,28 @@ export function decodeLocode(location: string): string {
   return String.fromCharCode(...bytes);
 }
 
-/** The EIP-712 types of a signed event; must match `SIGNED_EVENT_TYPEHASH` in the contract. */
-export const SIGNED_SHIPMENT_EVENT_TYPES = {
-  SignedShipmentEvent: [
-    { name: "shipmentId", type: "bytes32" },
-    { name: "code", type: "uint8" },
-    { name: "location", type: "bytes5" },
-    { name: "occurredAt", type: "uint40" },
-    { name: "evidenceHash", type: "bytes32" },
-    { name: "nextCarrier", type: "address" },
-    { name: "evidenceURI", type: "string" },
+/** The EIP-712 type of one event inside a signed batch; must match `SHIPMENT_EVENT_TYPEHASH`. */
+export const SHIPMENT_EVENT_TYPE = [
+  { name: "shipmentId", type: "bytes32" },
+  { name: "code", type: "uint8" },
+  { name: "location", type: "bytes5" },
+  { name: "occurredAt", type: "uint40" },
+  { name: "evidenceHash", type: "bytes32" },
+  { name: "nextCarrier", type: "address" },
+  { name: "evidenceURI", type: "string" },
+];
+
+/**
+ * The EIP-712 types of a signed batch (primary type `EventBatch`); must match
+ * `EVENT_BATCH_TYPEHASH`. Wallets and ethers' `signTypedData` sign it natively.
+ */
+export const EVENT_BATCH_TYPES = {
+  EventBatch: [
+    { name: "events", type: "ShipmentEvent[]" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint40" },
   ],
+  ShipmentEvent: SHIPMENT_EVENT_TYPE,
 };
 
 /** The registry's EIP-712 domain, read through ERC-5267 `eip712Domain()`. */
@@ -103,34 +112,43 @@ export interface SignOptions {
   signerAddress?: string;
 }
 
+/** The contract's cap on events per signed batch (`MAX_BATCH_EVENTS`). */
+export const MAX_BATCH_EVENTS = 256;
+
 /**
- * Signs `ev` for submission by anyone through `recordEventsBySig`, with an unused `nonce` of
- * the signer and a `deadline` (unix seconds) after which the signature is refused.
+ * Signs `events` as one batch (one signature, recorded in this order) for submission by
+ * anyone through `recordEventsBySig`, with an unused `nonce` of the signer and a `deadline`
+ * (unix seconds) after which the signature is refused. Returns the `SignedEventBatch` to submit.
  */
-export async function signShipmentEvent(
+export async function signEventBatch(
   registry: ShipmentRegistry,
   signer: Signer,
-  ev: IShipmentRegistry.ShipmentEventStruct,
+  events: IShipmentRegistry.ShipmentEventStruct[],
   nonce: bigint,
   deadline: bigint,
   options: SignOptions = {},
-): Promise<IShipmentRegistry.SignedShipmentEventStruct> {
+): Promise<IShipmentRegistry.SignedEventBatchStruct> {
+  if (events.length === 0 || events.length > MAX_BATCH_EVENTS) {
+    throw new Error(`a signed batch holds 1 to ${MAX_BATCH_EVENTS} events, not ${events.length}`);
+  }
   const domain = { ...(await registryDomain(registry)), ...options.domain };
   const message = {
-    shipmentId: ev.shipmentId,
-    code: ev.code,
-    location: ev.location,
-    occurredAt: ev.occurredAt,
-    evidenceHash: ev.evidenceHash,
-    nextCarrier: ev.nextCarrier,
-    evidenceURI: ev.evidenceURI,
+    events: events.map((ev) => ({
+      shipmentId: ev.shipmentId,
+      code: ev.code,
+      location: ev.location,
+      occurredAt: ev.occurredAt,
+      evidenceHash: ev.evidenceHash,
+      nextCarrier: ev.nextCarrier,
+      evidenceURI: ev.evidenceURI,
+    })),
     nonce,
     deadline,
   };
-  const raw = await signer.signTypedData(domain, SIGNED_SHIPMENT_EVENT_TYPES, message);
+  const raw = await signer.signTypedData(domain, EVENT_BATCH_TYPES, message);
   const signature = options.compact ? Signature.from(raw).compactSerialized : raw;
   return {
-    ev,
+    events,
     nonce,
     deadline,
     signer: options.signerAddress ?? (await signer.getAddress()),

@@ -7,7 +7,7 @@ import {
   EVENT_CODES,
   SHIPMENT_STATUSES,
   encodeLocode,
-  signShipmentEvent,
+  signEventBatch,
 } from "../../scripts/lib/shipment-signing.js";
 import { formatTimeline, getTimeline } from "../../scripts/lib/timeline.js";
 import type { IShipmentRegistry } from "../../typechain-types/index.js";
@@ -94,16 +94,17 @@ export interface SignArgs extends EventArgs {
   valid: string;
 }
 
+/** A batch file: one signed batch of events, re-signed each time an event is added. */
 interface SignedBatchFile {
   chainId: string;
   registry: string;
-  events: unknown[];
+  batch: IShipmentRegistry.SignedEventBatchStruct;
 }
 
 const bigintReplacer = (_key: string, value: unknown) =>
   typeof value === "bigint" ? value.toString() : value;
 
-async function readBatch(file: string): Promise<SignedBatchFile | undefined> {
+async function readBatchFile(file: string): Promise<SignedBatchFile | undefined> {
   try {
     return JSON.parse(await readFile(file, "utf8")) as SignedBatchFile;
   } catch {
@@ -112,8 +113,9 @@ async function readBatch(file: string): Promise<SignedBatchFile | undefined> {
 }
 
 /**
- * `carrier sign`: signs an event off-chain (no gas) and appends it to a batch file that anyone
- * can submit later with `carrier relay`.
+ * `carrier sign`: adds an event to a batch file and signs the whole batch off-chain (no gas).
+ * Anyone can submit the file later with `carrier relay`: one signature covers every event in it,
+ * which is what makes relayed events cheap.
  */
 export async function sign(
   args: SignArgs,
@@ -124,39 +126,45 @@ export async function sign(
     async () => {
       const ctx = await openContext(hre, args, out);
       const ev = await buildEvent(ctx, args);
-      const batch = (await readBatch(args.file)) ?? {
-        chainId: ctx.chainId.toString(),
-        registry: ctx.deployment.registry,
-        events: [],
-      };
-      if (
-        batch.chainId !== ctx.chainId.toString() ||
-        batch.registry.toLowerCase() !== ctx.deployment.registry.toLowerCase()
-      ) {
-        throw new UserError(
-          `${args.file} holds events for another chain or registry; use a new file`,
-        );
+      const existing = await readBatchFile(args.file);
+      if (existing !== undefined) {
+        if (
+          existing.chainId !== ctx.chainId.toString() ||
+          existing.registry.toLowerCase() !== ctx.deployment.registry.toLowerCase()
+        ) {
+          throw new UserError(
+            `${args.file} holds events for another chain or registry; use a new file`,
+          );
+        }
+        if (String(existing.batch.signer).toLowerCase() !== ctx.signer.address.toLowerCase()) {
+          throw new UserError(
+            `${args.file} is signed by ${existing.batch.signer}; sign into a file of your own`,
+          );
+        }
       }
-      // Unordered nonces: take the next one after those already in the file (or the first unused),
-      // so consecutive events share one bitmap word and relaying stays cheap.
-      const inFile = batch.events.map((e) => BigInt((e as { nonce: string }).nonce));
-      let nonce = inFile.length > 0 ? inFile.reduce((a, b) => (a > b ? a : b)) + 1n : 0n;
-      while (await ctx.registry.isNonceUsed(ctx.signer.address, nonce)) nonce++;
+      const events = [...(existing?.batch.events ?? []), ev];
+      // The batch keeps its nonce while it grows; a new batch takes the signer's first unused one.
+      let nonce = existing === undefined ? 0n : BigInt(existing.batch.nonce);
+      if (existing === undefined) {
+        while (await ctx.registry.isNonceUsed(ctx.signer.address, nonce)) nonce++;
+      }
       const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-      const signed = await signShipmentEvent(
+      const batch = await signEventBatch(
         ctx.registry,
         ctx.signer,
-        ev,
+        events,
         nonce,
         now + parseDuration(args.valid, "--valid"),
-        {
-          compact: true,
-        },
+        { compact: true },
       );
-      batch.events.push(signed);
-      await writeFile(args.file, `${JSON.stringify(batch, bigintReplacer, 2)}\n`);
+      const file: SignedBatchFile = {
+        chainId: ctx.chainId.toString(),
+        registry: ctx.deployment.registry,
+        batch,
+      };
+      await writeFile(args.file, `${JSON.stringify(file, bigintReplacer, 2)}\n`);
       out.line(
-        `✓ Signed ${EVENT_CODES[ev.code as number]} for ${ev.shipmentId} (nonce ${nonce}); ${args.file} holds ${batch.events.length} event(s)`,
+        `✓ Signed ${EVENT_CODES[ev.code as number]} for ${ev.shipmentId}; ${args.file} holds a batch of ${events.length} event(s) (nonce ${nonce})`,
       );
     },
     waybillInterfaces,
@@ -168,7 +176,7 @@ export interface RelayArgs extends CommonArgs {
   file: string;
 }
 
-/** `carrier relay`: submits a file of signed events in one transaction (all or nothing). */
+/** `carrier relay`: submits a signed batch file in one transaction (all or nothing). */
 export async function relay(
   args: RelayArgs,
   hre: HardhatRuntimeEnvironment,
@@ -177,17 +185,18 @@ export async function relay(
   return runCommand(
     async () => {
       const ctx = await openContext(hre, args, out);
-      const batch = await readBatch(args.file);
-      if (batch === undefined || batch.events.length === 0)
+      const file = await readBatchFile(args.file);
+      if (file === undefined || file.batch.events.length === 0) {
         throw new UserError(`${args.file} holds no signed events`);
-      const events = batch.events as IShipmentRegistry.SignedShipmentEventStruct[];
+      }
+      const count = file.batch.events.length;
       const sent = await sendTransaction(
         out,
-        `relay ${events.length} signed event(s) from ${args.file}`,
-        () => ctx.registry.recordEventsBySig(events),
+        `relay ${count} event(s) signed by ${file.batch.signer} from ${args.file}`,
+        () => ctx.registry.recordEventsBySig([file.batch]),
       );
       out.line(
-        `✓ ${events.length} event(s) recorded, ${(sent.gasUsed / BigInt(events.length)).toLocaleString("en-US")} gas each`,
+        `✓ ${count} event(s) recorded, ${(sent.gasUsed / BigInt(count)).toLocaleString("en-US")} gas each`,
       );
     },
     waybillInterfaces,

@@ -4,6 +4,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 import { getAddress } from "ethers";
+import hre from "hardhat";
 
 import {
   MockStablecoin__factory,
@@ -81,7 +82,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     maker: string;
 
   before(async function () {
-    node = await startAnvil();
+    node = await startAnvil(hre.globalOptions.coverage);
     const accounts = (await node.provider.send("eth_accounts", [])) as string[];
     [admin, merchant, buyer, carrierA, carrierB, maker] = accounts.map((account) =>
       getAddress(account),

@@ -43,11 +43,20 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** Starts Anvil on a free port and waits until it answers JSON-RPC. */
-export async function startAnvil(): Promise<RunningNode> {
+/**
+ * Starts Anvil on a free port and waits until it answers JSON-RPC. `allowLargeContracts` lifts
+ * the 24 KiB code-size limit, for `--coverage` runs whose instrumented bytecode exceeds it.
+ */
+export async function startAnvil(allowLargeContracts = false): Promise<RunningNode> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(anvilBin, ["--port", String(port), "--silent"], {
+  const args = [
+    "--port",
+    String(port),
+    "--silent",
+    ...(allowLargeContracts ? ["--disable-code-size-limit"] : []),
+  ];
+  const child: ChildProcess = spawn(anvilBin, args, {
     stdio: "ignore",
     detached: true,
   });
@@ -63,14 +72,20 @@ export async function startAnvil(): Promise<RunningNode> {
   };
   process.once("exit", () => void stop());
 
-  const provider = new JsonRpcProvider(url, undefined, {
-    staticNetwork: true,
-    polling: true,
-    pollingInterval: 50,
-  });
+  // Wait with plain HTTP: an ethers provider made before the node listens logs retry warnings.
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      await provider.send("eth_chainId", []);
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      const { result } = (await response.json()) as { result: string };
+      const provider = new JsonRpcProvider(url, BigInt(result), {
+        staticNetwork: true,
+        polling: true,
+        pollingInterval: 50,
+      });
       return { url, provider, stop: async () => (provider.destroy(), stop()) };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));

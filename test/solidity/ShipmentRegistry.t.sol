@@ -21,9 +21,10 @@ abstract contract RegistryActors is Test {
     }
 }
 
-/// @dev Drives random events (direct and signed), hand-overs, suspensions, revocations and
-/// time jumps against a few shipments, and checks every outcome against its own model of the
-/// registry. Reverts are swallowed by the runner, so violations are counted, not thrown.
+/// @dev Drives random events (direct, and signed batches of one to three events), hand-overs,
+/// suspensions, revocations and time jumps against a few shipments, and checks every outcome
+/// against its own model of the registry. Reverts are swallowed by the runner, so violations
+/// are counted, not thrown.
 contract ShipmentRegistryHandler is RegistryActors {
     struct Model {
         IShipmentRegistry.ShipmentStatus status;
@@ -46,6 +47,8 @@ contract ShipmentRegistryHandler is RegistryActors {
     uint256 public lastEventAtDecreases;
     uint256 public unauthorisedWrites;
     uint256 public successfulEvents;
+    uint256 public partialBatches;
+    uint256 public successfulBatches;
 
     constructor(ShipmentRegistry registry_, bytes32[] memory ids) {
         registry = registry_;
@@ -76,7 +79,7 @@ contract ShipmentRegistryHandler is RegistryActors {
     ) external {
         bytes32 id = shipmentIds[shipmentSeed % shipmentIds.length];
         address caller = _actor(_pickActor(id, callerSeed));
-        IShipmentRegistry.ShipmentEvent memory ev = _event(id, codeSeed, timeSeed, nextSeed);
+        IShipmentRegistry.ShipmentEvent memory ev = _event(id, model[id], codeSeed, timeSeed, nextSeed);
         IShipmentRegistry.ShipmentView memory before = registry.getShipment(id);
 
         vm.prank(caller);
@@ -84,34 +87,113 @@ contract ShipmentRegistryHandler is RegistryActors {
         try registry.recordEvent(ev) {
             ok = true;
         } catch {}
-        _check(id, ev, caller, ok, before, _expectSuccess(id, ev, caller));
+        _check(id, ev, caller, ok, before, _expectSuccess(model[id], ev, caller));
     }
 
-    function recordEventBySig(
+    /// @dev One signed batch of one to three events, on the same or different shipments. The
+    /// model replays the events in order on a copy of itself: the call must succeed exactly when
+    /// every event is valid after the ones before it (and the nonce is fresh), and a failed call
+    /// must leave every shipment as it was.
+    function recordEventsBySig(
         uint256 shipmentSeed,
-        uint8 codeSeed,
         uint256 signerSeed,
-        uint256 timeSeed,
-        uint256 nextSeed,
+        uint256 eventSeed,
+        uint8 sizeSeed,
         bool replay
     ) external {
-        bytes32 id = shipmentIds[shipmentSeed % shipmentIds.length];
-        uint256 signerIndex = _pickActor(id, signerSeed);
+        uint256 signerIndex = _pickActor(shipmentIds[shipmentSeed % shipmentIds.length], signerSeed);
         address signer = _actor(signerIndex);
-        IShipmentRegistry.ShipmentEvent memory ev = _event(id, codeSeed, timeSeed, nextSeed);
-        IShipmentRegistry.ShipmentView memory before = registry.getShipment(id);
+        (Model[] memory sim, IShipmentRegistry.ShipmentView[] memory before) = _snapshot();
+        (IShipmentRegistry.ShipmentEvent[] memory events, bool valid, bool authorised) = _simulateBatch(
+            sim,
+            signer,
+            shipmentSeed,
+            eventSeed,
+            sizeSeed
+        );
 
         // A replay reuses the signer's last nonce, which must fail if that nonce was ever used.
         uint256 nonce = replay && nextNonce[signer] > 0 ? nextNonce[signer] - 1 : nextNonce[signer];
-        bool expected = !registry.isNonceUsed(signer, nonce) && _expectSuccess(id, ev, signer);
-        IShipmentRegistry.SignedShipmentEvent[] memory batch = _signedBatch(ev, signerIndex, nonce);
+        bool expected = valid && !registry.isNonceUsed(signer, nonce);
+        IShipmentRegistry.SignedEventBatch[] memory batches = new IShipmentRegistry.SignedEventBatch[](1);
+        batches[0] = _signedBatch(events, signerIndex, nonce);
 
         bool ok;
-        try registry.recordEventsBySig(batch) {
+        try registry.recordEventsBySig(batches) {
             ok = true;
         } catch {}
-        _check(id, ev, signer, ok, before, expected);
-        if (ok) nextNonce[signer] = nonce + 1;
+        if (ok != expected) ++unexpectedOutcomes;
+        if (ok && !authorised) ++unauthorisedWrites;
+        _checkBatch(before, sim, ok);
+        if (ok) {
+            successfulEvents += events.length;
+            ++successfulBatches;
+            nextNonce[signer] = nonce + 1;
+        }
+    }
+
+    /// @dev The model and the registry's views of every shipment, before a batch.
+    function _snapshot()
+        private
+        view
+        returns (Model[] memory sim, IShipmentRegistry.ShipmentView[] memory before)
+    {
+        uint256 n = shipmentIds.length;
+        sim = new Model[](n);
+        before = new IShipmentRegistry.ShipmentView[](n);
+        for (uint256 j; j < n; ++j) {
+            sim[j] = model[shipmentIds[j]];
+            before[j] = registry.getShipment(shipmentIds[j]);
+        }
+    }
+
+    /// @dev Builds one to three events from the seeds and replays them on `sim`; `valid` is
+    /// false from the first event the model refuses; `authorised` is false when the signer was
+    /// not the current active carrier or its live key for some event.
+    function _simulateBatch(
+        Model[] memory sim,
+        address signer,
+        uint256 shipmentSeed,
+        uint256 eventSeed,
+        uint8 sizeSeed
+    ) private view returns (IShipmentRegistry.ShipmentEvent[] memory events, bool valid, bool authorised) {
+        events = new IShipmentRegistry.ShipmentEvent[](1 + (sizeSeed % 3));
+        valid = true;
+        authorised = true;
+        for (uint256 i; i < events.length; ++i) {
+            // Every other batch stays on one shipment, so repeated events of one shipment occur.
+            uint256 j = (shipmentSeed + i * ((sizeSeed >> 2) % 2)) % sim.length;
+            events[i] = _event(
+                shipmentIds[j],
+                sim[j],
+                uint8(uint256(keccak256(abi.encode(eventSeed, i, "code")))),
+                uint256(keccak256(abi.encode(eventSeed, i, "time"))),
+                uint256(keccak256(abi.encode(eventSeed, i, "next")))
+            );
+            address holder = sim[j].carrier;
+            bool liveKey = keyCarrier[signer] == holder && !revoked[signer];
+            if ((signer != holder && !liveKey) || suspended[holder]) authorised = false;
+            if (valid && _expectSuccess(sim[j], events[i], signer)) _apply(sim[j], events[i]);
+            else valid = false;
+        }
+    }
+
+    /// @dev After a signed batch: a failed call changed nothing; a successful one commits the model.
+    function _checkBatch(
+        IShipmentRegistry.ShipmentView[] memory before,
+        Model[] memory sim,
+        bool ok
+    ) private {
+        for (uint256 j; j < sim.length; ++j) {
+            IShipmentRegistry.ShipmentView memory after_ = registry.getShipment(shipmentIds[j]);
+            bool changed = keccak256(abi.encode(before[j])) != keccak256(abi.encode(after_));
+            if (!ok && changed) ++partialBatches;
+            if (changed && uint8(before[j].status) >= uint8(IShipmentRegistry.ShipmentStatus.Delivered)) {
+                ++finalStatusChanges;
+            }
+            if (after_.lastEventAt < before[j].lastEventAt) ++lastEventAtDecreases;
+            if (ok) model[shipmentIds[j]] = sim[j];
+        }
     }
 
     function toggleSuspension(uint256 carrierSeed) external {
@@ -137,13 +219,14 @@ contract ShipmentRegistryHandler is RegistryActors {
 
     function _event(
         bytes32 id,
+        Model memory m,
         uint8 codeSeed,
         uint256 timeSeed,
         uint256 nextSeed
     ) private view returns (IShipmentRegistry.ShipmentEvent memory ev) {
-        IShipmentRegistry.EventCode code = _pickCode(model[id].status, codeSeed);
+        IShipmentRegistry.EventCode code = _pickCode(m.status, codeSeed);
         // Mostly valid times, sometimes just before the last event or just in the future.
-        uint256 last = model[id].lastEventAt;
+        uint256 last = m.lastEventAt;
         uint256 occurredAt = bound(timeSeed, last > 5 ? last - 5 : 0, block.timestamp + 5);
         // Hand-overs usually name a carrier; other codes usually name nobody.
         address next;
@@ -164,23 +247,23 @@ contract ShipmentRegistryHandler is RegistryActors {
     }
 
     function _signedBatch(
-        IShipmentRegistry.ShipmentEvent memory ev,
+        IShipmentRegistry.ShipmentEvent[] memory events,
         uint256 signerIndex,
         uint256 nonce
-    ) private view returns (IShipmentRegistry.SignedShipmentEvent[] memory batch) {
+    ) private view returns (IShipmentRegistry.SignedEventBatch memory) {
         uint40 deadline = uint40(block.timestamp + 1 hours);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
             _actorKey(signerIndex),
-            registry.signedEventDigest(ev, nonce, deadline)
+            registry.signedBatchDigest(events, nonce, deadline)
         );
-        batch = new IShipmentRegistry.SignedShipmentEvent[](1);
-        batch[0] = IShipmentRegistry.SignedShipmentEvent(
-            ev,
-            nonce,
-            deadline,
-            _actor(signerIndex),
-            abi.encodePacked(r, s, v)
-        );
+        return
+            IShipmentRegistry.SignedEventBatch(
+                events,
+                nonce,
+                deadline,
+                _actor(signerIndex),
+                abi.encodePacked(r, s, v)
+            );
     }
 
     /// @dev Three times in four the shipment's carrier or its key, otherwise anyone.
@@ -221,11 +304,10 @@ contract ShipmentRegistryHandler is RegistryActors {
     }
 
     function _expectSuccess(
-        bytes32 id,
+        Model memory m,
         IShipmentRegistry.ShipmentEvent memory ev,
         address actor
     ) private view returns (bool) {
-        Model memory m = model[id];
         bool isCarrier = actor == m.carrier;
         bool isKey = keyCarrier[actor] == m.carrier && actor != m.carrier && !revoked[actor];
         if (!isCarrier && !isKey) return false;
@@ -288,6 +370,13 @@ contract ShipmentRegistryHandler is RegistryActors {
         bool liveKey = keyCarrier[actor] == m.carrier && !revoked[actor];
         if ((actor != m.carrier && !liveKey) || suspended[m.carrier]) ++unauthorisedWrites;
         ++successfulEvents;
+        Model memory updated = m;
+        _apply(updated, ev);
+        model[id] = updated;
+    }
+
+    /// @dev The model's effect of one successful event.
+    function _apply(Model memory m, IShipmentRegistry.ShipmentEvent memory ev) private pure {
         m.status = _next(m.status, ev.code);
         if (ev.code == IShipmentRegistry.EventCode.HandedOver) m.carrier = ev.nextCarrier;
         m.lastEventAt = ev.occurredAt;
@@ -332,7 +421,7 @@ contract ShipmentRegistryTest is RegistryActors {
         targetContract(address(handler));
         bytes4[] memory actions = new bytes4[](5);
         actions[0] = ShipmentRegistryHandler.recordEvent.selector;
-        actions[1] = ShipmentRegistryHandler.recordEventBySig.selector;
+        actions[1] = ShipmentRegistryHandler.recordEventsBySig.selector;
         actions[2] = ShipmentRegistryHandler.toggleSuspension.selector;
         actions[3] = ShipmentRegistryHandler.revokeKey.selector;
         actions[4] = ShipmentRegistryHandler.warp.selector;
@@ -354,6 +443,11 @@ contract ShipmentRegistryTest is RegistryActors {
     /// @dev A shipment's last event time never goes backwards.
     function invariant_lastEventAtNeverDecreases() public view {
         assertEq(handler.lastEventAtDecreases(), 0, "lastEventAt decreased");
+    }
+
+    /// @dev A signed batch that fails changes no shipment (all-or-nothing).
+    function invariant_failedBatchesChangeNothing() public view {
+        assertEq(handler.partialBatches(), 0, "a failed signed batch changed a shipment");
     }
 
     /// @dev Only the current carrier or one of its keys ever writes an event.
@@ -411,12 +505,13 @@ contract ShipmentRegistryTest is RegistryActors {
         registry.createShipment(s);
     }
 
-    /// @dev Fuzz: a signed event is recorded once; the same signature fails on its nonce after.
-    function testFuzz_signedEvent_rejectsReplay(uint256 nonce, uint40 age, bytes32 evidence) public {
+    /// @dev Fuzz: a signed batch is recorded once; the same signature fails on its nonce after.
+    function testFuzz_signedBatch_rejectsReplay(uint256 nonce, uint40 age, bytes32 evidence) public {
         vm.warp(block.timestamp + 2 days);
         bytes32 id = registry.shipmentIdOf(address(0x5A1E), bytes32(0));
         uint40 occurredAt = uint40(block.timestamp - bound(age, 0, 1 days));
-        IShipmentRegistry.ShipmentEvent memory ev = IShipmentRegistry.ShipmentEvent(
+        IShipmentRegistry.ShipmentEvent[] memory events = new IShipmentRegistry.ShipmentEvent[](2);
+        events[0] = IShipmentRegistry.ShipmentEvent(
             id,
             IShipmentRegistry.EventCode.PickedUp,
             SHANGHAI,
@@ -425,27 +520,86 @@ contract ShipmentRegistryTest is RegistryActors {
             address(0),
             ""
         );
-        uint40 deadline = uint40(block.timestamp + 1 hours);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(
-            _actorKey(3),
-            registry.signedEventDigest(ev, nonce, deadline)
+        events[1] = IShipmentRegistry.ShipmentEvent(
+            id,
+            IShipmentRegistry.EventCode.Departed,
+            SHANGHAI,
+            occurredAt,
+            evidence,
+            address(0),
+            "ipfs://scan"
         );
-        IShipmentRegistry.SignedShipmentEvent[] memory batch = new IShipmentRegistry.SignedShipmentEvent[](1);
-        batch[0] = IShipmentRegistry.SignedShipmentEvent(
-            ev,
-            nonce,
-            deadline,
-            _actor(3),
-            abi.encodePacked(r, s, v)
-        );
+        IShipmentRegistry.SignedEventBatch[] memory batches = new IShipmentRegistry.SignedEventBatch[](1);
+        batches[0] = _signed(events, 3, nonce);
 
-        registry.recordEventsBySig(batch);
+        registry.recordEventsBySig(batches);
         assertTrue(registry.isNonceUsed(_actor(3), nonce), "nonce not marked used");
-        assertEq(registry.getShipment(id).eventCount, 1, "event not recorded");
+        assertEq(registry.getShipment(id).eventCount, 2, "events not recorded");
 
         vm.expectRevert(
             abi.encodeWithSelector(IShipmentRegistry.NonceAlreadyUsed.selector, _actor(3), nonce)
         );
-        registry.recordEventsBySig(batch);
+        registry.recordEventsBySig(batches);
+    }
+
+    /// @dev Fuzz: changing any one byte of a signed batch's events makes its signature invalid.
+    function testFuzz_signedBatch_rejectsTamperedEvent(
+        bytes32 evidence,
+        bytes32 otherEvidence,
+        bool second
+    ) public {
+        vm.assume(evidence != otherEvidence);
+        bytes32 id = registry.shipmentIdOf(address(0x5A1E), bytes32(0));
+        IShipmentRegistry.ShipmentEvent[] memory events = new IShipmentRegistry.ShipmentEvent[](2);
+        events[0] = IShipmentRegistry.ShipmentEvent(
+            id,
+            IShipmentRegistry.EventCode.PickedUp,
+            SHANGHAI,
+            uint40(block.timestamp),
+            evidence,
+            address(0),
+            ""
+        );
+        events[1] = events[0];
+        events[1].code = IShipmentRegistry.EventCode.Departed;
+        IShipmentRegistry.SignedEventBatch[] memory batches = new IShipmentRegistry.SignedEventBatch[](1);
+        batches[0] = _signed(events, 3, 7);
+        // Copy before tampering: the batch holds the same memory events.
+        IShipmentRegistry.ShipmentEvent[] memory tampered = new IShipmentRegistry.ShipmentEvent[](2);
+        tampered[0] = events[0];
+        tampered[1] = events[1];
+        tampered[second ? 1 : 0] = IShipmentRegistry.ShipmentEvent(
+            id,
+            events[second ? 1 : 0].code,
+            SHANGHAI,
+            uint40(block.timestamp),
+            otherEvidence,
+            address(0),
+            ""
+        );
+        batches[0].events = tampered;
+
+        vm.expectRevert(abi.encodeWithSelector(IShipmentRegistry.InvalidSignature.selector, _actor(3), 7));
+        registry.recordEventsBySig(batches);
+    }
+
+    function _signed(
+        IShipmentRegistry.ShipmentEvent[] memory events,
+        uint256 signerIndex,
+        uint256 nonce
+    ) private view returns (IShipmentRegistry.SignedEventBatch memory) {
+        uint40 deadline = uint40(block.timestamp + 1 hours);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(
+            _actorKey(signerIndex),
+            registry.signedBatchDigest(events, nonce, deadline)
+        );
+        return
+            IShipmentRegistry.SignedEventBatch(
+                events,
+                nonce,
+                deadline,
+                _actor(signerIndex),
+                abi.encodePacked(r, s, v)
+            );
     }
 }
