@@ -75,12 +75,18 @@ describe("Integration: an order with passports from payment to review", function
     expect(await w.registry.passportsOf(shipmentId)).to.deep.equal([UNIT_1, UNIT_2]);
 
     await w.passports.connect(w.merchant).setApprovalForAll(escrowAddress, true);
+    // Linking the shipment takes both units into the escrow's custody until the order ends.
     await expect(w.escrow.connect(w.merchant).markShipped(offer))
       .to.emit(w.escrow, "OrderShipped")
-      .withArgs(orderId, shipmentId, true);
+      .withArgs(orderId, shipmentId, true)
+      .and.to.emit(w.passports, "Transfer")
+      .withArgs(w.merchant.address, escrowAddress, UNIT_1)
+      .and.to.emit(w.passports, "Transfer")
+      .withArgs(w.merchant.address, escrowAddress, UNIT_2);
     const shipped = await w.escrow.getOrder(orderId);
     expect(shipped.status).to.equal(OrderStatus.Shipped);
     expect(shipped.flags).to.equal(1n);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(escrowAddress);
 
     // Carrier A: pick-up in Shanghai to customs in Rotterdam, then hands over to carrier B.
     await w.record(shipmentId, w.carrierA, JOURNEY_A.slice(0, 4));
@@ -113,14 +119,16 @@ describe("Integration: an order with passports from payment to review", function
     expect(delivered.eventCount).to.equal(8n);
     expect(delivered.deliveredAt).to.equal(delivered.lastEventAt);
 
-    // Anyone records the delivery; the inspection window starts at the registry's delivery time.
-    await networkHelpers.time.increase(2n * HOUR);
+    // Anyone records the delivery; the inspection window starts at that record, the event still
+    // reporting the registry's delivery time.
+    const recordedAt = (await w.now()) + 2n * HOUR;
+    await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.connect(w.stranger).markDelivered(offer))
       .to.emit(w.escrow, "OrderDelivered")
-      .withArgs(orderId, delivered.deliveredAt, delivered.deliveredAt + INSPECTION);
+      .withArgs(orderId, delivered.deliveredAt, recordedAt + INSPECTION);
     const deliveredOrder = await w.escrow.getOrder(orderId);
     expect(deliveredOrder.status).to.equal(OrderStatus.Delivered);
-    expect(deliveredOrder.stamp).to.equal(delivered.deliveredAt);
+    expect(deliveredOrder.stamp).to.equal(recordedAt);
 
     // The buyer confirms: the payee is paid, the fee accrues, both passports move in the same tx.
     const confirm = w.escrow.connect(w.buyer).confirmReceipt(offer);
@@ -141,7 +149,7 @@ describe("Integration: an order with passports from payment to review", function
       .and.not.to.emit(w.escrow, "PassportHandOverFailed");
     await expect(confirm)
       .to.emit(w.passports, "Transfer")
-      .withArgs(w.merchant.address, w.buyer.address, UNIT_1);
+      .withArgs(escrowAddress, w.buyer.address, UNIT_1);
     expect(await w.escrow.accruedFees(await w.usdc.getAddress())).to.equal(FEE);
     expect(await w.usdc.balanceOf(escrowAddress)).to.equal(FEE);
     expect((await w.escrow.getOrder(orderId)).status).to.equal(OrderStatus.Released);
@@ -209,24 +217,29 @@ describe("Integration: an order with passports from payment to review", function
 });
 
 describe("Integration: release by a keeper after the inspection window", function () {
-  it("reverts with InspectionWindowOpen until the window that began at the registry's delivery time closes", async function () {
+  it("reverts with InspectionWindowOpen until the window that began at the on-chain record closes", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     const offer = await w.makeOffer();
     const { orderId, shipmentId } = await w.payAndShip(offer, [UNIT_1, UNIT_2]);
     await w.recordJourney(shipmentId);
     const { deliveredAt } = await w.registry.getShipment(shipmentId);
-    // The keeper notices a day late: the window still ends INSPECTION after the registry's time.
-    await networkHelpers.time.increase(24n * HOUR);
+    // The keeper notices a day late: the buyer still gets the whole window from that moment.
+    const recordedAt = deliveredAt + 24n * HOUR;
+    await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.connect(w.keeper).markDelivered(offer))
       .to.emit(w.escrow, "OrderDelivered")
-      .withArgs(orderId, deliveredAt, deliveredAt + INSPECTION);
+      .withArgs(orderId, deliveredAt, recordedAt + INSPECTION);
     await expect(w.escrow.connect(w.keeper).release(offer))
       .to.be.revertedWithCustomError(w.escrow, "InspectionWindowOpen")
-      .withArgs(orderId, deliveredAt + INSPECTION);
-    await networkHelpers.time.increaseTo(deliveredAt + INSPECTION - 2n);
+      .withArgs(orderId, recordedAt + INSPECTION);
+    await networkHelpers.time.increaseTo(deliveredAt + INSPECTION + 1n);
     await expect(w.escrow.connect(w.keeper).release(offer))
       .to.be.revertedWithCustomError(w.escrow, "InspectionWindowOpen")
-      .withArgs(orderId, deliveredAt + INSPECTION);
+      .withArgs(orderId, recordedAt + INSPECTION);
+    await networkHelpers.time.increaseTo(recordedAt + INSPECTION - 2n);
+    await expect(w.escrow.connect(w.keeper).release(offer))
+      .to.be.revertedWithCustomError(w.escrow, "InspectionWindowOpen")
+      .withArgs(orderId, recordedAt + INSPECTION);
   });
 
   it("pays the payee and hands both passports to the buyer in the keeper's release transaction", async function () {
@@ -235,12 +248,12 @@ describe("Integration: release by a keeper after the inspection window", functio
     const { orderId, shipmentId } = await w.payAndShip(offer, [UNIT_1, UNIT_2]);
     await w.recordJourney(shipmentId);
     await w.escrow.connect(w.keeper).markDelivered(offer);
-    const { deliveredAt } = await w.registry.getShipment(shipmentId);
+    const recordedAt = (await w.escrow.getOrder(orderId)).stamp;
     // The next block falls on the window's end: too late to dispute, just in time to release.
-    await networkHelpers.time.increaseTo(deliveredAt + INSPECTION - 1n);
+    await networkHelpers.time.increaseTo(recordedAt + INSPECTION - 1n);
     await expect(w.escrow.connect(w.buyer).openDispute(offer))
       .to.be.revertedWithCustomError(w.escrow, "InspectionWindowClosed")
-      .withArgs(orderId, deliveredAt + INSPECTION);
+      .withArgs(orderId, recordedAt + INSPECTION);
     const release = w.escrow.connect(w.keeper).release(offer);
     await expect(release)
       .to.emit(w.escrow, "OrderReleased")
@@ -263,7 +276,7 @@ describe("Integration: release by a keeper after the inspection window", functio
       .withArgs(orderId, OrderStatus.Released);
   });
 
-  it("clamps the window start to the payment time when a carrier back-dates delivery before the order", async function () {
+  it("starts the window at the on-chain record when the registry's delivery predates the order", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     // The merchant registers the shipment before the buyer pays; the carrier delivers it at once.
     const offer = await w.makeOffer();
@@ -282,9 +295,13 @@ describe("Integration: release by a keeper after the inspection window", functio
     const paidAt = (await w.escrow.getOrder(orderId)).stamp;
     await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
     await w.escrow.connect(w.merchant).markShipped(offer);
+    const { deliveredAt } = await w.registry.getShipment(shipmentId);
+    const recordedAt = (await w.now()) + 10n;
+    await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.markDelivered(offer))
       .to.emit(w.escrow, "OrderDelivered")
-      .withArgs(orderId, paidAt, paidAt + INSPECTION);
+      .withArgs(orderId, deliveredAt, recordedAt + INSPECTION);
+    expect(paidAt).to.be.greaterThan(deliveredAt);
     expect(paidAt).to.be.greaterThan(createdAt);
   });
 });

@@ -30,19 +30,27 @@ async function deliveredPassportOrderFixture() {
   return { ...w, offer, orderId, shipmentId };
 }
 
-describe("Integration: a failed passport hand-over never blocks the payout", function () {
-  it("pays the seller and reports both ids when the merchant revoked the escrow's approval after shipping", async function () {
+describe("Integration: the escrow holds the passports while the order is open", function () {
+  it("takes both units into custody at markShipped", async function () {
+    const w = await networkHelpers.loadFixture(deliveredPassportOrderFixture);
+    const escrowAddress = await w.escrow.getAddress();
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(escrowAddress);
+    expect(await w.passports.ownerOf(UNIT_2)).to.equal(escrowAddress);
+    expect((await w.passports.verify(UNIT_1)).lastShipmentId).to.equal(w.shipmentId);
+  });
+
+  it("hands both units to the buyer even after the merchant revoked the escrow's approval", async function () {
     const w = await networkHelpers.loadFixture(deliveredPassportOrderFixture);
     await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), false);
     const confirm = w.escrow.connect(w.buyer).confirmReceipt(w.offer);
     await expect(confirm)
       .to.emit(w.escrow, "OrderReleased")
       .withArgs(w.orderId, w.payee.address, PRICE - FEE, FEE)
-      .and.to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(w.orderId, UNIT_1)
-      .and.to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(w.orderId, UNIT_2)
-      .and.not.to.emit(w.escrow, "PassportHandedOver");
+      .and.to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(w.orderId, UNIT_1, w.buyer.address)
+      .and.to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(w.orderId, UNIT_2, w.buyer.address)
+      .and.not.to.emit(w.escrow, "PassportHandOverFailed");
     await expect(confirm).to.changeTokenBalances(
       ethers,
       w.usdc,
@@ -50,61 +58,55 @@ describe("Integration: a failed passport hand-over never blocks the payout", fun
       [PRICE - FEE, -(PRICE - FEE)],
     );
     expect((await w.escrow.getOrder(w.orderId)).status).to.equal(OrderStatus.Released);
-    expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.merchant.address);
-    expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.merchant.address);
-  });
-
-  it("hands over the unit still held and reports the one the merchant transferred away", async function () {
-    const w = await networkHelpers.loadFixture(deliveredPassportOrderFixture);
-    await w.passports
-      .connect(w.merchant)
-      .transferFrom(w.merchant.address, w.stranger.address, UNIT_2);
-    const confirm = w.escrow.connect(w.buyer).confirmReceipt(w.offer);
-    await expect(confirm)
-      .to.emit(w.escrow, "PassportHandedOver")
-      .withArgs(w.orderId, UNIT_1, w.buyer.address)
-      .and.to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(w.orderId, UNIT_2)
-      .and.to.emit(w.escrow, "OrderReleased")
-      .withArgs(w.orderId, w.payee.address, PRICE - FEE, FEE);
-    await expect(confirm).to.changeTokenBalance(ethers, w.usdc, w.payee, PRICE - FEE);
     expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.buyer.address);
-    expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.stranger.address);
+    expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.buyer.address);
   });
 
-  it("hands over the other unit and reports the one the merchant reported stolen, on a keeper's release", async function () {
+  it("stops the merchant transferring, burning or reporting stolen a unit in transit", async function () {
     const w = await networkHelpers.loadFixture(deliveredPassportOrderFixture);
-    await w.passports.connect(w.merchant).reportStolen(UNIT_1);
-    const { deliveredAt } = await w.registry.getShipment(w.shipmentId);
-    await networkHelpers.time.increaseTo(deliveredAt + INSPECTION);
+    await expect(
+      w.passports.connect(w.merchant).transferFrom(w.merchant.address, w.stranger.address, UNIT_2),
+    )
+      .to.be.revertedWithCustomError(w.passports, "ERC721InsufficientApproval")
+      .withArgs(w.merchant.address, UNIT_2);
+    await expect(w.passports.connect(w.merchant).burn(UNIT_2, 1))
+      .to.be.revertedWithCustomError(w.passports, "ERC721InsufficientApproval")
+      .withArgs(w.merchant.address, UNIT_2);
+    await expect(w.passports.connect(w.merchant).reportStolen(UNIT_1))
+      .to.be.revertedWithCustomError(w.passports, "NotUnitOwner")
+      .withArgs(UNIT_1, w.merchant.address);
+  });
+
+  it("hands both units over on a keeper's release once the window that started on-chain closed", async function () {
+    const w = await networkHelpers.loadFixture(deliveredPassportOrderFixture);
+    const endsAt = (await w.escrow.getOrder(w.orderId)).stamp + INSPECTION;
+    await networkHelpers.time.increaseTo(endsAt);
     const release = w.escrow.connect(w.keeper).release(w.offer);
     await expect(release)
-      .to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(w.orderId, UNIT_1)
+      .to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(w.orderId, UNIT_1, w.buyer.address)
       .and.to.emit(w.escrow, "PassportHandedOver")
       .withArgs(w.orderId, UNIT_2, w.buyer.address)
       .and.to.emit(w.escrow, "OrderReleased")
       .withArgs(w.orderId, w.payee.address, PRICE - FEE, FEE);
     await expect(release).to.changeTokenBalance(ethers, w.usdc, w.payee, PRICE - FEE);
-    const stolen = await w.passports.verify(UNIT_1);
-    expect(stolen.owner).to.equal(w.merchant.address);
-    expect(stolen.status).to.equal(UnitStatus.Stolen);
-    expect(stolen.genuine).to.equal(false);
-    expect(stolen.lastShipmentStatus).to.equal(ShipmentStatus.Delivered);
-    expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.buyer.address);
+    const passport = await w.passports.verify(UNIT_1);
+    expect(passport.owner).to.equal(w.buyer.address);
+    expect(passport.status).to.equal(UnitStatus.Active);
+    expect(passport.lastShipmentStatus).to.equal(ShipmentStatus.Delivered);
   });
 
-  it("pays the seller and reports the id when the merchant burned a unit after shipping", async function () {
-    const w = await networkHelpers.loadFixture(deliveredPassportOrderFixture);
-    await w.passports.connect(w.merchant).burn(UNIT_2, 1);
-    await expect(w.escrow.connect(w.buyer).confirmReceipt(w.offer))
-      .to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(w.orderId, UNIT_2)
-      .and.to.emit(w.escrow, "PassportHandedOver")
-      .withArgs(w.orderId, UNIT_1, w.buyer.address)
-      .and.to.emit(w.escrow, "OrderReleased")
-      .withArgs(w.orderId, w.payee.address, PRICE - FEE, FEE);
-    expect((await w.passports.verify(UNIT_2)).status).to.equal(UnitStatus.Burned);
+  it("returns both units to the merchant when the merchant refunds a shipped order", async function () {
+    const w = await networkHelpers.loadFixture(waybillFixture);
+    const offer = await w.makeOffer();
+    const { orderId } = await w.payAndShip(offer, [UNIT_1, UNIT_2]);
+    await expect(w.escrow.connect(w.merchant).refund(offer))
+      .to.emit(w.escrow, "PassportReturned")
+      .withArgs(orderId, UNIT_1, w.merchant.address)
+      .and.to.emit(w.escrow, "PassportReturned")
+      .withArgs(orderId, UNIT_2, w.merchant.address);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.merchant.address);
+    expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.merchant.address);
   });
 
   it("skips the passports a buyer confirms before the merchant linked the shipment", async function () {
@@ -113,7 +115,7 @@ describe("Integration: a failed passport hand-over never blocks the payout", fun
     const orderId = await w.payWithPermit(offer);
     await w.registry.connect(w.merchant).createShipment(w.newShipment(orderId, [UNIT_1]));
     await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-    // Paid, not yet Shipped: the escrow never read the shipment, so it moves no passport.
+    // Paid, not yet Shipped: the escrow never took the unit, so it moves no passport.
     await expect(w.escrow.connect(w.buyer).confirmReceipt(offer))
       .to.emit(w.escrow, "OrderReleased")
       .withArgs(orderId, w.payee.address, PRICE - FEE, FEE)
@@ -123,27 +125,32 @@ describe("Integration: a failed passport hand-over never blocks the payout", fun
 });
 
 describe("Integration: one passport put on two orders' shipments", function () {
-  it("hands the unit to the first buyer and reports it failed for the second, whose payout still goes ahead", async function () {
+  it("refuses the second shipment at the registry once the escrow holds the unit", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     const first = await w.makeOffer();
     const second = await w.makeOffer({ buyer: w.buyer2.address });
+    await w.payAndShip(first, [UNIT_1]);
+    const secondId = await w.payWithPermit(second, w.buyer2);
+    await expect(w.registry.connect(w.merchant).createShipment(w.newShipment(secondId, [UNIT_1])))
+      .to.be.revertedWithCustomError(w.passports, "PassportNotOwnedByShipper")
+      .withArgs(UNIT_1, w.merchant.address);
+  });
+
+  it("reverts the second markShipped when both shipments were created before either was linked", async function () {
+    const w = await networkHelpers.loadFixture(waybillFixture);
+    const first = await w.makeOffer();
+    const second = await w.makeOffer({ buyer: w.buyer2.address });
+    const secondId = await w.payWithPermit(second, w.buyer2);
+    await w.registry.connect(w.merchant).createShipment(w.newShipment(secondId, [UNIT_1]));
     const a = await w.payAndShip(first, [UNIT_1]);
-    // Nothing stops the merchant from listing the same unit on a second open order's shipment.
-    const b = await w.payAndShip(second, [UNIT_1], w.buyer2);
-    expect(await w.passports.lastShipmentOf(UNIT_1)).to.equal(b.shipmentId);
+    await expect(w.escrow.connect(w.merchant).markShipped(second))
+      .to.be.revertedWithCustomError(w.passports, "ERC721IncorrectOwner")
+      .withArgs(w.merchant.address, UNIT_1, await w.escrow.getAddress());
+    expect((await w.escrow.getOrder(secondId)).status).to.equal(OrderStatus.Paid);
     await w.recordJourney(a.shipmentId);
-    await w.recordJourney(b.shipmentId);
     await expect(w.escrow.connect(w.buyer).confirmReceipt(first))
       .to.emit(w.escrow, "PassportHandedOver")
       .withArgs(a.orderId, UNIT_1, w.buyer.address);
-    await expect(w.escrow.connect(w.buyer2).confirmReceipt(second))
-      .to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(b.orderId, UNIT_1)
-      .and.to.emit(w.escrow, "OrderReleased")
-      .withArgs(b.orderId, w.payee.address, PRICE - FEE, FEE);
-    // The passport names the second order's shipment as its last, though it travelled in the first.
-    const passport = await w.passports.verify(UNIT_1);
-    expect(passport.owner).to.equal(w.buyer.address);
-    expect(passport.lastShipmentId).to.equal(b.shipmentId);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.buyer.address);
   });
 });

@@ -27,7 +27,7 @@ async function waybillFixture() {
 }
 
 describe("Integration: refunds when the registry shows the shipment failed", function () {
-  it("refunds the buyer in full on a Lost shipment and leaves both passports with the merchant", async function () {
+  it("refunds the buyer in full on a Lost shipment and returns both passports to the merchant", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     const offer = await w.makeOffer();
     const { orderId, shipmentId } = await w.payAndShip(offer, [UNIT_1, UNIT_2]);
@@ -47,6 +47,10 @@ describe("Integration: refunds when the registry shows the shipment failed", fun
     await expect(claim)
       .to.emit(w.escrow, "OrderRefunded")
       .withArgs(orderId, w.buyer.address, PRICE, RefundReason.ShipmentFailed)
+      .and.to.emit(w.escrow, "PassportReturned")
+      .withArgs(orderId, UNIT_1, w.merchant.address)
+      .and.to.emit(w.escrow, "PassportReturned")
+      .withArgs(orderId, UNIT_2, w.merchant.address)
       .and.not.to.emit(w.escrow, "PassportHandedOver");
     await expect(claim).to.changeTokenBalances(
       ethers,
@@ -89,7 +93,7 @@ describe("Integration: refunds when the registry shows the shipment failed", fun
       .withArgs(next.orderId, UNIT_1, w.buyer.address);
   });
 
-  it("refunds the buyer when the merchant cancels a shipped order, leaving the passports with the merchant", async function () {
+  it("refunds the buyer when the merchant cancels a shipped order, returning the passports to the merchant", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     const offer = await w.makeOffer();
     const { orderId, shipmentId } = await w.payAndShip(offer, [UNIT_1, UNIT_2]);
@@ -101,7 +105,10 @@ describe("Integration: refunds when the registry shows the shipment failed", fun
     await expect(refund)
       .to.emit(w.escrow, "OrderRefunded")
       .withArgs(orderId, w.buyer.address, PRICE, RefundReason.MerchantCancelled)
-      .and.not.to.emit(w.passports, "Transfer");
+      .and.to.emit(w.passports, "Transfer")
+      .withArgs(await w.escrow.getAddress(), w.merchant.address, UNIT_1)
+      .and.to.emit(w.passports, "Transfer")
+      .withArgs(await w.escrow.getAddress(), w.merchant.address, UNIT_2);
     await expect(refund).to.changeTokenBalances(
       ethers,
       w.usdc,
@@ -229,9 +236,11 @@ describe("Integration: deadlines against the real registry", function () {
       .to.be.revertedWithCustomError(w.escrow, "InvalidShipmentStatus")
       .withArgs(orderId, shipmentId, ShipmentStatus.Delivered);
     const { deliveredAt } = await w.registry.getShipment(shipmentId);
+    const recordedAt = (await w.now()) + 10n;
+    await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.markDelivered(offer))
       .to.emit(w.escrow, "OrderDelivered")
-      .withArgs(orderId, deliveredAt, deliveredAt + offer.inspectionPeriod);
+      .withArgs(orderId, deliveredAt, recordedAt + offer.inspectionPeriod);
   });
 
   it("reverts markShipped with InvalidShipmentStatus(None) when only someone else registered a shipment for the order", async function () {

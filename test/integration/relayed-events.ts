@@ -115,11 +115,18 @@ describe("Integration: carrier events relayed by a third party", function () {
     expect(shipment.eventCount).to.equal(BigInt(STEPS.length));
     expect(shipment.deliveredAt).to.equal(w.createdAt + 5n * HOUR);
 
-    // The same relayer records the delivery on the escrow; the window began at the signed time.
+    // The same relayer records the delivery on the escrow: the event reports the signed delivery
+    // time, but the window starts at this record, so a late relay never shortens it.
+    const recordedAt = (await w.now()) + 10n;
+    await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.connect(w.keeper).markDelivered(w.offer))
       .to.emit(w.escrow, "OrderDelivered")
-      .withArgs(w.orderId, shipment.deliveredAt, shipment.deliveredAt + INSPECTION);
+      .withArgs(w.orderId, shipment.deliveredAt, recordedAt + INSPECTION);
     await networkHelpers.time.increaseTo(shipment.deliveredAt + INSPECTION);
+    await expect(w.escrow.connect(w.keeper).release(w.offer))
+      .to.be.revertedWithCustomError(w.escrow, "InspectionWindowOpen")
+      .withArgs(w.orderId, recordedAt + INSPECTION);
+    await networkHelpers.time.increaseTo(recordedAt + INSPECTION);
     await expect(w.escrow.connect(w.keeper).release(w.offer))
       .to.emit(w.escrow, "OrderReleased")
       .withArgs(w.orderId, w.payee.address, PRICE - FEE, FEE)
