@@ -26,7 +26,7 @@ async function custodyFixture() {
   const w = await deployEscrow(ethers);
   const offer = await w.makeOffer();
   const orderId = await w.shipWithPassports(offer, [1n, 2n]);
-  return { ...w, offer, orderId };
+  return { ...w, offer, heldOrderId: orderId };
 }
 
 async function markRegistryDelivered(w: EscrowWorld, offer: Offer): Promise<void> {
@@ -127,10 +127,10 @@ describe("WaybillEscrow: passport custody", function () {
       const tx = w.escrow.connect(w.buyer).confirmReceipt(w.offer);
       await expect(tx)
         .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(w.orderId, 1n, w.buyer.address);
+        .withArgs(w.heldOrderId, 1n, w.buyer.address);
       await expect(tx)
         .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(w.orderId, 2n, w.buyer.address);
+        .withArgs(w.heldOrderId, 2n, w.buyer.address);
       await expect(tx).to.emit(w.escrow, "OrderReleased");
       expect(await w.passports.ownerOf(1n)).to.equal(w.buyer.address);
       expect(await w.passports.ownerOf(2n)).to.equal(w.buyer.address);
@@ -143,7 +143,7 @@ describe("WaybillEscrow: passport custody", function () {
       await networkHelpers.time.increase(INSPECTION);
       await expect(w.escrow.connect(w.stranger).release(w.offer))
         .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(w.orderId, 2n, w.buyer.address);
+        .withArgs(w.heldOrderId, 2n, w.buyer.address);
       expect(await w.passports.ownerOf(1n)).to.equal(w.buyer.address);
       expect(await w.passports.ownerOf(2n)).to.equal(w.buyer.address);
     });
@@ -154,7 +154,7 @@ describe("WaybillEscrow: passport custody", function () {
       await w.escrow.connect(w.buyer).openDispute(w.offer);
       await expect(w.escrow.connect(w.arbiter).resolveDispute(w.offer, PRICE - 1n))
         .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(w.orderId, 1n, w.buyer.address);
+        .withArgs(w.heldOrderId, 1n, w.buyer.address);
       expect(await w.passports.ownerOf(2n)).to.equal(w.buyer.address);
     });
 
@@ -165,7 +165,7 @@ describe("WaybillEscrow: passport custody", function () {
       await networkHelpers.time.increase(ARBITRATION_PERIOD);
       await expect(w.escrow.connect(w.stranger).applyDefaultRuling(w.offer))
         .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(w.orderId, 2n, w.buyer.address);
+        .withArgs(w.heldOrderId, 2n, w.buyer.address);
       expect(await w.passports.ownerOf(1n)).to.equal(w.buyer.address);
     });
 
@@ -175,12 +175,12 @@ describe("WaybillEscrow: passport custody", function () {
       const tx = w.escrow.connect(w.buyer).confirmReceipt(w.offer);
       await expect(tx)
         .to.emit(w.escrow, "PassportHandedOver")
-        .withArgs(w.orderId, 1n, w.buyer.address);
-      await expect(tx).to.emit(w.escrow, "PassportHandOverFailed").withArgs(w.orderId, 2n);
+        .withArgs(w.heldOrderId, 1n, w.buyer.address);
+      await expect(tx).to.emit(w.escrow, "PassportHandOverFailed").withArgs(w.heldOrderId, 2n);
       await expect(tx).to.emit(w.escrow, "OrderReleased");
       expect(await w.passports.ownerOf(1n)).to.equal(w.buyer.address);
       expect(await w.passports.ownerOf(2n)).to.equal(await w.escrow.getAddress());
-      expect((await w.escrow.getOrder(w.orderId)).status).to.equal(Status.Released);
+      expect((await w.escrow.getOrder(w.heldOrderId)).status).to.equal(Status.Released);
     });
   });
 
@@ -234,13 +234,13 @@ describe("WaybillEscrow: passport custody", function () {
         const tx = refundNow(w);
         await expect(tx)
           .to.emit(w.escrow, "OrderRefunded")
-          .withArgs(w.orderId, w.buyer.address, PRICE, reason);
+          .withArgs(w.heldOrderId, w.buyer.address, PRICE, reason);
         await expect(tx)
           .to.emit(w.escrow, "PassportReturned")
-          .withArgs(w.orderId, 1n, w.merchant.address);
+          .withArgs(w.heldOrderId, 1n, w.merchant.address);
         await expect(tx)
           .to.emit(w.escrow, "PassportReturned")
-          .withArgs(w.orderId, 2n, w.merchant.address);
+          .withArgs(w.heldOrderId, 2n, w.merchant.address);
         expect(await w.passports.ownerOf(1n)).to.equal(w.merchant.address);
         expect(await w.passports.ownerOf(2n)).to.equal(w.merchant.address);
       });
@@ -253,7 +253,7 @@ describe("WaybillEscrow: passport custody", function () {
       const tx = w.escrow.connect(w.arbiter).resolveDispute(w.offer, PRICE);
       await expect(tx)
         .to.emit(w.escrow, "PassportReturned")
-        .withArgs(w.orderId, 1n, w.merchant.address);
+        .withArgs(w.heldOrderId, 1n, w.merchant.address);
       await expect(tx).not.to.emit(w.escrow, "PassportHandedOver");
       expect(await w.passports.ownerOf(2n)).to.equal(w.merchant.address);
     });
@@ -276,10 +276,10 @@ describe("WaybillEscrow: passport custody", function () {
       const w = await networkHelpers.loadFixture(custodyFixture);
       await w.passports.setLocked(1n, true);
       const tx = w.escrow.connect(w.merchant).refund(w.offer);
-      await expect(tx).to.emit(w.escrow, "PassportReturnFailed").withArgs(w.orderId, 1n);
+      await expect(tx).to.emit(w.escrow, "PassportReturnFailed").withArgs(w.heldOrderId, 1n);
       await expect(tx)
         .to.emit(w.escrow, "PassportReturned")
-        .withArgs(w.orderId, 2n, w.merchant.address);
+        .withArgs(w.heldOrderId, 2n, w.merchant.address);
       await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer], [PRICE]);
       expect(await w.passports.ownerOf(1n)).to.equal(await w.escrow.getAddress());
     });
