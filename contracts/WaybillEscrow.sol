@@ -651,7 +651,8 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
     /**
      * @dev Moves the passports the escrow took into custody at {markShipped} to `to`: the buyer
      * (`toBuyer`) or the merchant. The ids are read again from the registry, which stays their source
-     * of truth and bounds the list. A unit the passport contract refuses to move is reported and stays
+     * of truth and bounds the list; it writes a shipment's list once, at creation, so this is the list
+     * pulled at {markShipped}. A unit the passport contract refuses to move is reported and stays
      * in the escrow: a payout is never blocked by an ERC-721. There is no retry, because a later
      * transfer could not tell that unit apart from one the same merchant ships again in a newer order.
      */
