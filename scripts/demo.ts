@@ -104,6 +104,7 @@ async function main(): Promise<void> {
   const registry = ShipmentRegistry__factory.connect(await deployed.registry.getAddress(), ops);
   const passports = ProductPassport__factory.connect(await deployed.passports.getAddress(), ops);
   const usdc = MockStablecoin__factory.connect(await deployed.usdc.getAddress(), ops);
+  names[await escrow.getAddress()] = "Waybill escrow (custody while in transit)";
   const eurc = MockStablecoin__factory.connect(await deployed.eurc.getAddress(), ops);
   say(`  escrow ${await escrow.getAddress()}, shipment registry ${await registry.getAddress()},`);
   say(
@@ -231,13 +232,13 @@ async function main(): Promise<void> {
   );
   await step(
     who(exporter),
-    "lets the escrow hand the passports to Anna when she is served",
+    "approves the escrow to hold the passports while the vases travel",
     () => passports.connect(exporter).setApprovalForAll(escrow.getAddress(), true),
     "parties",
   );
   await step(
     who(exporter),
-    "links the order to the shipment (before the 5-day ship-by deadline)",
+    "links the order to the shipment; the escrow takes the passports into custody",
     () => escrow.connect(exporter).markShipped(offer1),
     "parties",
   );
@@ -323,7 +324,7 @@ async function main(): Promise<void> {
     () => escrow.connect(bot).markDelivered(offer1),
     "parties",
   );
-  note("Anna's 3-day inspection window starts at the courier's delivery time.");
+  note("Anna's 3-day inspection window starts now, when the escrow learns of the delivery.");
   say();
   say("  Anna scans vase 1 with her phone:");
   const now = BigInt(await networkHelpers.time.latest());

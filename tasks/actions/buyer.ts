@@ -237,7 +237,7 @@ export async function status(
         out.line(`  deliver by     ${isoTime(stamp + ref.offer.deliverWithin)}`);
       } else if (state.statusName === "Delivered") {
         out.line(
-          `  delivered at   ${isoTime(stamp)}; inspection ends ${isoTime(stamp + ref.offer.inspectionPeriod)}`,
+          `  delivery recorded ${isoTime(stamp)}; inspection ends ${isoTime(stamp + ref.offer.inspectionPeriod)}`,
         );
       } else if (state.statusName === "Disputed") {
         out.line(`  disputed at    ${isoTime(stamp)}; awaiting the arbiter`);

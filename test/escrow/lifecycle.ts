@@ -130,7 +130,7 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
 
     it("lets an ERC-1271 wallet merchant ship through its wallet", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
-      const wallet = await ethers.deployContract("EscrowTestWallet", [w.merchant.address]);
+      const wallet = await ethers.deployContract("MockERC1271Wallet", [w.merchant.address]);
       const offer = await w.makeOffer({ merchant: await wallet.getAddress() });
       await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer));
       const orderId = await w.orderId(offer);

@@ -194,7 +194,7 @@ describe("WaybillEscrow: payment", function () {
 
     it("accepts an ERC-1271 smart-wallet merchant's signature and rejects another key's", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
-      const wallet = await ethers.deployContract("EscrowTestWallet", [w.merchant.address]);
+      const wallet = await ethers.deployContract("MockERC1271Wallet", [w.merchant.address]);
       const offer = await w.makeOffer({ merchant: await wallet.getAddress() });
       const digest = TypedDataEncoder.hash(
         {
