@@ -18,6 +18,7 @@ import {
 } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
 import { isoTime, loadOrder, orderState, requireStatus, syncDelivery } from "../lib/orders.js";
+import { orderCall } from "./buyer.js";
 import type { OrderArgs } from "./merchant.js";
 
 const CONTRACTS = ["escrow", "registry", "passports"] as const;
@@ -332,22 +333,9 @@ export async function release(
 }
 
 /** `arbiter default`: after the arbitration period, anyone applies the documented default ruling. */
-export async function defaultRuling(
-  args: OrderArgs,
-  hre: HardhatRuntimeEnvironment,
-  out: Output = consoleOutput,
-) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const ref = await loadOrder(ctx, args.order);
-      await requireStatus(ctx, ref.orderId, ["Disputed"], "apply the default ruling");
-      await sendTransaction(out, `apply the default ruling to ${ref.orderId}`, () =>
-        ctx.escrow.applyDefaultRuling(ref.offer),
-      );
-      out.line(`✓ Dispute on ${ref.orderId} settled by the default ruling`);
-    },
-    waybillInterfaces,
-    out,
-  );
-}
+export const defaultRuling = orderCall(
+  ["Disputed"],
+  (ref) => `apply the default ruling to ${ref.orderId}`,
+  (ctx, ref) => ctx.escrow.applyDefaultRuling(ref.offer),
+  "Dispute settled by the default ruling",
+);

@@ -257,8 +257,11 @@ export async function status(
   );
 }
 
-/** Runs one buyer (or party) call on an order after checking its state. */
-function orderCall(
+/**
+ * A command that makes one escrow call on an order: it records a delivery the registry already
+ * shows, checks the order is in one of `allowed`, sends the call and prints `done`.
+ */
+export function orderCall(
   allowed: readonly string[],
   describe: (ref: OrderRef) => string,
   call: (ctx: Context, ref: OrderRef) => ReturnType<Context["escrow"]["confirmReceipt"]>,
