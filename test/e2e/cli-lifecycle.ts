@@ -378,6 +378,77 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore + 50_000_000n - 500_000n);
   });
 
+  it("runs the remaining commands: cancel and refund, recall, pause, token list, fee, carrier keys", async function () {
+    const { escrow, registry, passports, usdc, deployment } = await contracts();
+
+    const unpaid = `${projectRoot}/cache/e2e-unpaid-${deploymentId}.txt`;
+    await ok(
+      "merchant",
+      "merchant",
+      "offer",
+      "--price",
+      "10",
+      "--details",
+      "never paid",
+      "--out",
+      unpaid,
+    );
+    expect(await ok("merchant", "merchant", "cancel", "--order", unpaid)).to.match(
+      /can no longer be paid/,
+    );
+    expect(await fails("buyer", "buyer", "pay", "--order", unpaid)).to.match(
+      /cannot pay: order .* is Cancelled/,
+    );
+
+    const refunded = `${projectRoot}/cache/e2e-refunded-${deploymentId}.txt`;
+    await ok(
+      "merchant",
+      "merchant",
+      "offer",
+      "--price",
+      "10",
+      "--details",
+      "refunded",
+      "--out",
+      refunded,
+    );
+    await ok("buyer", "buyer", "pay", "--order", refunded);
+    const buyerBefore = await usdc.balanceOf(buyer);
+    expect(await ok("merchant", "merchant", "cancel", "--order", refunded)).to.match(/refunded/);
+    expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 10_000_000n);
+
+    await ok(
+      "maker",
+      "manufacturer",
+      "recall",
+      "--lot",
+      "1",
+      "--reason",
+      "glaze batch 7 failed lead test",
+    );
+    expect(
+      (
+        await passports.verify(
+          (await passports.queryFilter(passports.filters.UnitMinted()))[0].args.tokenId,
+        )
+      ).lot.recalled,
+    ).to.equal(true);
+
+    await ok("admin", "admin", "pause");
+    expect((await escrow.config()).paused).to.equal(true);
+    await ok("admin", "admin", "pause", "--resume");
+    expect((await escrow.config()).paused).to.equal(false);
+    await ok("admin", "admin", "token", "--token", "EURC", "--disallow");
+    expect(await escrow.isTokenAllowed(deployment.localStablecoins.EURC)).to.equal(false);
+    await ok("admin", "admin", "fee", "--bps", "150");
+    expect((await escrow.config()).feeBps).to.equal(150n);
+
+    await ok("carrierA", "carrier", "key", "--key", maker);
+    expect((await registry.carrierOf(maker)).carrier).to.equal(carrierA);
+    await ok("carrierA", "carrier", "key", "--key", maker, "--revoke");
+    expect((await registry.carrierOf(maker)).active).to.equal(false);
+  });
+
   it("fails in one clear line: unknown order, wrong state, insufficient balance, custom errors, missing keys", async function () {
     expect(await fails("buyer", "buyer", "status", "--order", `0x${"ab".repeat(32)}`)).to.match(
       /unknown order 0xabab/,
