@@ -31,8 +31,11 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     );
 
     /// @inheritdoc IShipmentRegistry
+    /// @dev The claimed `signer` is part of the signed struct: nonces are kept per signer, so
+    /// signature bytes that validate for two signers of one carrier (a key EOA, and an ERC-1271
+    /// carrier accepting that EOA's raw signature) must not be replayable under the other's nonces.
     bytes32 public constant EVENT_BATCH_TYPEHASH = keccak256(
-        "EventBatch(ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)"
+        "EventBatch(address signer,ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)"
     );
 
     /// @inheritdoc IShipmentRegistry
@@ -267,8 +270,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// @dev Batches are processed in array order. For each: {EmptyBatch} without events,
     /// {BatchTooLarge} above {MAX_BATCH_EVENTS}, {SignatureExpired} after its deadline,
     /// {NonceAlreadyUsed}, {InvalidSignature} unless `signer` signed {signedBatchDigest} of
-    /// exactly these events in this order (ECDSA 65-byte or EIP-2098 64-byte for an EOA,
-    /// ERC-1271 for a contract); only then is each event checked and recorded in order, with
+    /// itself as signer and exactly these events in this order (ECDSA 65-byte or EIP-2098
+    /// 64-byte for an EOA, ERC-1271 for a contract); only then is each event checked and recorded in order, with
     /// every check of {recordEvent} and `signer` as the recorder.
     /// ALL-OR-NOTHING across the whole call: the first bad batch or event reverts the
     /// transaction, so no event or nonce of any batch in it is recorded. A relayer cannot drop
@@ -292,7 +295,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
             uint40 deadline = batch.deadline;
             if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
             _useNonce(signer, nonce);
-            bytes32 digest = _hashTypedDataV4(_batchHash(events, nonce, deadline));
+            bytes32 digest = _hashTypedDataV4(_batchHash(signer, events, nonce, deadline));
             if (!_isValidSignature(signer, digest, batch.signature)) revert InvalidSignature(signer, nonce);
 
             // Nothing in a batch can change who the signer acts for, so it is read once.
@@ -362,17 +365,19 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     }
 
     /// @inheritdoc IShipmentRegistry
-    /// @dev Equals ethers' `TypedDataEncoder.hash(domain, EVENT_BATCH_TYPES, {events, nonce, deadline})`.
+    /// @dev Equals ethers' `TypedDataEncoder.hash(domain, EVENT_BATCH_TYPES, {signer, events, nonce, deadline})`.
+    /// @param signer The `signer` the batch will be submitted under (a key or the carrier itself).
     /// @param events The events to sign, in the order they will be recorded.
     /// @param nonce An unused nonce of the signer.
     /// @param deadline The last second the signature may be submitted.
     /// @return The digest to sign (ECDSA) or to validate (ERC-1271).
     function signedBatchDigest(
+        address signer,
         ShipmentEvent[] calldata events,
         uint256 nonce,
         uint40 deadline
     ) external view returns (bytes32) {
-        return _hashTypedDataV4(_batchHash(events, nonce, deadline));
+        return _hashTypedDataV4(_batchHash(signer, events, nonce, deadline));
     }
 
     /// @inheritdoc IShipmentRegistry
@@ -495,6 +500,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// @dev The EIP-712 struct hash of a signed batch (see {EVENT_BATCH_TYPEHASH}): an array of
     /// structs is encoded as the keccak of its members' struct hashes, concatenated in order.
     function _batchHash(
+        address signer,
         ShipmentEvent[] memory events,
         uint256 nonce,
         uint40 deadline
@@ -505,7 +511,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
             hashes[i] = _eventHash(events[i]);
         }
         return
-            keccak256(abi.encode(EVENT_BATCH_TYPEHASH, keccak256(abi.encodePacked(hashes)), nonce, deadline));
+            keccak256(
+                abi.encode(EVENT_BATCH_TYPEHASH, signer, keccak256(abi.encodePacked(hashes)), nonce, deadline)
+            );
     }
 
     /// @dev The EIP-712 struct hash of one event (see {SHIPMENT_EVENT_TYPEHASH}).

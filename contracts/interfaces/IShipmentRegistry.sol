@@ -67,7 +67,8 @@ interface IShipmentRegistry {
     /// @notice A list of events one carrier key signed off-chain (EIP-712) as a whole, for anyone to submit.
     /// @dev A depot scanner signs its scans as one list: one signature, one nonce and one
     /// deadline cover every event, in order. The signed struct is
-    /// `EventBatch(ShipmentEvent[] events,uint256 nonce,uint40 deadline)`; see {EVENT_BATCH_TYPEHASH}.
+    /// `EventBatch(address signer,ShipmentEvent[] events,uint256 nonce,uint40 deadline)`, its
+    /// `signer` being this struct's `signer`; see {EVENT_BATCH_TYPEHASH}.
     struct SignedEventBatch {
         ShipmentEvent[] events; // recorded in this order; 1 to MAX_BATCH_EVENTS of them
         uint256 nonce; // unordered: any unused nonce of the signer (a bitmap, as in Permit2)
@@ -198,7 +199,7 @@ interface IShipmentRegistry {
     function CARRIER_MANAGER_ROLE() external view returns (bytes32);
 
     /// @notice The EIP-712 type hash of a signed batch:
-    /// `EventBatch(ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)`.
+    /// `EventBatch(address signer,ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)`.
     // solhint-disable-next-line func-name-mixedcase
     function EVENT_BATCH_TYPEHASH() external view returns (bytes32);
 
@@ -236,8 +237,10 @@ interface IShipmentRegistry {
     /// @notice Whether `signer` has used (or cancelled) `nonce`.
     function isNonceUsed(address signer, uint256 nonce) external view returns (bool);
 
-    /// @notice The EIP-712 digest a carrier key signs for `events` (in order) with `nonce` and `deadline`.
+    /// @notice The EIP-712 digest a carrier key signs for `events` (in order) with `nonce` and
+    /// `deadline`, to be submitted under `signer` (the digest differs per claimed signer).
     function signedBatchDigest(
+        address signer,
         ShipmentEvent[] calldata events,
         uint256 nonce,
         uint40 deadline

@@ -82,11 +82,12 @@ export const SHIPMENT_EVENT_TYPE = [
 ];
 
 /**
- * The EIP-712 types of a signed batch (primary type `EventBatch`); must match
- * `EVENT_BATCH_TYPEHASH`. Wallets and ethers' `signTypedData` sign it natively.
+ * The EIP-712 types of a signed batch (primary type `EventBatch`, which includes the claimed
+ * `signer`); must match `EVENT_BATCH_TYPEHASH`. Wallets and ethers' `signTypedData` sign it natively.
  */
 export const EVENT_BATCH_TYPES = {
   EventBatch: [
+    { name: "signer", type: "address" },
     { name: "events", type: "ShipmentEvent[]" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint40" },
@@ -132,7 +133,10 @@ export async function signEventBatch(
     throw new Error(`a signed batch holds 1 to ${MAX_BATCH_EVENTS} events, not ${events.length}`);
   }
   const domain = { ...(await registryDomain(registry)), ...options.domain };
+  // The claimed signer is signed too, so the signature is valid only under that signer's nonces.
+  const claimedSigner = options.signerAddress ?? (await signer.getAddress());
   const message = {
+    signer: claimedSigner,
     events: events.map((ev) => ({
       shipmentId: ev.shipmentId,
       code: ev.code,
@@ -151,7 +155,7 @@ export async function signEventBatch(
     events,
     nonce,
     deadline,
-    signer: options.signerAddress ?? (await signer.getAddress()),
+    signer: claimedSigner,
     signature,
   };
 }

@@ -88,7 +88,7 @@ describe("ShipmentRegistry: signed event batches", function () {
       const encoder = TypedDataEncoder.from(EVENT_BATCH_TYPES);
       expect(encoder.primaryType).to.equal("EventBatch");
       expect(encoder.encodeType("EventBatch")).to.equal(
-        "EventBatch(ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)",
+        "EventBatch(address signer,ShipmentEvent[] events,uint256 nonce,uint40 deadline)ShipmentEvent(bytes32 shipmentId,uint8 code,bytes5 location,uint40 occurredAt,bytes32 evidenceHash,address nextCarrier,string evidenceURI)",
       );
       expect(await registry.EVENT_BATCH_TYPEHASH()).to.equal(id(encoder.encodeType("EventBatch")));
       expect(await registry.SHIPMENT_EVENT_TYPEHASH()).to.equal(
@@ -101,7 +101,7 @@ describe("ShipmentRegistry: signed event batches", function () {
       expect(await registry.MAX_BATCH_EVENTS()).to.equal(BigInt(MAX_BATCH_EVENTS));
     });
 
-    it("signedBatchDigest equals the standard EIP-712 hash of the events (array of structs), nonce and deadline", async function () {
+    it("signedBatchDigest equals the standard EIP-712 hash of the signer, events (array of structs), nonce and deadline", async function () {
       const f = await networkHelpers.loadFixture(signedFixture);
       const events = [
         f.ev,
@@ -111,13 +111,19 @@ describe("ShipmentRegistry: signed event batches", function () {
         }),
       ];
       const expected = TypedDataEncoder.hash(await registryDomain(f.registry), EVENT_BATCH_TYPES, {
+        signer: f.key.address,
         events,
         nonce: 7n,
         deadline: f.deadline,
       });
-      expect(await f.registry.signedBatchDigest(events, 7n, f.deadline)).to.equal(expected);
+      expect(await f.registry.signedBatchDigest(f.key.address, events, 7n, f.deadline)).to.equal(
+        expected,
+      );
       expect(
-        await f.registry.signedBatchDigest([...events].reverse(), 7n, f.deadline),
+        await f.registry.signedBatchDigest(f.key.address, [...events].reverse(), 7n, f.deadline),
+      ).to.not.equal(expected);
+      expect(
+        await f.registry.signedBatchDigest(f.carrier.address, events, 7n, f.deadline),
       ).to.not.equal(expected);
     });
   });
@@ -651,6 +657,38 @@ describe("ShipmentRegistry: signed event batches", function () {
       await expect(f.registry.connect(f.relayer).recordEventsBySig([signed]))
         .to.be.revertedWithCustomError(f.registry, "InvalidSignature")
         .withArgs(f.walletAddress, 1n);
+    });
+
+    it("reverts with InvalidSignature when an owner-key batch is resubmitted claiming the wallet carrier as signer", async function () {
+      // The wallet's owner EOA is also an authorised key of the wallet carrier, and the wallet
+      // accepts that EOA's raw signatures (ERC-1271), so the same bytes validate for both
+      // signers. Before the signer was part of the signed EventBatch, the digest was the same
+      // for both, and this resubmission recorded the events a second time under the wallet's
+      // own nonce space (eventCount 3 instead of 2).
+      const f = await networkHelpers.loadFixture(walletCarrierFixture);
+      await f.wallet
+        .connect(f.walletOwner)
+        .execute(
+          await f.registry.getAddress(),
+          f.registry.interface.encodeFunctionData("authorizeKey", [f.walletOwner.address]),
+        );
+      expect(await f.registry.carrierOf(f.walletOwner.address)).to.deep.equal([
+        f.walletAddress,
+        true,
+      ]);
+      const ev = shipmentEvent(f.shipmentId, EventCode.Arrived, f.t);
+      const asKey = await signEventBatch(f.registry, f.walletOwner, [ev], 1n, f.deadline);
+      expect(asKey.signer).to.equal(f.walletOwner.address);
+      await expect(f.registry.connect(f.relayer).recordEventsBySig([asKey]))
+        .to.emit(f.registry, "NonceUsed")
+        .withArgs(f.walletOwner.address, 1n);
+
+      const asWallet = { ...asKey, signer: f.walletAddress };
+      await expect(f.registry.connect(f.relayer).recordEventsBySig([asWallet]))
+        .to.be.revertedWithCustomError(f.registry, "InvalidSignature")
+        .withArgs(f.walletAddress, 1n);
+      expect((await f.registry.getShipment(f.shipmentId)).eventCount).to.equal(2n);
+      expect(await f.registry.isNonceUsed(f.walletAddress, 1n)).to.equal(false);
     });
 
     it("lets the contract-wallet carrier manage keys through its own calls", async function () {

@@ -254,7 +254,7 @@ contract ShipmentRegistryHandler is RegistryActors {
         uint40 deadline = uint40(block.timestamp + 1 hours);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
             _actorKey(signerIndex),
-            registry.signedBatchDigest(events, nonce, deadline)
+            registry.signedBatchDigest(_actor(signerIndex), events, nonce, deadline)
         );
         return
             IShipmentRegistry.SignedEventBatch(
@@ -591,7 +591,7 @@ contract ShipmentRegistryTest is RegistryActors {
         uint40 deadline = uint40(block.timestamp + 1 hours);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
             _actorKey(signerIndex),
-            registry.signedBatchDigest(events, nonce, deadline)
+            registry.signedBatchDigest(_actor(signerIndex), events, nonce, deadline)
         );
         return
             IShipmentRegistry.SignedEventBatch(
