@@ -251,3 +251,70 @@ contract ProductPassportInvariantTest is Test {
         assertEq(handler.remintedBurned(), 0, "no re-mint of a burned id");
     }
 }
+
+contract ProductPassportCertificateFuzzTest is Test {
+    ProductPassport internal passport;
+    uint64 internal lotId;
+
+    function setUp() public {
+        passport = new ProductPassport(address(this), 0);
+        passport.grantRole(passport.MANUFACTURER_ROLE(), address(this));
+        passport.grantRole(passport.CERTIFIER_ROLE(), address(this));
+        passport.assignPrefix(address(this), 9506000, 7);
+        lotId = passport.createLot(
+            IProductPassport.NewLot({
+                gtin: 9506000134352,
+                prefixLength: 7,
+                originCountry: "DE",
+                productionDate: uint40(block.timestamp),
+                contentHash: keccak256("lot"),
+                lotNumber: "L1",
+                uri: "ipfs://lot"
+            })
+        );
+    }
+
+    /// @dev Fills every slot, revokes some, lets time pass: the next attestation must take the
+    /// first revoked or expired slot, and revert only while all eight certificates are live.
+    function testFuzz_attest_takesTheFirstLapsedSlotAndNeverALiveOne(
+        uint8 revokedMask,
+        uint256 expirySeed,
+        uint256 elapsed
+    ) public {
+        uint256 max = passport.MAX_CERTIFICATES();
+        uint32[] memory expiries = new uint32[](max);
+        for (uint256 i; i < max; ++i) {
+            expiries[i] = uint32(
+                block.timestamp + bound(uint256(keccak256(abi.encode(expirySeed, i))), 1, 1000)
+            );
+            assertEq(passport.attestLot(lotId, "CE", keccak256("doc"), expiries[i], ""), i, "fills in order");
+        }
+        for (uint256 i; i < max; ++i) {
+            if ((revokedMask >> i) & 1 == 1)
+                passport.revokeCertificate(IProductPassport.SubjectKind.Lot, lotId, uint8(i));
+        }
+        vm.warp(block.timestamp + bound(elapsed, 0, 1100));
+        uint256 expected = max;
+        for (uint256 i; i < max && expected == max; ++i) {
+            if ((revokedMask >> i) & 1 == 1 || expiries[i] <= block.timestamp) expected = i;
+        }
+        uint32 expiry = uint32(block.timestamp + 1);
+        if (expected == max) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IProductPassport.TooManyCertificates.selector,
+                    IProductPassport.SubjectKind.Lot,
+                    uint256(lotId),
+                    max
+                )
+            );
+            passport.attestLot(lotId, "CE", keccak256("doc"), expiry, "");
+        } else {
+            assertEq(
+                passport.attestLot(lotId, "CE", keccak256("doc"), expiry, ""),
+                expected,
+                "first lapsed slot"
+            );
+        }
+    }
+}
