@@ -39,7 +39,8 @@ contract ProductPassport is
 
     /// @notice Most units one {mintBatch} call may mint.
     uint256 public constant MAX_BATCH = 200;
-    /// @notice Most certificate slots per unit and per lot (revoked slots count), keeping {verify} bounded.
+    /// @notice Most live certificates per unit and per lot, keeping {verify} bounded. A revoked or
+    /// expired certificate's slot is reused by the next attestation.
     uint256 public constant MAX_CERTIFICATES = 8;
     /// @notice Longest GS1 serial (AI 21) and lot number (AI 10), in characters.
     uint256 public constant MAX_GS1_TEXT_LENGTH = 20;
@@ -78,8 +79,9 @@ contract ProductPassport is
 
     /// @dev One slot: certifier (20) + certType (8) + expiresAt (4). A zero certifier marks a free
     /// slot; a zero expiry a revoked one (attesting requires a future expiry). The document hash
-    /// and URI live in {CertificateAttested} only, which keeps attesting to a single fresh slot.
-    /// Slots fill from index 0 and are never freed, so the first free slot ends the list.
+    /// and URI live in {CertificateAttested} only, which keeps attesting to a single slot write.
+    /// Slots fill from index 0 and never become free again (a lapsed certificate is overwritten,
+    /// not cleared), so the first free slot ends the list.
     // 20 + 8 + 4 bytes fill exactly one slot; the linter's packing heuristic miscounts it.
     // solhint-disable-next-line gas-struct-packing
     struct Certificate {
@@ -297,7 +299,8 @@ contract ProductPassport is
         if (certifier != msg.sender && msg.sender != defaultAdmin()) {
             revert NotCertificateIssuer(kind, subjectId, index, msg.sender);
         }
-        // A zero expiry marks the slot revoked; it stays occupied so indexes never change meaning.
+        // A zero expiry marks the slot revoked: the next attestation may overwrite it, which is
+        // why an index names a certificate only while it is live.
         cert.expiresAt = 0;
         emit CertificateRevoked(kind, subjectId, index, msg.sender);
     }
@@ -522,9 +525,12 @@ contract ProductPassport is
     }
 
     /**
-     * @dev Stores a certificate in the subject's first free slot. Finding it costs one cold read
-     * per slot in use, cheaper than keeping a counter (a 2,900-gas write on every attestation)
-     * while a subject holds few certificates, which is the common case.
+     * @dev Stores a certificate in the subject's first slot that is free or holds a lapsed
+     * (revoked or expired) certificate, so certificates that no longer hold, junk from a rogue
+     * certifier once revoked included, cannot lock a subject out of certification. A live
+     * certificate's slot is never taken. Finding the slot costs one cold read per live
+     * certificate before it, cheaper than keeping a counter (a 2,900-gas write on every
+     * attestation) while a subject holds few certificates, which is the common case.
      */
     function _attest(
         SubjectKind kind,
@@ -536,14 +542,16 @@ contract ProductPassport is
     ) private returns (uint8 index) {
         if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
         mapping(uint256 => Certificate) storage slots = _certificates[kind][subjectId];
-        while (slots[index].certifier != address(0)) {
+        // The expiry alone tells: a free slot's is zero, a revoked one's too, an expired one's past.
+        while (slots[index].expiresAt > block.timestamp) {
             if (++index == MAX_CERTIFICATES) revert TooManyCertificates(kind, subjectId, MAX_CERTIFICATES);
         }
         slots[index] = Certificate(msg.sender, certType, expiresAt);
         emit CertificateAttested(kind, subjectId, msg.sender, index, certType, documentHash, expiresAt, uri);
     }
 
-    /// @dev Reads at most 2 * MAX_CERTIFICATES slots: the unit's, then its lot's.
+    /// @dev Reads at most 2 * MAX_CERTIFICATES slots: the unit's, then its lot's. `issued` counts
+    /// occupied slots: live certificates plus lapsed ones not yet overwritten.
     function _validCertificates(
         uint256 tokenId,
         uint64 lotId

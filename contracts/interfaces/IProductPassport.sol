@@ -22,6 +22,12 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  * Roles: DEFAULT_ADMIN_ROLE (delayed two-step transfer) assigns GS1 company prefixes, grants
  * MANUFACTURER_ROLE and CERTIFIER_ROLE, sets the shipment registry once, may revoke any
  * certificate, recall any lot and clear a stolen report.
+ *
+ * Certificates: each unit and each lot has MAX_CERTIFICATES slots. An attestation takes the first
+ * slot that is free or holds a revoked or expired certificate; a live certificate's slot is never
+ * taken. An index therefore identifies a certificate only while it is live: once revoked or
+ * expired, the same index may name a newer certificate. The {CertificateAttested} and
+ * {CertificateRevoked} event log keeps the full history.
  */
 interface IProductPassport {
     // ------------------------------------------------------------------------- types
@@ -96,7 +102,9 @@ interface IProductPassport {
         address owner; // zero when never minted or burned
         uint64 lotId;
         LotView lot;
-        uint8 issuedCertificateCount; // unit and lot certificates ever attested, revoked and expired included
+        // Unit and lot certificates on record: the valid ones plus lapsed ones (revoked, expired or
+        // de-accredited) whose slot no newer certificate has taken yet. Not a lifetime total.
+        uint8 issuedCertificateCount;
         CertificateView[] certificates; // valid now, the unit's first, then the lot's
         bytes32 lastShipmentId; // zero when never shipped
         IShipmentRegistry.ShipmentStatus lastShipmentStatus; // None when unshipped or no registry
@@ -131,7 +139,8 @@ interface IProductPassport {
     event UnitStolenCleared(uint256 indexed tokenId, address indexed clearedBy);
     /// @notice A unit was consumed or destroyed; its id stays un-mintable.
     event UnitBurned(uint256 indexed tokenId, address indexed owner, BurnReason reason);
-    /// @notice A certifier attested a certificate to a unit or a lot.
+    /// @notice A certifier attested a certificate to a unit or a lot. `index` may be a slot a
+    /// revoked or expired certificate held before; this log is the certificates' history.
     event CertificateAttested(
         SubjectKind indexed kind,
         uint256 indexed subjectId,
@@ -198,7 +207,7 @@ interface IProductPassport {
     error NotUnitOwner(uint256 tokenId, address caller);
     /// @dev The certificate's expiry is not in the future.
     error InvalidExpiry(uint32 expiresAt, uint256 blockTime);
-    /// @dev The subject already holds the maximum number of certificates (revoked ones count).
+    /// @dev Every slot of the subject holds a live (unrevoked, unexpired) certificate.
     error TooManyCertificates(SubjectKind kind, uint256 subjectId, uint256 max);
     /// @dev No live certificate sits in this slot.
     error CertificateNotFound(SubjectKind kind, uint256 subjectId, uint8 index);
@@ -293,7 +302,8 @@ interface IProductPassport {
      * @param documentHash Hash of the certificate document (event only).
      * @param expiresAt Unix seconds, in the future.
      * @param uri Location of the certificate document (event only).
-     * @return index The certificate's slot under the unit.
+     * @return index The certificate's slot under the unit: the first free or lapsed one. It names
+     * this certificate only while it is live.
      */
     function attestUnit(
         uint256 tokenId,
@@ -310,7 +320,8 @@ interface IProductPassport {
      * @param documentHash Hash of the certificate document (event only).
      * @param expiresAt Unix seconds, in the future.
      * @param uri Location of the certificate document (event only).
-     * @return index The certificate's slot under the lot.
+     * @return index The certificate's slot under the lot: the first free or lapsed one. It names
+     * this certificate only while it is live.
      */
     function attestLot(
         uint64 lotId,
@@ -321,8 +332,8 @@ interface IProductPassport {
     ) external returns (uint8 index);
 
     /**
-     * @notice Revokes a certificate. Its certifier or the admin. The slot stays used, so the
-     * index keeps naming this certificate.
+     * @notice Revokes a certificate. Its certifier or the admin. The next attestation to the
+     * subject may reuse the slot, after which `index` names the newer certificate.
      * @param kind Unit or lot.
      * @param subjectId Token id or lot id.
      * @param index The certificate's slot.

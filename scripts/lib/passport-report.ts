@@ -35,6 +35,7 @@ export interface PassportResult {
   owner: string;
   lotId: bigint;
   lot: PassportLot;
+  /** Certificates on record (valid plus lapsed ones whose slot was not reused yet), not a lifetime total. */
   issuedCertificateCount: bigint;
   certificates: readonly PassportCertificate[];
   lastShipmentId: string;

@@ -80,17 +80,20 @@ describe("ProductPassport: certificates", function () {
         .withArgs(next, next);
     });
 
-    it("reverts with TooManyCertificates after 8 slots, revoked ones included", async function () {
-      const { passport, certifier, unit1, expiry } =
+    it("reverts with TooManyCertificates when all 8 slots hold live certificates", async function () {
+      const { passport, certifier, certifier2, unit1, expiry } =
         await networkHelpers.loadFixture(passportFixture);
       for (let i = 0; i < 8; i++) {
         await passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "");
       }
-      await passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0);
-      await expect(passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, ""))
+      await expect(passport.connect(certifier2).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, ""))
         .to.be.revertedWithCustomError(passport, "TooManyCertificates")
         .withArgs(Kind.Unit, unit1, 8n);
-      expect((await passport.verify(unit1)).certificates.length).to.equal(7);
+      const v = await passport.verify(unit1);
+      expect(v.certificates.map((c) => c.certifier)).to.deep.equal(
+        Array(8).fill(certifier.address),
+      );
+      expect(v.issuedCertificateCount).to.equal(8n);
     });
   });
 
@@ -164,6 +167,92 @@ describe("ProductPassport: certificates", function () {
     });
   });
 
+  describe("slot reuse against a rogue certifier", function () {
+    it("lets an honest certifier attest into the slots the admin revoked, never into live ones", async function () {
+      const { passport, admin, certifier, certifier2, unit1, expiry, CERTIFIER } =
+        await networkHelpers.loadFixture(passportFixture);
+      const rogue = certifier2;
+      for (let i = 0; i < 8; i++) {
+        await passport.connect(rogue).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "junk");
+      }
+      await expect(passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, ""))
+        .to.be.revertedWithCustomError(passport, "TooManyCertificates")
+        .withArgs(Kind.Unit, unit1, 8n);
+      await passport.connect(admin).revokeCertificate(Kind.Unit, unit1, 5);
+      await passport.connect(admin).revokeCertificate(Kind.Unit, unit1, 2);
+      for (const index of [2, 5]) {
+        await expect(passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "ok"))
+          .to.emit(passport, "CertificateAttested")
+          .withArgs(Kind.Unit, unit1, certifier.address, index, ORGANIC, DOC_HASH, expiry, "ok");
+      }
+      await expect(passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, ""))
+        .to.be.revertedWithCustomError(passport, "TooManyCertificates")
+        .withArgs(Kind.Unit, unit1, 8n);
+      const live = await passport.verify(unit1);
+      expect(live.certificates.map((c) => [c.index, c.certifier])).to.deep.equal(
+        [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [
+          BigInt(i),
+          i === 2 || i === 5 ? certifier.address : rogue.address,
+        ]),
+      );
+      await passport.connect(admin).revokeRole(CERTIFIER, rogue.address);
+      const v = await passport.verify(unit1);
+      expect(v.certificates.map((c) => [c.index, c.certifier])).to.deep.equal([
+        [2n, certifier.address],
+        [5n, certifier.address],
+      ]);
+      expect(v.issuedCertificateCount).to.equal(8n);
+    });
+
+    it("reuses expired lot slots at their expiry, skipping a live one, then reverts when all are live", async function () {
+      const { passport, certifier, certifier2, lotId, unit1, now, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
+      const soon = now + 1000;
+      for (let i = 0; i < 8; i++) {
+        await passport
+          .connect(certifier2)
+          .attestLot(lotId, CE_MARK, DOC_HASH, i === 3 ? expiry : soon, "");
+      }
+      await networkHelpers.time.setNextBlockTimestamp(soon);
+      await expect(passport.connect(certifier).attestLot(lotId, ORGANIC, DOC_HASH, expiry, ""))
+        .to.emit(passport, "CertificateAttested")
+        .withArgs(Kind.Lot, lotId, certifier.address, 0, ORGANIC, DOC_HASH, expiry, "");
+      for (const index of [1, 2, 4, 5, 6, 7]) {
+        await expect(passport.connect(certifier).attestLot(lotId, ORGANIC, DOC_HASH, expiry, ""))
+          .to.emit(passport, "CertificateAttested")
+          .withArgs(Kind.Lot, lotId, certifier.address, index, ORGANIC, DOC_HASH, expiry, "");
+      }
+      await expect(passport.connect(certifier).attestLot(lotId, ORGANIC, DOC_HASH, expiry, ""))
+        .to.be.revertedWithCustomError(passport, "TooManyCertificates")
+        .withArgs(Kind.Lot, lotId, 8n);
+      const v = await passport.verify(unit1);
+      expect(v.certificates.map((c) => [c.index, c.certType])).to.deep.equal(
+        [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [BigInt(i), i === 3 ? CE_MARK : ORGANIC]),
+      );
+      expect(v.issuedCertificateCount).to.equal(8n);
+    });
+
+    it("lists only valid certificates and counts lapsed ones still on record", async function () {
+      const { passport, certifier, unit1, now, expiry } =
+        await networkHelpers.loadFixture(passportFixture);
+      await passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, now + 1000, "");
+      await passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "");
+      await passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "");
+      await passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 1);
+      await networkHelpers.time.increaseTo(now + 1000);
+      const lapsed = await passport.verify(unit1);
+      expect(lapsed.certificates.map((c) => c.index)).to.deep.equal([2n]);
+      expect(lapsed.issuedCertificateCount).to.equal(3n);
+      await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
+      const reused = await passport.verify(unit1);
+      expect(reused.certificates.map((c) => [c.index, c.certType])).to.deep.equal([
+        [0n, ORGANIC],
+        [2n, CE_MARK],
+      ]);
+      expect(reused.issuedCertificateCount).to.equal(3n);
+    });
+  });
+
   describe("revokeCertificate", function () {
     it("lets the issuing certifier revoke, emitting CertificateRevoked", async function () {
       const { passport, certifier, unit1, expiry } =
@@ -177,17 +266,24 @@ describe("ProductPassport: certificates", function () {
       expect(v.certificates.map((c) => [c.index, c.certType])).to.deep.equal([[1n, CE_MARK]]);
     });
 
-    it("never reuses a revoked slot: the next certificate takes a new index", async function () {
-      const { passport, certifier, unit1, expiry } =
+    it("reuses a revoked slot: the next certificate takes its index, the old issuer loses it", async function () {
+      const { passport, certifier, certifier2, unit1, expiry } =
         await networkHelpers.loadFixture(passportFixture);
       await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
+      await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
       await passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0);
-      await expect(passport.connect(certifier).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "x"))
+      await expect(passport.connect(certifier2).attestUnit(unit1, CE_MARK, DOC_HASH, expiry, "x"))
         .to.emit(passport, "CertificateAttested")
-        .withArgs(Kind.Unit, unit1, certifier.address, 1, CE_MARK, DOC_HASH, expiry, "x");
+        .withArgs(Kind.Unit, unit1, certifier2.address, 0, CE_MARK, DOC_HASH, expiry, "x");
       const v = await passport.verify(unit1);
-      expect(v.certificates.map((c) => [c.index, c.certType])).to.deep.equal([[1n, CE_MARK]]);
+      expect(v.certificates.map((c) => [c.index, c.certType, c.certifier])).to.deep.equal([
+        [0n, CE_MARK, certifier2.address],
+        [1n, ORGANIC, certifier.address],
+      ]);
       expect(v.issuedCertificateCount).to.equal(2n);
+      await expect(passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0))
+        .to.be.revertedWithCustomError(passport, "NotCertificateIssuer")
+        .withArgs(Kind.Unit, unit1, 0, certifier.address);
     });
 
     it("lets the admin revoke any certificate, lot certificates included", async function () {

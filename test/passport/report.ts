@@ -114,6 +114,20 @@ describe("formatPassportReport", function () {
     expect(burned).to.include("Warning:       CONSUMED/DESTROYED");
   });
 
+  it("stops warning about a lapsed certificate once a new certificate takes its slot", async function () {
+    const { passport, certifier, unit1, now } = await networkHelpers.loadFixture(reportFixture);
+    await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, now + 400 * 86_400, "");
+    await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, now + 400 * 86_400, "");
+    await passport.connect(certifier).revokeCertificate(Kind.Unit, unit1, 0);
+    const lapsed = formatPassportReport(await passport.verify(unit1));
+    expect(lapsed).to.include("Warning:       1 certificate(s) expired, were revoked");
+    await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, now + 400 * 86_400, "");
+    const renewed = formatPassportReport(await passport.verify(unit1));
+    expect(renewed).to.include("Certificates:  2 valid now");
+    expect(renewed).to.include("(unit #0)");
+    expect(renewed).not.to.include("certificate(s) expired, were revoked");
+  });
+
   it("renders bytesN codes and dates as text", function () {
     expect(bytesToAscii("0x4f5247414e494300")).to.equal("ORGANIC");
     expect(isoDate(0n)).to.equal("1970-01-01");

@@ -251,3 +251,75 @@ contract ProductPassportInvariantTest is Test {
         assertEq(handler.remintedBurned(), 0, "no re-mint of a burned id");
     }
 }
+
+contract ProductPassportCertificateFuzzTest is Test {
+    ProductPassport internal passport;
+    uint64 internal lotId;
+
+    function setUp() public {
+        passport = new ProductPassport(address(this), 0);
+        passport.grantRole(passport.MANUFACTURER_ROLE(), address(this));
+        passport.grantRole(passport.CERTIFIER_ROLE(), address(this));
+        passport.assignPrefix(address(this), 9506000, 7);
+        lotId = passport.createLot(
+            IProductPassport.NewLot({
+                gtin: 9506000134352,
+                prefixLength: 7,
+                originCountry: "DE",
+                productionDate: uint40(block.timestamp),
+                contentHash: keccak256("lot"),
+                lotNumber: "L1",
+                uri: "ipfs://lot"
+            })
+        );
+    }
+
+    /// @dev Fills every slot, revokes some, lets time pass: the next attestation must take the
+    /// first revoked or expired slot, and revert only while all eight certificates are live.
+    function testFuzz_attest_takesTheFirstLapsedSlotAndNeverALiveOne(
+        uint256 revokeSeed,
+        uint256 expirySeed,
+        uint256 timeSeed
+    ) public {
+        uint256 max = passport.MAX_CERTIFICATES();
+        uint32[] memory expiries = new uint32[](max);
+        for (uint256 i; i < max; ++i) {
+            expiries[i] = uint32(
+                block.timestamp + bound(uint256(keccak256(abi.encode(expirySeed, i))), 1, 1000)
+            );
+            assertEq(passport.attestLot(lotId, "CE", keccak256("doc"), expiries[i], ""), i, "fills in order");
+        }
+        // Each slot is revoked with probability 1/4, so about one run in ten revokes none.
+        bool[] memory revoked = new bool[](max);
+        for (uint256 i; i < max; ++i) {
+            revoked[i] = uint256(keccak256(abi.encode(revokeSeed, i))) % 4 == 0;
+            if (revoked[i]) passport.revokeCertificate(IProductPassport.SubjectKind.Lot, lotId, uint8(i));
+        }
+        // No time passing, landing exactly on one certificate's expiry, or any time up to past all.
+        uint256 mode = timeSeed % 3;
+        if (mode == 1) vm.warp(expiries[(timeSeed / 3) % max]);
+        if (mode == 2) vm.warp(block.timestamp + bound(timeSeed / 3, 0, 1100));
+        uint256 expected = max;
+        for (uint256 i; i < max && expected == max; ++i) {
+            if (revoked[i] || expiries[i] <= block.timestamp) expected = i;
+        }
+        uint32 expiry = uint32(block.timestamp + 1);
+        if (expected == max) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IProductPassport.TooManyCertificates.selector,
+                    IProductPassport.SubjectKind.Lot,
+                    uint256(lotId),
+                    max
+                )
+            );
+            passport.attestLot(lotId, "CE", keccak256("doc"), expiry, "");
+        } else {
+            assertEq(
+                passport.attestLot(lotId, "CE", keccak256("doc"), expiry, ""),
+                expected,
+                "first lapsed slot"
+            );
+        }
+    }
+}
