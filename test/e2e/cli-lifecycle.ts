@@ -14,6 +14,7 @@ import {
 } from "../../typechain-types/index.js";
 import { withCheckDigit } from "../../scripts/lib/gs1.js";
 import { readDeployment } from "../../tasks/lib/deployment.js";
+import { CIRCLE_TESTNET_STABLECOINS } from "../../tasks/lib/stablecoins.js";
 import {
   type CommandResult,
   type RunningNode,
@@ -23,6 +24,8 @@ import {
   startAnvil,
 } from "./harness.js";
 
+// Anvil's first development account: a public test key, funded only on local nodes.
+const ANVIL_FIRST_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const ACCOUNT = { admin: 0, merchant: 1, buyer: 2, carrierA: 3, carrierB: 4, maker: 5 } as const;
 // A GTIN-14 of the company prefix 8934567, with its GS1 check digit.
 const GTIN = withCheckDigit("0893456700001");
@@ -82,7 +85,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     maker: string;
 
   before(async function () {
-    node = await startAnvil(hre.globalOptions.coverage);
+    node = await startAnvil({ allowLargeContracts: hre.globalOptions.coverage });
     const accounts = (await node.provider.send("eth_accounts", [])) as string[];
     [admin, merchant, buyer, carrierA, carrierB, maker] = accounts.map((account) =>
       getAddress(account),
@@ -447,6 +450,45 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     expect((await registry.carrierOf(maker)).carrier).to.equal(carrierA);
     await ok("carrierA", "carrier", "key", "--key", maker, "--revoke");
     expect((await registry.carrierOf(maker)).active).to.equal(false);
+  });
+
+  it("deploys the testnet module with a network's parameter file (an Anvil posing as Sepolia)", async function () {
+    // Sepolia's chain id, a block every second and Ignition's default of five confirmations, as on
+    // the live network; only the RPC URL and the key point somewhere else.
+    const sepolia = await startAnvil({
+      allowLargeContracts: hre.globalOptions.coverage,
+      chainId: 11155111,
+      blockTime: 1,
+    });
+    const sepoliaDeployment = `e2e-sepolia-${process.pid}-${Date.now()}`;
+    try {
+      const [deployer] = (await sepolia.provider.send("eth_accounts", [])) as string[];
+      const result = await hardhat(
+        sepolia,
+        ["waybill", "deploy", "--network", "sepolia", "--deployment-id", sepoliaDeployment],
+        {
+          SEPOLIA_RPC_URL: sepolia.url,
+          WAYBILL_PRIVATE_KEY: ANVIL_FIRST_KEY,
+          WAYBILL_ENV_FILE: path.join(os.tmpdir(), "waybill-no-such.env"),
+          XDG_CONFIG_HOME: await mkdtemp(path.join(os.tmpdir(), "waybill-keystore-")),
+        },
+      );
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(
+        new RegExp(`Deploying Waybill to sepolia \\(chain 11155111\\) from ${deployer}`, "i"),
+      );
+      const deployed = await readDeployment(projectRoot, 11155111n, "sepolia", sepoliaDeployment);
+      expect(deployed.localStablecoins).to.deep.equal({});
+      const escrow = WaybillEscrow__factory.connect(deployed.escrow, sepolia.provider);
+      for (const token of Object.values(CIRCLE_TESTNET_STABLECOINS["11155111"])) {
+        expect(await escrow.isTokenAllowed(token), token).to.equal(true);
+      }
+      const passports = ProductPassport__factory.connect(deployed.passports, sepolia.provider);
+      expect(await passports.shipmentRegistry()).to.equal(deployed.registry);
+    } finally {
+      await sepolia.stop();
+      await removeDeployment(sepoliaDeployment);
+    }
   });
 
   it("fails in one clear line: unknown order, wrong state, insufficient balance, custom errors, missing keys", async function () {

@@ -43,18 +43,26 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/**
- * Starts Anvil on a free port and waits until it answers JSON-RPC. `allowLargeContracts` lifts
- * the 24 KiB code-size limit, for `--coverage` runs whose instrumented bytecode exceeds it.
- */
-export async function startAnvil(allowLargeContracts = false): Promise<RunningNode> {
+export interface AnvilOptions {
+  /** Lift the 24 KiB code-size limit, for `--coverage` runs whose instrumented bytecode exceeds it. */
+  allowLargeContracts?: boolean;
+  /** Pose as another chain (e.g. Sepolia's 11155111) instead of Anvil's 31337. */
+  chainId?: number;
+  /** Mine a block every this many seconds as well as on each transaction, as a live chain does. */
+  blockTime?: number;
+}
+
+/** Starts Anvil on a free port and waits until it answers JSON-RPC. */
+export async function startAnvil(options: AnvilOptions = {}): Promise<RunningNode> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [
     "--port",
     String(port),
     "--silent",
-    ...(allowLargeContracts ? ["--disable-code-size-limit"] : []),
+    ...(options.allowLargeContracts === true ? ["--disable-code-size-limit"] : []),
+    ...(options.chainId === undefined ? [] : ["--chain-id", String(options.chainId)]),
+    ...(options.blockTime === undefined ? [] : ["--block-time", String(options.blockTime)]),
   ];
   const child: ChildProcess = spawn(anvilBin, args, {
     stdio: "ignore",
