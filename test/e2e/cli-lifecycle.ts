@@ -30,6 +30,14 @@ const ACCOUNT = { admin: 0, merchant: 1, buyer: 2, carrierA: 3, carrierB: 4, mak
 // A GTIN-14 of the company prefix 8934567, with its GS1 check digit.
 const GTIN = withCheckDigit("0893456700001");
 
+/** Environment for a command that must not see this machine's `.env` or Hardhat keystore. */
+async function withoutLocalConfig(): Promise<Record<string, string>> {
+  return {
+    WAYBILL_ENV_FILE: path.join(os.tmpdir(), "waybill-no-such.env"),
+    XDG_CONFIG_HOME: await mkdtemp(path.join(os.tmpdir(), "waybill-keystore-")),
+  };
+}
+
 describe("Command line against a real node (Anvil, Ignition over HTTP)", function () {
   this.timeout(600_000);
 
@@ -469,8 +477,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
         {
           SEPOLIA_RPC_URL: sepolia.url,
           WAYBILL_PRIVATE_KEY: ANVIL_FIRST_KEY,
-          WAYBILL_ENV_FILE: path.join(os.tmpdir(), "waybill-no-such.env"),
-          XDG_CONFIG_HOME: await mkdtemp(path.join(os.tmpdir(), "waybill-keystore-")),
+          ...(await withoutLocalConfig()),
         },
       );
       expect(result.code, result.stderr).to.equal(0);
@@ -550,10 +557,9 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     ]);
     expect(noDeployment.stderr).to.match(/in-process network forgets everything between commands/);
 
-    // Nothing configured: no .env, an empty keystore folder, no variables in the environment.
+    // Nothing configured: no variables in the environment either.
     const noKey = await hardhat(node, ["waybill", "deploy", "--network", "sepolia"], {
-      WAYBILL_ENV_FILE: path.join(os.tmpdir(), "waybill-no-such.env"),
-      XDG_CONFIG_HOME: await mkdtemp(path.join(os.tmpdir(), "waybill-keystore-")),
+      ...(await withoutLocalConfig()),
       SEPOLIA_RPC_URL: undefined,
       WAYBILL_PRIVATE_KEY: undefined,
     });
