@@ -484,7 +484,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
       expect(result.stdout).to.match(
         new RegExp(`Deploying Waybill to sepolia \\(chain 11155111\\) from ${deployer}`, "i"),
       );
-      const deployed = await readDeployment(projectRoot, 11155111n, "sepolia", sepoliaDeployment);
+      const deployed = (await findDeployment(projectRoot, sepoliaDeployment))!;
       expect(deployed.localStablecoins).to.deep.equal({});
       const escrow = WaybillEscrow__factory.connect(deployed.escrow, sepolia.provider);
       for (const token of Object.values(CIRCLE_TESTNET_STABLECOINS["11155111"])) {
