@@ -120,14 +120,14 @@ contract PassportLots is PassportStorage {
     function _markTruncations(uint64 prefix, uint8 length, bool assigning) private {
         unchecked {
             uint64 shorter = prefix;
-            for (uint8 l = length - 1; l >= _MIN_PREFIX_LENGTH; --l) {
+            for (uint8 digits = length - 1; digits >= _MIN_PREFIX_LENGTH; --digits) {
                 shorter /= 10;
-                uint256 key = _prefixKey(shorter, l);
+                uint256 key = _prefixKey(shorter, digits);
                 if (!assigning) {
                     --_assignedExtensions[key];
                 } else {
                     if (_prefixOwners[key] != address(0))
-                        revert IProductPassport.PrefixOverlaps(prefix, length, shorter, l);
+                        revert IProductPassport.PrefixOverlaps(prefix, length, shorter, digits);
                     ++_assignedExtensions[key];
                 }
             }
