@@ -92,7 +92,8 @@ interface IProductPassport {
         string uri;
     }
 
-    /// @notice A certificate that holds now: not revoked, not expired, its certifier still accredited.
+    /// @notice A certificate that holds now: not revoked, not expired, and the accreditation it was
+    /// issued under still lasts.
     // A view's return value, never stored: slot packing does not apply.
     // solhint-disable-next-line gas-struct-packing
     struct CertificateView {
@@ -108,7 +109,7 @@ interface IProductPassport {
     // solhint-disable-next-line gas-struct-packing
     struct PassportView {
         bool exists; // minted at some point (true also after burning)
-        bool genuine; // exists, not burned and not reported stolen
+        bool genuine; // exists, not burned, not reported or flagged stolen
         uint64 gtin; // decoded from the token id (zero when the id is not a valid GS1 id)
         string serial; // decoded from the token id (empty when the id is not a valid GS1 id)
         UnitStatus status;
