@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { getCreateAddress, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import { withCheckDigit } from "../../scripts/lib/gs1.js";
@@ -341,6 +341,47 @@ describe("ProductPassport: GENUINE must mean genuine (issue 9, items 11-14)", fu
         v.certificates.map((c) => [c.certifier, c.certType, c.expiresAt, c.index]),
       ).to.deep.equal(valid);
       expect(valid).to.deep.equal([[certifier2.address, CE_MARK, BigInt(expiry), 1n]]);
+    });
+  });
+
+  describe("the size split: PassportReader and PassportLots", function () {
+    /** The passport's constructor deploys the reader (nonce 1), then the lots extension (nonce 2). */
+    async function helpersOf(passportAddress: string) {
+      const reader = await ethers.getContractAt(
+        "PassportReader",
+        getCreateAddress({ from: passportAddress, nonce: 1 }),
+      );
+      const lots = await ethers.getContractAt(
+        "PassportLots",
+        getCreateAddress({ from: passportAddress, nonce: 2 }),
+      );
+      return { reader, lots };
+    }
+
+    it("answers verify through the reader exactly as the reader answers it directly", async function () {
+      const { passport, certifier, unit1, now } = await networkHelpers.loadFixture(passportFixture);
+      await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, now + 86_400, "");
+      const { reader } = await helpersOf(await passport.getAddress());
+      expect(await reader.PASSPORT()).to.equal(await passport.getAddress());
+      expect(await reader.verify(unit1)).to.deep.equal(await passport.verify(unit1));
+      expect(await reader.tokenIdOf(GTIN_A, "SN-1")).to.equal(unit1);
+    });
+
+    it("leaves PassportLots powerless when called directly: nobody holds a role in its own storage", async function () {
+      const { passport, admin, maker, now, MANUFACTURER } =
+        await networkHelpers.loadFixture(passportFixture);
+      const { lots } = await helpersOf(await passport.getAddress());
+      await expect(lots.connect(admin).assignPrefix(admin.address, 614141n, 6))
+        .to.be.revertedWithCustomError(lots, "AccessControlUnauthorizedAccount")
+        .withArgs(admin.address, await lots.DEFAULT_ADMIN_ROLE());
+      await expect(lots.connect(maker).createLot(newLot(now)))
+        .to.be.revertedWithCustomError(lots, "AccessControlUnauthorizedAccount")
+        .withArgs(maker.address, MANUFACTURER);
+      // What it does through the passport lands in the passport's storage and logs.
+      await expect(passport.assignPrefix(admin.address, 614141n, 6))
+        .to.emit(passport, "PrefixAssigned")
+        .withArgs(614141n, 6, admin.address);
+      expect(await passport.prefixOwner(614141n, 6)).to.equal(admin.address);
     });
   });
 });
