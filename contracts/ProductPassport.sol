@@ -5,202 +5,88 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC165} from "@openzeppelin/contracts/interfaces/IERC165.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
 import {IPassportCustody} from "./interfaces/IPassportCustody.sol";
 import {IProductPassport} from "./interfaces/IProductPassport.sol";
-import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
+import {Gs1} from "./libraries/Gs1.sol";
+import {PassportLots} from "./PassportLots.sol";
+import {PassportReader} from "./PassportReader.sol";
+import {PassportStorage} from "./PassportStorage.sol";
 
 /**
  * @title ProductPassport
  * @notice ERC-721 product passports keyed by GS1 GTIN-14 + serial; see {IProductPassport} for the
  * token id scheme, roles and lifecycle.
- * @dev Cost model: the GS1 company prefix is checked once per lot in {createLot}; minting a unit
- * only compares the lot's manufacturer, validates the serial and writes ONE fresh slot, the
- * packed {Unit} that holds the ERC-721 owner together with the lot id and status.
+ * @dev Cost model: minting a unit compares the lot's manufacturer, re-reads the one owner slot
+ * of the company prefix the lot was created under (a revoked or reassigned prefix mints nothing
+ * more), validates the serial and writes ONE fresh slot, the packed {Unit} that holds the
+ * ERC-721 owner together with the lot id and status.
  * OpenZeppelin's ERC721 keeps approvals, safe-transfer checks, errors and metadata;
  * its own owner and balance slots are left unused: {_ownerOf}, {_update} and {balanceOf} are
  * overridden onto {Unit} and {_holdings}, the extension point ERC721Consecutive also uses.
  * Every unit's tokenURI is its lot's URI, so no per-token URI is stored.
+ * Split by responsibility to stay well below the EIP-170 size limit, with no linking and one
+ * deployment: the constructor deploys a stateless {PassportReader} (GS1 decoding and {verify},
+ * reached by staticcall) and {PassportLots} (prefix assignment, lot creation and editing: rare
+ * calls, reached by delegatecall on this contract's storage, laid out once in
+ * {PassportStorage}). Callers only ever talk to this contract.
  */
-contract ProductPassport is
-    IProductPassport,
-    IPassportCustody,
-    IERC4906,
-    ERC721,
-    AccessControlDefaultAdminRules
-{
-    // --------------------------------------------------------------------- constants
-
-    /// @notice May create lots under its assigned company prefixes and mint their units.
-    bytes32 public constant MANUFACTURER_ROLE = keccak256("MANUFACTURER_ROLE");
-    /// @notice Inspection bodies, customs, chambers of commerce: attest certificates.
-    bytes32 public constant CERTIFIER_ROLE = keccak256("CERTIFIER_ROLE");
-
-    /// @notice Most units one {mintBatch} call may mint.
-    uint256 public constant MAX_BATCH = 200;
-    /// @notice Most live certificates per unit and per lot, keeping {verify} bounded. A revoked or
-    /// expired certificate's slot is reused by the next attestation.
-    uint256 public constant MAX_CERTIFICATES = 8;
-    /// @notice Longest GS1 serial (AI 21) and lot number (AI 10), in characters.
-    uint256 public constant MAX_GS1_TEXT_LENGTH = 20;
-
-    /// @dev Bit c is set when byte c belongs to the GS1 AI encodable character set 82:
-    /// ! " % & ' ( ) * + , - . / 0-9 : ; < = > ? A-Z _ a-z. Bytes >= 128 shift to zero.
-    uint256 private constant _CSET82 = 0x7fffffe87fffffeffffffe600000000;
-    /// @dev 10^14: every GTIN-14 is below it.
-    uint64 private constant _GTIN_LIMIT = 1e14;
+contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, PassportStorage {
     /// @dev ERC-4906's interface id, which has no functions of its own to derive it from.
     bytes4 private constant _ERC4906_INTERFACE_ID = 0x49064906;
 
-    // ----------------------------------------------------------------------- storage
-
-    /// @dev One slot: owner (20) + lotId (8) + status (1). Never deleted, so
-    /// a burned id keeps status Burned and can never be minted again; a transfer rewrites this
-    /// one slot, and the stolen check reads the slot the owner lookup already loaded.
-    struct Unit {
-        address owner;
-        uint64 lotId;
-        UnitStatus status;
-    }
-
-    /// @dev Slot 0: manufacturer (20) + gtin (8) + recalled (1) + originCountry (2), everything
-    /// {mint} and {recallLot} read. Slot 1: productionDate (5). Then the two hashes and the URI.
-    struct Lot {
-        address manufacturer;
-        uint64 gtin;
-        bool recalled;
-        bytes2 originCountry;
-        uint40 productionDate;
-        bytes32 lotNumberHash;
-        bytes32 contentHash;
-        string uri;
-    }
-
-    /// @dev One slot: certifier (20) + certType (8) + expiresAt (4). A zero certifier marks a free
-    /// slot; a zero expiry a revoked one (attesting requires a future expiry). The document hash
-    /// and URI live in {CertificateAttested} only, which keeps attesting to a single slot write.
-    /// Slots fill from index 0 and never become free again (a lapsed certificate is overwritten,
-    /// not cleared), so the first free slot ends the list.
-    // 20 + 8 + 4 bytes fill exactly one slot; the linter's packing heuristic miscounts it.
-    // solhint-disable-next-line gas-struct-packing
-    struct Certificate {
-        address certifier;
-        bytes8 certType;
-        uint32 expiresAt;
-    }
-
-    mapping(uint256 tokenId => Unit) private _units;
-    /// @dev ERC-721 balances, replacing OpenZeppelin's private ones (see the contract's @dev).
-    mapping(address owner => uint256 count) private _holdings;
-    mapping(uint64 lotId => Lot) private _lots;
-    /// @dev keccak256(gtin, lotNumber) → lotId, so a lot number is used once per GTIN.
-    mapping(bytes32 lotKey => uint64 lotId) private _lotIds;
-    /// @dev (length << 64 | prefix) → manufacturer.
-    mapping(uint256 prefixKey => address manufacturer) private _prefixOwners;
-    /// @dev Subject is a token id or a lot id, by kind.
-    mapping(SubjectKind kind => mapping(uint256 subjectId => mapping(uint256 index => Certificate)))
-        private _certificates;
-    /// @dev A full slot of its own: a shipment id is a 32-byte hash and cannot pack with {Unit}.
-    mapping(uint256 tokenId => bytes32 shipmentId) private _lastShipments;
-
-    uint64 private _lotCount;
-    address private _shipmentRegistry;
-
-    // ------------------------------------------------------------------- constructor
+    /// @dev Answers {verify}, {tokenIdOf} and {decodeTokenId}; see the contract's @dev.
+    address private immutable _READER = address(new PassportReader(MAX_CERTIFICATES));
+    /// @dev Runs {assignPrefix}, {revokePrefix}, {createLot} and {setLotMetadata} by delegatecall.
+    address private immutable _LOTS = address(new PassportLots());
 
     /**
      * @param admin The default admin (assigns prefixes, grants roles, sets the registry).
      * @param adminDelay Delay of a default-admin transfer, in seconds.
      */
-    constructor(
-        address admin,
-        uint48 adminDelay
-    ) ERC721("Waybill Product Passport", "WPASS") AccessControlDefaultAdminRules(adminDelay, admin) {}
+    constructor(address admin, uint48 adminDelay) PassportStorage(admin, adminDelay) {}
 
-    // ------------------------------------------------------------------- prefixes
+    // ------------------------------------------------------------------- prefixes and lots
 
     /// @inheritdoc IProductPassport
-    function assignPrefix(
-        address manufacturer,
-        uint64 prefix,
-        uint8 length
-    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (manufacturer == address(0)) revert InvalidManufacturer(manufacturer);
-        if (length < 6 || length > 12 || prefix >= 10 ** length) revert InvalidPrefix(prefix, length);
-        uint256 key = _prefixKey(prefix, length);
-        address current = _prefixOwners[key];
-        if (current != address(0)) revert PrefixAlreadyAssigned(prefix, length, current);
-        _prefixOwners[key] = manufacturer;
-        emit PrefixAssigned(prefix, length, manufacturer);
+    function assignPrefix(address, uint64, uint8) external {
+        _delegateToLots();
     }
 
     /// @inheritdoc IProductPassport
-    function revokePrefix(uint64 prefix, uint8 length) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 key = _prefixKey(prefix, length);
-        address current = _prefixOwners[key];
-        if (current == address(0)) revert PrefixNotFound(prefix, length);
-        delete _prefixOwners[key];
-        emit PrefixRevoked(prefix, length, current);
-    }
-
-    // ------------------------------------------------------------------------ lots
-
-    /// @inheritdoc IProductPassport
-    function createLot(NewLot calldata lot) external onlyRole(MANUFACTURER_ROLE) returns (uint64 lotId) {
-        _requireValidGtin(lot.gtin);
-        if (!_isGs1Text(bytes(lot.lotNumber))) revert InvalidLotNumber(lot.lotNumber);
-        if (!_isCountryCode(lot.originCountry)) revert InvalidCountry(lot.originCountry);
-        if (lot.productionDate > block.timestamp)
-            revert ProductionDateInFuture(lot.productionDate, block.timestamp);
-        uint8 length = lot.prefixLength;
-        if (
-            length < 6 ||
-            length > 12 ||
-            _prefixOwners[_prefixKey(uint64((lot.gtin / 10 ** (13 - length)) % 10 ** length), length)] !=
-                msg.sender
-        ) revert PrefixNotAssigned(lot.gtin, msg.sender);
-        bytes32 lotKey = keccak256(abi.encode(lot.gtin, lot.lotNumber));
-        uint64 existing = _lotIds[lotKey];
-        if (existing != 0) revert LotAlreadyExists(lot.gtin, lot.lotNumber, existing);
-
-        lotId = ++_lotCount;
-        _lotIds[lotKey] = lotId;
-        Lot storage stored = _lots[lotId];
-        stored.manufacturer = msg.sender;
-        stored.gtin = lot.gtin;
-        stored.originCountry = lot.originCountry;
-        stored.productionDate = lot.productionDate;
-        stored.lotNumberHash = keccak256(bytes(lot.lotNumber));
-        stored.contentHash = lot.contentHash;
-        stored.uri = lot.uri;
-        emit LotCreated(
-            lotId,
-            lot.gtin,
-            msg.sender,
-            lot.lotNumber,
-            lot.originCountry,
-            lot.productionDate,
-            lot.contentHash,
-            lot.uri
-        );
+    function revokePrefix(uint64, uint8) external {
+        _delegateToLots();
     }
 
     /// @inheritdoc IProductPassport
-    function setLotMetadata(uint64 lotId, bytes32 contentHash, string calldata uri) external {
-        Lot storage lot = _existingLot(lotId);
-        if (lot.manufacturer != msg.sender) revert NotLotManufacturer(lotId, msg.sender);
-        lot.contentHash = contentHash;
-        lot.uri = uri;
-        emit LotMetadataUpdated(lotId, contentHash, uri);
-        _emitGtinRangeUpdate(lot.gtin);
+    function createLot(NewLot calldata) external returns (uint64) {
+        address lots = _LOTS;
+        // Returns or reverts with the extension's output; see {_delegateToLots}.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), lots, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @inheritdoc IProductPassport
+    function setLotMetadata(uint64, bytes32, string calldata) external {
+        _delegateToLots();
     }
 
     /// @inheritdoc IProductPassport
     function recallLot(uint64 lotId, bytes32 reasonHash) external {
         Lot storage lot = _existingLot(lotId);
-        if (lot.manufacturer != msg.sender && msg.sender != defaultAdmin())
-            revert NotLotManufacturer(lotId, msg.sender);
+        // The admin may recall any lot; a manufacturer only its own, and only while it holds the role.
+        if (lot.manufacturer != msg.sender) {
+            if (msg.sender != defaultAdmin()) revert NotLotManufacturer(lotId, msg.sender);
+        } else if (!hasRole(MANUFACTURER_ROLE, msg.sender) && msg.sender != defaultAdmin()) {
+            revert AccessControlUnauthorizedAccount(msg.sender, MANUFACTURER_ROLE);
+        }
         if (lot.recalled) revert LotIsRecalled(lotId);
         lot.recalled = true;
         emit LotRecalled(lotId, msg.sender, reasonHash);
@@ -244,13 +130,33 @@ contract ProductPassport is
     }
 
     /// @inheritdoc IProductPassport
-    function clearStolen(uint256 tokenId) external {
-        if (_requireOwned(tokenId) != msg.sender && msg.sender != defaultAdmin()) {
-            revert NotUnitOwner(tokenId, msg.sender);
-        }
+    function flagStolen(uint256 tokenId, bytes32 reportHash) external onlyRole(THEFT_REGISTRAR_ROLE) {
+        address holder = _requireOwned(tokenId);
         Unit storage unit = _units[tokenId];
+        // An owner's own report may be taken over (its holder could clear it); a flag only once.
+        if (unit.registrarHold) revert UnitReportedStolen(tokenId);
+        unit.status = UnitStatus.Stolen;
+        unit.registrarHold = true;
+        emit UnitStolenFlagged(tokenId, msg.sender, holder, reportHash);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @inheritdoc IProductPassport
+    function clearStolen(uint256 tokenId) external {
+        address owner = _requireOwned(tokenId);
+        Unit storage unit = _units[tokenId];
+        // A registrar's flag is cleared by a registrar or the admin, never by whoever holds the unit.
+        if (
+            (owner != msg.sender || unit.registrarHold) &&
+            !hasRole(THEFT_REGISTRAR_ROLE, msg.sender) &&
+            msg.sender != defaultAdmin()
+        ) {
+            if (owner != msg.sender) revert NotUnitOwner(tokenId, msg.sender);
+            revert AccessControlUnauthorizedAccount(msg.sender, THEFT_REGISTRAR_ROLE);
+        }
         if (unit.status != UnitStatus.Stolen) revert UnitNotStolen(tokenId);
         unit.status = UnitStatus.Active;
+        unit.registrarHold = false;
         emit UnitStolenCleared(tokenId, msg.sender);
         emit MetadataUpdate(tokenId);
     }
@@ -272,10 +178,11 @@ contract ProductPassport is
         bytes32 documentHash,
         uint32 expiresAt,
         string calldata uri
-    ) external onlyRole(CERTIFIER_ROLE) returns (uint8 index) {
+    ) external returns (uint8 index) {
+        uint32 accreditation = _requireAccreditation();
         UnitStatus status = _units[tokenId].status;
         if (status == UnitStatus.None || status == UnitStatus.Burned) revert UnitNotFound(tokenId);
-        return _attest(SubjectKind.Unit, tokenId, certType, documentHash, expiresAt, uri);
+        return _attest(accreditation, SubjectKind.Unit, tokenId, certType, documentHash, expiresAt, uri);
     }
 
     /// @inheritdoc IProductPassport
@@ -285,18 +192,18 @@ contract ProductPassport is
         bytes32 documentHash,
         uint32 expiresAt,
         string calldata uri
-    ) external onlyRole(CERTIFIER_ROLE) returns (uint8 index) {
+    ) external returns (uint8 index) {
+        uint32 accreditation = _requireAccreditation();
         _existingLot(lotId);
-        return _attest(SubjectKind.Lot, lotId, certType, documentHash, expiresAt, uri);
+        return _attest(accreditation, SubjectKind.Lot, lotId, certType, documentHash, expiresAt, uri);
     }
 
     /// @inheritdoc IProductPassport
     function revokeCertificate(SubjectKind kind, uint256 subjectId, uint8 index) external {
         Certificate storage cert = _certificates[kind][subjectId][index];
-        address certifier = cert.certifier;
-        if (certifier == address(0) || cert.expiresAt == 0)
-            revert CertificateNotFound(kind, subjectId, index);
-        if (certifier != msg.sender && msg.sender != defaultAdmin()) {
+        uint32 accreditation = cert.accreditation;
+        if (accreditation == 0 || cert.expiresAt == 0) revert CertificateNotFound(kind, subjectId, index);
+        if (_accreditedCertifiers[accreditation] != msg.sender && msg.sender != defaultAdmin()) {
             revert NotCertificateIssuer(kind, subjectId, index, msg.sender);
         }
         // A zero expiry marks the slot revoked: the next attestation may overwrite it, which is
@@ -336,42 +243,47 @@ contract ProductPassport is
     // ----------------------------------------------------------------------- views
 
     /// @inheritdoc IProductPassport
-    function tokenIdOf(uint64 gtin, string calldata serial) external pure returns (uint256) {
-        _requireValidGtin(gtin);
-        if (!_isGs1Text(bytes(serial))) revert InvalidSerial(serial);
-        return _tokenIdOf(gtin, serial);
-    }
-
-    /// @inheritdoc IProductPassport
-    function decodeTokenId(uint256 tokenId) external pure returns (uint64 gtin, string memory serial) {
-        bool ok;
-        (ok, gtin, serial) = _tryDecode(tokenId);
-        if (!ok) revert InvalidTokenId(tokenId);
-    }
-
-    /// @inheritdoc IProductPassport
-    function verify(uint256 tokenId) external view returns (PassportView memory v) {
-        // A malformed id leaves gtin zero and serial empty; it can never have been minted.
-        (, v.gtin, v.serial) = _tryDecode(tokenId);
-        Unit memory unit = _units[tokenId];
-        v.status = unit.status;
-        v.exists = unit.status != UnitStatus.None;
-        v.genuine = unit.status == UnitStatus.Active;
-        if (!v.exists) return v;
-        v.owner = unit.owner;
-        v.lotId = unit.lotId;
-        v.lot = _lotView(unit.lotId);
-        (v.certificates, v.issuedCertificateCount) = _validCertificates(tokenId, unit.lotId);
-        v.lastShipmentId = _lastShipments[tokenId];
-        address registry = _shipmentRegistry;
-        if (v.lastShipmentId != bytes32(0) && registry != address(0)) {
-            try IShipmentRegistry(registry).getShipment(v.lastShipmentId) returns (
-                IShipmentRegistry.ShipmentView memory shipment
-            ) {
-                v.lastShipmentStatus = shipment.status;
-            } catch {
-                v.lastShipmentStatus = IShipmentRegistry.ShipmentStatus.None;
+    function tokenIdOf(uint64, string calldata) external view returns (uint256) {
+        address reader = _READER;
+        // Returns or reverts with the reader's output; see {_delegateToLots}.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := staticcall(gas(), reader, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
             }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @inheritdoc IProductPassport
+    function decodeTokenId(uint256) external view returns (uint64, string memory) {
+        address reader = _READER;
+        // Returns or reverts with the reader's output; see {_delegateToLots}.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := staticcall(gas(), reader, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @inheritdoc IProductPassport
+    function verify(uint256) external view returns (PassportView memory) {
+        address reader = _READER;
+        // Returns or reverts with the reader's output; see {_delegateToLots}.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := staticcall(gas(), reader, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
         }
     }
 
@@ -399,6 +311,24 @@ contract ProductPassport is
     /// @inheritdoc IProductPassport
     function shipmentRegistry() external view returns (address) {
         return _shipmentRegistry;
+    }
+
+    /// @inheritdoc IProductPassport
+    function unitOf(uint256 tokenId) external view returns (address owner, uint64 lotId, UnitStatus status) {
+        Unit storage unit = _units[tokenId];
+        return (unit.owner, unit.lotId, unit.status);
+    }
+
+    /// @inheritdoc IProductPassport
+    function certificateAt(
+        SubjectKind kind,
+        uint256 subjectId,
+        uint8 index
+    ) external view returns (address certifier, bytes8 certType, uint32 expiresAt, bool valid) {
+        Certificate memory cert = _certificates[kind][subjectId][index];
+        certifier = _accreditedCertifiers[cert.accreditation];
+        valid = cert.expiresAt > block.timestamp && _isCurrentAccreditation(cert.accreditation);
+        return (certifier, cert.certType, cert.expiresAt, valid);
     }
 
     /**
@@ -430,11 +360,8 @@ contract ProductPassport is
      */
     function supportsInterface(
         bytes4 interfaceId
-    ) public view override(ERC721, AccessControlDefaultAdminRules, IERC165) returns (bool) {
-        return
-            interfaceId == _ERC4906_INTERFACE_ID ||
-            ERC721.supportsInterface(interfaceId) ||
-            AccessControlDefaultAdminRules.supportsInterface(interfaceId);
+    ) public view override(PassportStorage, IERC165) returns (bool) {
+        return interfaceId == _ERC4906_INTERFACE_ID || PassportStorage.supportsInterface(interfaceId);
     }
 
     // -------------------------------------------------------------------- internal
@@ -476,7 +403,7 @@ contract ProductPassport is
         emit Transfer(from, to, tokenId);
     }
 
-    function _requireMintableLot(uint64 lotId, address to) private view returns (uint64 gtin) {
+    function _requireMintableLot(uint64 lotId, address to) private view returns (uint64) {
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
         Lot storage lot = _lots[lotId];
         address manufacturer = lot.manufacturer;
@@ -484,7 +411,11 @@ contract ProductPassport is
         if (manufacturer != msg.sender) revert NotLotManufacturer(lotId, msg.sender);
         if (lot.recalled) revert LotIsRecalled(lotId);
         _checkRole(MANUFACTURER_ROLE);
-        return lot.gtin;
+        // The prefix may have been revoked or handed to someone else since the lot was created.
+        uint64 gtin = lot.gtin;
+        if (_gtinPrefixOwner(gtin, lot.prefixLength) != manufacturer)
+            revert PrefixNotAssigned(gtin, manufacturer);
+        return gtin;
     }
 
     /// @dev The GTIN was validated when the lot was created, so only the serial is checked here.
@@ -496,17 +427,12 @@ contract ProductPassport is
         string calldata serial,
         address to
     ) private returns (uint256 tokenId) {
-        if (!_isGs1Text(bytes(serial))) revert InvalidSerial(serial);
-        tokenId = _tokenIdOf(gtin, serial);
+        if (!Gs1.isGs1Text(bytes(serial))) revert InvalidSerial(serial);
+        tokenId = Gs1.tokenIdOf(gtin, serial);
         if (_units[tokenId].status != UnitStatus.None) revert UnitAlreadyMinted(tokenId);
-        _units[tokenId] = Unit({owner: to, lotId: lotId, status: UnitStatus.Active});
+        _units[tokenId] = Unit({owner: to, lotId: lotId, status: UnitStatus.Active, registrarHold: false});
         emit Transfer(address(0), to, tokenId);
         emit UnitMinted(tokenId, lotId, to);
-    }
-
-    function _existingLot(uint64 lotId) private view returns (Lot storage lot) {
-        lot = _lots[lotId];
-        if (lot.manufacturer == address(0)) revert LotNotFound(lotId);
     }
 
     function _lotView(uint64 lotId) private view returns (LotView memory) {
@@ -533,6 +459,7 @@ contract ProductPassport is
      * attestation) while a subject holds few certificates, which is the common case.
      */
     function _attest(
+        uint32 accreditation,
         SubjectKind kind,
         uint256 subjectId,
         bytes8 certType,
@@ -542,111 +469,66 @@ contract ProductPassport is
     ) private returns (uint8 index) {
         if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt, block.timestamp);
         mapping(uint256 => Certificate) storage slots = _certificates[kind][subjectId];
-        // The expiry alone tells: a free slot's is zero, a revoked one's too, an expired one's past.
-        while (slots[index].expiresAt > block.timestamp) {
+        // A free slot's expiry is zero, a revoked one's too, an expired one's past; a slot whose
+        // certificate outlived its issuer's accreditation is lapsed as well.
+        while (
+            slots[index].expiresAt > block.timestamp && _isCurrentAccreditation(slots[index].accreditation)
+        ) {
             if (++index == MAX_CERTIFICATES) revert TooManyCertificates(kind, subjectId, MAX_CERTIFICATES);
         }
-        slots[index] = Certificate(msg.sender, certType, expiresAt);
+        slots[index] = Certificate(accreditation, certType, expiresAt);
         emit CertificateAttested(kind, subjectId, msg.sender, index, certType, documentHash, expiresAt, uri);
     }
 
-    /// @dev Reads at most 2 * MAX_CERTIFICATES slots: the unit's, then its lot's. `issued` counts
-    /// occupied slots: live certificates plus lapsed ones not yet overwritten.
-    function _validCertificates(
-        uint256 tokenId,
-        uint64 lotId
-    ) private view returns (CertificateView[] memory valid, uint8 issued) {
-        valid = new CertificateView[](2 * MAX_CERTIFICATES);
-        uint256 n;
-        for (uint256 k; k < 2; ++k) {
-            SubjectKind kind = k == 0 ? SubjectKind.Unit : SubjectKind.Lot;
-            mapping(uint256 => Certificate) storage slots = _certificates[kind][k == 0 ? tokenId : lotId];
-            for (uint256 i; i < MAX_CERTIFICATES; ++i) {
-                Certificate memory cert = slots[i];
-                if (cert.certifier == address(0)) break;
-                ++issued;
-                if (cert.expiresAt > block.timestamp && hasRole(CERTIFIER_ROLE, cert.certifier)) {
-                    valid[n++] = CertificateView({
-                        certifier: cert.certifier,
-                        certType: cert.certType,
-                        expiresAt: cert.expiresAt,
-                        kind: kind,
-                        index: uint8(i)
-                    });
-                }
+    /// @dev The caller's current accreditation number; reverts as `onlyRole(CERTIFIER_ROLE)` would,
+    /// since a certifier holds a number exactly while it holds the role.
+    function _requireAccreditation() private view returns (uint32 accreditation) {
+        accreditation = _accreditations[msg.sender];
+        if (accreditation == 0) revert AccessControlUnauthorizedAccount(msg.sender, CERTIFIER_ROLE);
+    }
+
+    /// @dev Whether accreditation number `accreditation` still lasts (zero, a free slot's, never does).
+    function _isCurrentAccreditation(uint32 accreditation) private view returns (bool) {
+        address certifier = _accreditedCertifiers[accreditation];
+        return certifier != address(0) && _accreditations[certifier] == accreditation;
+    }
+
+    /// @dev Every CERTIFIER_ROLE grant starts a new accreditation (see {_accreditations}).
+    function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
+        granted = super._grantRole(role, account);
+        if (granted && role == CERTIFIER_ROLE) {
+            uint32 accreditation = ++_accreditationCount;
+            _accreditations[account] = accreditation;
+            _accreditedCertifiers[accreditation] = account;
+        }
+    }
+
+    /// @dev Revoking or renouncing CERTIFIER_ROLE ends the accreditation for good: the certificates
+    /// issued under it stop holding and their slots become free, even if the role comes back.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        revoked = super._revokeRole(role, account);
+        if (revoked && role == CERTIFIER_ROLE) delete _accreditations[account];
+    }
+
+    /**
+     * @dev Runs the call's own calldata as {PassportLots} code on this contract's storage and
+     * answers with its output or revert: the same ABI, so the same result as running it here.
+     * {createLot} and the reader's three calls ({verify}, {tokenIdOf}, {decodeTokenId}, by
+     * staticcall to the stateless {PassportReader}) inline the same block, because a function
+     * with outputs must end in the assembly `return` itself to leave them visibly assigned.
+     * The block overwrites memory from zero and is not memory-safe, which is harmless: it never
+     * returns to Solidity code.
+     */
+    function _delegateToLots() private {
+        address lots = _LOTS;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), lots, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
             }
+            return(0, returndatasize())
         }
-        // Hides the slots of certificates that do not hold now: lowering a memory array's
-        // length only shortens what is ABI-encoded, the memory stays allocated.
-        assembly ("memory-safe") {
-            mstore(valid, n)
-        }
-    }
-
-    /// @dev A prefix has at most 12 digits (below 2^40), so placing the length above bit 64
-    /// keeps "0614141" (7 digits) and "614141" (6 digits) apart without collisions.
-    function _prefixKey(uint64 prefix, uint8 length) private pure returns (uint256) {
-        return (uint256(length) << 64) | prefix;
-    }
-
-    /// @dev ERC-4906 signal for a lot change. A lot's units are not contiguous, but every id of
-    /// `gtin` is, so the range covers the lot (and its GTIN siblings) in one event.
-    function _emitGtinRangeUpdate(uint64 gtin) private {
-        uint256 first = uint256(gtin) << 160;
-        emit BatchMetadataUpdate(first, first | type(uint160).max);
-    }
-
-    function _tokenIdOf(uint64 gtin, string calldata serial) private pure returns (uint256) {
-        return (uint256(gtin) << 160) | uint160(bytes20(bytes(serial)));
-    }
-
-    function _requireValidGtin(uint64 gtin) private pure {
-        if (!_isValidGtin(gtin)) revert InvalidGtin(gtin);
-    }
-
-    /// @dev GS1 mod-10: from the digit left of the check digit leftwards, weights 3, 1, 3, 1, ...
-    function _isValidGtin(uint64 gtin) private pure returns (bool) {
-        if (gtin == 0 || gtin >= _GTIN_LIMIT) return false;
-        uint256 rest = gtin / 10;
-        uint256 sum;
-        // Cannot overflow: 13 digits of at most 9, weighted by at most 3, sum below 400.
-        unchecked {
-            for (uint256 i; i < 13; ++i) {
-                sum += (rest % 10) * (i % 2 == 0 ? 3 : 1);
-                rest /= 10;
-            }
-        }
-        return (10 - (sum % 10)) % 10 == gtin % 10;
-    }
-
-    /// @dev 1..20 bytes, each in the GS1 character set 82 (shared by AI 21 serials and AI 10 lots).
-    function _isGs1Text(bytes calldata text) private pure returns (bool) {
-        uint256 length = text.length;
-        if (length == 0 || length > MAX_GS1_TEXT_LENGTH) return false;
-        for (uint256 i; i < length; ++i) {
-            if ((_CSET82 >> uint8(text[i])) & 1 == 0) return false;
-        }
-        return true;
-    }
-
-    function _isCountryCode(bytes2 country) private pure returns (bool) {
-        return country[0] >= 0x41 && country[0] <= 0x5A && country[1] >= 0x41 && country[1] <= 0x5A;
-    }
-
-    function _tryDecode(uint256 tokenId) private pure returns (bool ok, uint64 gtin, string memory serial) {
-        uint256 high = tokenId >> 160;
-        if (high >= _GTIN_LIMIT || !_isValidGtin(uint64(high))) return (false, 0, "");
-        gtin = uint64(high);
-        bytes20 word = bytes20(uint160(tokenId));
-        uint256 length = MAX_GS1_TEXT_LENGTH;
-        while (length > 0 && word[length - 1] == 0) --length;
-        if (length == 0) return (false, 0, "");
-        bytes memory text = new bytes(length);
-        for (uint256 i; i < length; ++i) {
-            bytes1 c = word[i];
-            if ((_CSET82 >> uint8(c)) & 1 == 0) return (false, 0, "");
-            text[i] = c;
-        }
-        return (true, gtin, string(text));
     }
 }

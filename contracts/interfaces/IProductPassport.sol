@@ -20,12 +20,25 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  * which is what the ERC-4906 `BatchMetadataUpdate` of a lot change covers.
  *
  * Roles: DEFAULT_ADMIN_ROLE (delayed two-step transfer) assigns GS1 company prefixes, grants
- * MANUFACTURER_ROLE and CERTIFIER_ROLE, sets the shipment registry once, may revoke any
- * certificate, recall any lot and clear a stolen report.
+ * MANUFACTURER_ROLE, CERTIFIER_ROLE and THEFT_REGISTRAR_ROLE, sets the shipment registry once,
+ * may revoke any certificate, recall any lot and clear any stolen report or flag.
+ * MANUFACTURER_ROLE creates lots under the prefixes it holds and, while it still holds both the
+ * role and the lot's prefix, mints into them; while it holds the role it may also rewrite its
+ * lots' documents and recall them. THEFT_REGISTRAR_ROLE flags a unit stolen on its victim's
+ * report ({flagStolen}) and clears reports and flags; only it or the admin can lift a flag.
+ *
+ * Prefixes: assigned prefixes never overlap. A prefix is refused while a shorter prefix made of
+ * its first digits is assigned ({PrefixOverlaps}) or a longer one starting with its digits is
+ * ({PrefixHasAssignedExtensions}); digits and length together name a prefix, so 614141 and
+ * 0614141 are different and do not overlap. A lot is bound to the prefix it was created under.
+ *
+ * Accreditation: every CERTIFIER_ROLE grant is a new accreditation and a revocation or
+ * renunciation ends it. A certificate holds only while the accreditation it was issued under
+ * lasts: granting the role again never revives older certificates.
  *
  * Certificates: each unit and each lot has MAX_CERTIFICATES slots. An attestation takes the first
- * slot that is free or holds a revoked or expired certificate; a live certificate's slot is never
- * taken. An index therefore identifies a certificate only while it is live: once revoked or
+ * slot that is free or holds a revoked or expired certificate, or one whose issuer's accreditation
+ * has ended; a valid certificate's slot is never taken. An index therefore identifies a certificate only while it is live: once revoked or
  * expired, the same index may name a newer certificate. The {CertificateAttested} and
  * {CertificateRevoked} event log keeps the full history.
  */
@@ -36,7 +49,7 @@ interface IProductPassport {
     enum UnitStatus {
         None, // never minted
         Active, // minted, transferable
-        Stolen, // reported stolen by its owner: every transfer and burn is blocked until cleared
+        Stolen, // reported by its owner or flagged by the theft registrar: no transfer or burn until cleared
         Burned // consumed or destroyed (final)
     }
 
@@ -79,7 +92,8 @@ interface IProductPassport {
         string uri;
     }
 
-    /// @notice A certificate that holds now: not revoked, not expired, its certifier still accredited.
+    /// @notice A certificate that holds now: not revoked, not expired, and the accreditation it was
+    /// issued under still lasts.
     // A view's return value, never stored: slot packing does not apply.
     // solhint-disable-next-line gas-struct-packing
     struct CertificateView {
@@ -95,7 +109,7 @@ interface IProductPassport {
     // solhint-disable-next-line gas-struct-packing
     struct PassportView {
         bool exists; // minted at some point (true also after burning)
-        bool genuine; // exists, not burned and not reported stolen
+        bool genuine; // exists, not burned, not reported or flagged stolen
         uint64 gtin; // decoded from the token id (zero when the id is not a valid GS1 id)
         string serial; // decoded from the token id (empty when the id is not a valid GS1 id)
         UnitStatus status;
@@ -135,7 +149,16 @@ interface IProductPassport {
     event UnitMinted(uint256 indexed tokenId, uint64 indexed lotId, address indexed to);
     /// @notice The owner reported a unit stolen: it cannot move until cleared.
     event UnitStolenReported(uint256 indexed tokenId, address indexed reportedBy);
-    /// @notice A stolen report was cleared by the owner or the admin.
+    /// @notice The theft registrar `registrar` flagged a unit stolen on its victim's report while
+    /// `holder` held it: it cannot move until a registrar or the admin clears it.
+    event UnitStolenFlagged(
+        uint256 indexed tokenId,
+        address indexed registrar,
+        address indexed holder,
+        bytes32 reportHash
+    );
+    /// @notice A stolen report or flag was cleared by the owner (its own report only), a theft
+    /// registrar or the admin.
     event UnitStolenCleared(uint256 indexed tokenId, address indexed clearedBy);
     /// @notice A unit was consumed or destroyed; its id stays un-mintable.
     event UnitBurned(uint256 indexed tokenId, address indexed owner, BurnReason reason);
@@ -177,9 +200,13 @@ interface IProductPassport {
     error InvalidPrefix(uint64 prefix, uint8 length);
     /// @dev The prefix is already assigned to `manufacturer`.
     error PrefixAlreadyAssigned(uint64 prefix, uint8 length, address manufacturer);
+    /// @dev `prefix` starts with the digits of `assignedPrefix`, which is assigned: they would overlap.
+    error PrefixOverlaps(uint64 prefix, uint8 length, uint64 assignedPrefix, uint8 assignedLength);
+    /// @dev `count` assigned prefixes are longer and start with the digits of `prefix`: they would overlap.
+    error PrefixHasAssignedExtensions(uint64 prefix, uint8 length, uint256 count);
     /// @dev The prefix is not assigned to anyone.
     error PrefixNotFound(uint64 prefix, uint8 length);
-    /// @dev The company prefix inside `gtin` is not assigned to `manufacturer`.
+    /// @dev The company prefix inside `gtin` (the lot's, when minting) is not assigned to `manufacturer`.
     error PrefixNotAssigned(uint64 gtin, address manufacturer);
     /// @dev `country` is not two upper-case ASCII letters.
     error InvalidCountry(bytes2 country);
@@ -207,9 +234,9 @@ interface IProductPassport {
     error NotUnitOwner(uint256 tokenId, address caller);
     /// @dev The certificate's expiry is not in the future.
     error InvalidExpiry(uint32 expiresAt, uint256 blockTime);
-    /// @dev Every slot of the subject holds a live (unrevoked, unexpired) certificate.
+    /// @dev Every slot of the subject holds a valid (unrevoked, unexpired, still accredited) certificate.
     error TooManyCertificates(SubjectKind kind, uint256 subjectId, uint256 max);
-    /// @dev No live certificate sits in this slot.
+    /// @dev No unrevoked certificate sits in this slot.
     error CertificateNotFound(SubjectKind kind, uint256 subjectId, uint8 index);
     /// @dev `caller` neither issued the certificate nor is the admin.
     error NotCertificateIssuer(SubjectKind kind, uint256 subjectId, uint8 index, address caller);
@@ -221,7 +248,8 @@ interface IProductPassport {
     // ------------------------------------------------------------------- operations
 
     /**
-     * @notice Assigns a GS1 company prefix to a manufacturer. Admin only.
+     * @notice Assigns a GS1 company prefix to a manufacturer. Admin only. Refused when it would
+     * overlap an assigned prefix ({PrefixOverlaps}, {PrefixHasAssignedExtensions}).
      * @param manufacturer The brand owner's address (must also hold MANUFACTURER_ROLE to create lots).
      * @param prefix The prefix's digits as a number (leading zeros are carried by `length`).
      * @param length Number of digits, 6..12.
@@ -229,7 +257,9 @@ interface IProductPassport {
     function assignPrefix(address manufacturer, uint64 prefix, uint8 length) external;
 
     /**
-     * @notice Withdraws a company prefix. Admin only. Existing lots are unaffected.
+     * @notice Withdraws a company prefix. Admin only. Units already minted are unaffected, but no
+     * more units can be minted into the lots created under it; the space it covered may be
+     * assigned again, shorter or longer.
      * @param prefix The prefix's digits as a number.
      * @param length Number of digits, 6..12.
      */
@@ -237,15 +267,15 @@ interface IProductPassport {
 
     /**
      * @notice Creates a lot of one GTIN. MANUFACTURER_ROLE; the GTIN's company prefix must be
-     * assigned to the caller. This is the only place the prefix is checked: minting then only
-     * compares the lot's manufacturer.
+     * assigned to the caller. The lot stays bound to that prefix: minting checks it again.
      * @param lot The lot's data; see {NewLot}.
      * @return lotId The new lot's id (sequential from 1).
      */
     function createLot(NewLot calldata lot) external returns (uint64 lotId);
 
     /**
-     * @notice Replaces a lot's passport document (content hash and URI). Lot manufacturer only.
+     * @notice Replaces a lot's passport document (content hash and URI). Lot manufacturer, while
+     * it holds MANUFACTURER_ROLE.
      * @param lotId The lot.
      * @param contentHash The new document's hash.
      * @param uri The new document's location.
@@ -253,14 +283,16 @@ interface IProductPassport {
     function setLotMetadata(uint64 lotId, bytes32 contentHash, string calldata uri) external;
 
     /**
-     * @notice Recalls a whole lot in O(1). Lot manufacturer or admin. Final.
+     * @notice Recalls a whole lot in O(1). Lot manufacturer (while it holds MANUFACTURER_ROLE)
+     * or the admin, who may recall any lot. Final.
      * @param lotId The lot.
      * @param reasonHash Hash of the recall notice.
      */
     function recallLot(uint64 lotId, bytes32 reasonHash) external;
 
     /**
-     * @notice Mints one unit of a lot to `to`. Lot manufacturer (still holding MANUFACTURER_ROLE) only.
+     * @notice Mints one unit of a lot to `to`. Lot manufacturer only, while it still holds
+     * MANUFACTURER_ROLE and the company prefix the lot was created under ({PrefixNotAssigned}).
      * @param lotId The lot.
      * @param serial GS1 AI 21 serial: 1..20 characters of the GS1 character set 82.
      * @param to The first owner.
@@ -283,7 +315,17 @@ interface IProductPassport {
     function reportStolen(uint256 tokenId) external;
 
     /**
-     * @notice Clears a stolen report. The unit's owner or the admin.
+     * @notice Flags a unit stolen on its victim's report, whoever holds it now (a phished
+     * operator's key may have moved it). THEFT_REGISTRAR_ROLE. Takes over an owner's own report,
+     * which its holder could otherwise clear. Reverts with {UnitReportedStolen} if already flagged.
+     * @param tokenId The unit.
+     * @param reportHash Hash of the victim's report (e.g. the police report), kept in {UnitStolenFlagged}.
+     */
+    function flagStolen(uint256 tokenId, bytes32 reportHash) external;
+
+    /**
+     * @notice Clears a stolen report or flag. A theft registrar or the admin; the unit's owner
+     * only for its own report, never for a registrar's flag.
      * @param tokenId The unit.
      */
     function clearStolen(uint256 tokenId) external;
@@ -332,7 +374,8 @@ interface IProductPassport {
     ) external returns (uint8 index);
 
     /**
-     * @notice Revokes a certificate. Its certifier or the admin. The next attestation to the
+     * @notice Revokes a certificate. Its certifier or the admin. Attesting to a unit or a lot
+     * needs CERTIFIER_ROLE and ties the certificate to the caller's current accreditation. The next attestation to the
      * subject may reuse the slot, after which `index` names the newer certificate.
      * @param kind Unit or lot.
      * @param subjectId Token id or lot id.
@@ -354,7 +397,7 @@ interface IProductPassport {
      * @param serial GS1 AI 21 serial.
      * @return The token id.
      */
-    function tokenIdOf(uint64 gtin, string calldata serial) external pure returns (uint256);
+    function tokenIdOf(uint64 gtin, string calldata serial) external view returns (uint256);
 
     /**
      * @notice The GTIN and serial a token id encodes; reverts with {InvalidTokenId}.
@@ -362,10 +405,13 @@ interface IProductPassport {
      * @return gtin GTIN-14 as a number.
      * @return serial The serial.
      */
-    function decodeTokenId(uint256 tokenId) external pure returns (uint64 gtin, string memory serial);
+    function decodeTokenId(uint256 tokenId) external view returns (uint64 gtin, string memory serial);
 
     /**
-     * @notice Everything a buyer needs to judge a unit. Never reverts for an unknown id.
+     * @notice Everything a buyer needs to judge a unit. Never reverts for an unknown id. `genuine`
+     * means minted by the lot's manufacturer under a company prefix it held when it minted, and
+     * neither burned nor reported or flagged stolen; certificates are listed only while
+     * unrevoked, unexpired and their issuer's accreditation (the one they were issued under) lasts.
      * @param tokenId The scanned unit.
      * @return The passport.
      */
@@ -405,4 +451,30 @@ interface IProductPassport {
      * @return The registry.
      */
     function shipmentRegistry() external view returns (address);
+
+    /**
+     * @notice A unit's record: what {verify} builds on.
+     * @param tokenId The unit.
+     * @return owner Its holder (zero if never minted or burned).
+     * @return lotId Its lot (zero if never minted).
+     * @return status Its lifecycle status.
+     */
+    function unitOf(uint256 tokenId) external view returns (address owner, uint64 lotId, UnitStatus status);
+
+    /**
+     * @notice One certificate slot of a unit or a lot.
+     * @param kind Unit or lot.
+     * @param subjectId Token id or lot id.
+     * @param index The slot, below MAX_CERTIFICATES.
+     * @return certifier Who issued the certificate in the slot (zero for a free slot).
+     * @return certType Its type code.
+     * @return expiresAt Its expiry (zero once revoked).
+     * @return valid Whether it holds now: unrevoked, unexpired, and issued under its certifier's
+     * current accreditation.
+     */
+    function certificateAt(
+        SubjectKind kind,
+        uint256 subjectId,
+        uint8 index
+    ) external view returns (address certifier, bytes8 certType, uint32 expiresAt, bool valid);
 }

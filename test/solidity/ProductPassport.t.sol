@@ -323,3 +323,167 @@ contract ProductPassportCertificateFuzzTest is Test {
         }
     }
 }
+
+/// @dev Random prefix assignments and revocations over a crowded digit space (614141 followed by
+/// up to three digits of 0 or 1, and the same digits behind a leading zero), where most
+/// candidates overlap another; plus certifier grants, revocations and attestations.
+contract PassportTrustHandler is Test {
+    ProductPassport public immutable passport;
+    uint64 public immutable lotId;
+    address[] internal _certifiers;
+
+    /// @dev Prefixes the passport currently shows assigned, as (digits, length).
+    uint64[] public assignedPrefixes;
+    uint8[] public assignedLengths;
+    /// @dev Counts assignments the contract accepted although they overlapped (must stay zero).
+    uint256 public acceptedOverlaps;
+    /// @dev Per certifier: how many times it was granted CERTIFIER_ROLE.
+    mapping(address certifier => uint256 grants) public grantCount;
+    /// @dev Per lot certificate slot: the issuer and its grant count when it attested.
+    mapping(uint256 index => address certifier) public slotIssuer;
+    mapping(uint256 index => uint256 grant) public slotGrant;
+
+    constructor() {
+        passport = new ProductPassport(address(this), 0);
+        passport.grantRole(passport.MANUFACTURER_ROLE(), address(this));
+        passport.assignPrefix(address(this), 9506000, 7);
+        lotId = passport.createLot(
+            IProductPassport.NewLot({
+                gtin: 9506000134352,
+                prefixLength: 7,
+                originCountry: "DE",
+                productionDate: uint40(block.timestamp),
+                contentHash: keccak256("lot"),
+                lotNumber: "L1",
+                uri: "ipfs://lot"
+            })
+        );
+        for (uint256 i = 1; i <= 3; ++i) _certifiers.push(address(uint160(0xC000 + i)));
+    }
+
+    function assign(uint256 seed) external {
+        (uint64 prefix, uint8 length) = _candidate(seed);
+        bool overlaps = _overlapsAssigned(prefix, length);
+        try passport.assignPrefix(address(uint160(0xA000 + (seed % 5))), prefix, length) {
+            if (overlaps) ++acceptedOverlaps;
+            assignedPrefixes.push(prefix);
+            assignedLengths.push(length);
+        } catch {}
+    }
+
+    function revoke(uint256 seed) external {
+        uint256 count = assignedPrefixes.length;
+        if (count == 0) return;
+        uint256 i = seed % count;
+        passport.revokePrefix(assignedPrefixes[i], assignedLengths[i]);
+        assignedPrefixes[i] = assignedPrefixes[count - 1];
+        assignedLengths[i] = assignedLengths[count - 1];
+        assignedPrefixes.pop();
+        assignedLengths.pop();
+    }
+
+    function grantCertifier(uint256 seed) external {
+        address certifier = _certifiers[seed % _certifiers.length];
+        if (passport.hasRole(passport.CERTIFIER_ROLE(), certifier)) return;
+        passport.grantRole(passport.CERTIFIER_ROLE(), certifier);
+        ++grantCount[certifier];
+    }
+
+    function revokeCertifier(uint256 seed) external {
+        address certifier = _certifiers[seed % _certifiers.length];
+        passport.revokeRole(passport.CERTIFIER_ROLE(), certifier);
+    }
+
+    function attest(uint256 seed, uint256 lifetime) external {
+        address certifier = _certifiers[seed % _certifiers.length];
+        if (!passport.hasRole(passport.CERTIFIER_ROLE(), certifier)) return;
+        vm.prank(certifier);
+        try
+            passport.attestLot(
+                lotId,
+                "CE",
+                keccak256("doc"),
+                uint32(block.timestamp + bound(lifetime, 1, 500)),
+                ""
+            )
+        returns (uint8 index) {
+            slotIssuer[index] = certifier;
+            slotGrant[index] = grantCount[certifier];
+        } catch {}
+    }
+
+    function wait(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 0, 200));
+    }
+
+    function assignedCount() external view returns (uint256) {
+        return assignedPrefixes.length;
+    }
+
+    function isOverlap(uint64 a, uint8 aLength, uint64 b, uint8 bLength) public pure returns (bool) {
+        if (aLength == bLength) return a == b;
+        return aLength < bLength ? b / 10 ** (bLength - aLength) == a : a / 10 ** (aLength - bLength) == b;
+    }
+
+    /// @dev "614141" + 0..3 digits of 0/1, or the same behind a leading zero (a different prefix).
+    function _candidate(uint256 seed) private pure returns (uint64 prefix, uint8 length) {
+        uint256 extra = seed % 4;
+        prefix = 614141;
+        for (uint256 i; i < extra; ++i) prefix = prefix * 10 + uint64((seed >> (8 + i)) & 1);
+        length = uint8(6 + extra);
+        if ((seed >> 16) & 3 == 0 && length < 12) ++length;
+    }
+
+    function _overlapsAssigned(uint64 prefix, uint8 length) private view returns (bool) {
+        for (uint256 i; i < assignedPrefixes.length; ++i) {
+            if (isOverlap(prefix, length, assignedPrefixes[i], assignedLengths[i])) return true;
+        }
+        return false;
+    }
+}
+
+contract ProductPassportTrustInvariantTest is Test {
+    PassportTrustHandler internal handler;
+    ProductPassport internal passport;
+
+    function setUp() public {
+        handler = new PassportTrustHandler();
+        passport = handler.passport();
+        targetContract(address(handler));
+    }
+
+    /// @dev GENUINE rests on this: no GTIN lies under two assigned prefixes.
+    function invariant_noTwoAssignedPrefixesOverlap() public view {
+        assertEq(handler.acceptedOverlaps(), 0, "no overlapping assignment accepted");
+        uint256 count = handler.assignedCount();
+        for (uint256 i; i < count; ++i) {
+            (uint64 a, uint8 aLength) = (handler.assignedPrefixes(i), handler.assignedLengths(i));
+            assertTrue(passport.prefixOwner(a, aLength) != address(0), "a tracked prefix is assigned");
+            for (uint256 j = i + 1; j < count; ++j) {
+                assertTrue(
+                    !handler.isOverlap(a, aLength, handler.assignedPrefixes(j), handler.assignedLengths(j)),
+                    "assigned prefixes are pairwise free of overlaps"
+                );
+            }
+        }
+    }
+
+    /// @dev A certificate counts only while the accreditation it was issued under lasts: its
+    /// issuer holds the role now and was not granted it again since.
+    function invariant_validCertificatesComeFromTheirIssuingAccreditation() public view {
+        for (uint8 i; i < passport.MAX_CERTIFICATES(); ++i) {
+            (address certifier, , uint32 expiresAt, bool valid) = passport.certificateAt(
+                IProductPassport.SubjectKind.Lot,
+                handler.lotId(),
+                i
+            );
+            if (certifier == address(0)) break;
+            bool expected =
+                expiresAt > block.timestamp &&
+                    passport.hasRole(passport.CERTIFIER_ROLE(), certifier) &&
+                    handler.slotGrant(i) == handler.grantCount(certifier) &&
+                    handler.slotIssuer(i) == certifier;
+            assertTrue(valid == expected, "certificate validity follows its accreditation");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import { expect } from "chai";
+import hre from "hardhat";
+
+/** EIP-170: the most bytes of code a contract account may hold. */
+const EIP170_LIMIT = 24_576;
+/** EIP-3860: the most bytes of init code a creation transaction may carry. */
+const EIP3860_LIMIT = 2 * EIP170_LIMIT;
+
+/**
+ * The deployed contracts, plus the two the passport deploys from its constructor (their init
+ * code is part of the passport's, which therefore must stay under EIP-3860 as well).
+ */
+const CONTRACTS = [
+  "WaybillEscrow",
+  "ShipmentRegistry",
+  "ProductPassport",
+  "PassportReader",
+  "PassportLots",
+] as const;
+
+function byteLength(hex: string): number {
+  return (hex.length - 2) / 2;
+}
+
+describe("Contract sizes", function () {
+  for (const name of CONTRACTS) {
+    it(`keeps ${name}'s deployed bytecode within EIP-170's 24,576 bytes and its init code within EIP-3860`, async function () {
+      const artifact = await hre.artifacts.readArtifact(name);
+      const deployed = byteLength(artifact.deployedBytecode);
+      const init = byteLength(artifact.bytecode);
+      expect(deployed, `${name} deployed bytes`).to.be.greaterThan(0).and.at.most(EIP170_LIMIT);
+      expect(init, `${name} init code bytes`).to.be.at.most(EIP3860_LIMIT);
+    });
+  }
+});
