@@ -122,6 +122,9 @@ const role = (value: unknown) => {
   const name = roleNameOf(String(value));
   return name === undefined ? `the role ${shortId(String(value))}` : `the ${name} role`;
 };
+/** A company prefix as printed: its digits with the leading zeros its length implies. */
+const prefixDigits = (prefix: unknown, length: unknown) =>
+  String(prefix).padStart(Number(length), "0");
 const text = (hex: unknown) => {
   const body = String(hex).replace(/^0x/, "");
   let out = "";
@@ -252,14 +255,18 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   InvalidTokenId: (a) => `${String(a.tokenId)} is not a passport token id (GTIN and serial)`,
   InvalidCountry: (a) => `"${text(a.country)}" is not an ISO 3166 country code`,
   InvalidPrefix: (a) =>
-    `${String(a.prefix)} is not a GS1 company prefix of ${String(a.length)} digits`,
+    `${prefixDigits(a.prefix, a.length)} is not a GS1 company prefix of ${String(a.length)} digits`,
   InvalidManufacturer: (a) => `${String(a.manufacturer)} cannot be a manufacturer`,
   PrefixAlreadyAssigned: (a) =>
     `the company prefix ${String(a.prefix)} already belongs to ${String(a.manufacturer)}`,
   PrefixNotAssigned: (a) =>
     `the GTIN ${String(a.gtin)} is not under a company prefix of ${String(a.manufacturer)}`,
   PrefixNotFound: (a) =>
-    `the company prefix ${String(a.prefix)} (${String(a.length)} digits) is not assigned`,
+    `the company prefix ${prefixDigits(a.prefix, a.length)} (${String(a.length)} digits) is not assigned`,
+  PrefixOverlaps: (a) =>
+    `the company prefix ${prefixDigits(a.prefix, a.length)} overlaps ${prefixDigits(a.assignedPrefix, a.assignedLength)}, which is already assigned: one GTIN would have two owners`,
+  PrefixHasAssignedExtensions: (a) =>
+    `the company prefix ${prefixDigits(a.prefix, a.length)} contains ${String(a.count)} longer prefix(es) already assigned to manufacturers`,
   LotAlreadyExists: (a) =>
     `lot "${String(a.lotNumber)}" of GTIN ${String(a.gtin)} already exists as lot ${String(a.lotId)}`,
   LotNotFound: (a) => `lot ${String(a.lotId)} does not exist`,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { getCreateAddress, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import { withCheckDigit } from "../../scripts/lib/gs1.js";
+import { withCheckDigit } from "@waybill/sdk";
 import {
   CE_MARK,
   DOC_HASH,
