@@ -93,8 +93,13 @@ const merchantOffer = common(
   })
   .addOption({
     name: "inspection",
-    description: "Buyer's inspection window after delivery",
+    description: "Buyer's inspection window after delivery (at least 1 day)",
     defaultValue: "3d",
+  })
+  .addOption({
+    name: "maxFeeBps",
+    description: "Highest platform fee you accept, in basis points (default: the current fee)",
+    defaultValue: "",
   })
   .addOption({ name: "expires", description: "How long the offer can be paid", defaultValue: "2d" })
   .addOption({

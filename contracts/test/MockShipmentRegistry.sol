@@ -5,13 +5,17 @@ import {IShipmentRegistry} from "../interfaces/IShipmentRegistry.sol";
 
 /**
  * @title MockShipmentRegistry
- * @notice The three views of {IShipmentRegistry} the escrow reads, with setters that put a shipment
- * in any state, so escrow tests do not depend on carriers recording real events.
+ * @notice The views of {IShipmentRegistry} the escrow reads, with setters that put a shipment in
+ * any state, recorded by any key of any carrier, so escrow tests do not depend on carriers
+ * recording real events. A shipment's carrier and recorder are zero until {setRecorder}.
  * @dev `shipmentIdOf` follows the registry's rule: keccak256(abi.encode(shipper, shipperRef)).
  */
 contract MockShipmentRegistry {
     mapping(bytes32 shipmentId => IShipmentRegistry.ShipmentView) private _shipments;
     mapping(bytes32 shipmentId => uint256[]) private _passports;
+    mapping(bytes32 shipmentId => address recordedBy) private _recorders;
+    /// @notice Whether a carrier is suspended, as {IShipmentRegistry-FinalEvent} reports it.
+    mapping(address carrier => bool) public suspended;
 
     /// @notice Puts `shipmentId` in `status`, delivered at `deliveredAt` (meaningful only when Delivered).
     function setShipment(
@@ -23,6 +27,17 @@ contract MockShipmentRegistry {
         shipment.status = status;
         shipment.deliveredAt = deliveredAt;
         shipment.lastEventAt = uint40(block.timestamp);
+    }
+
+    /// @notice Makes `carrier` the shipment's carrier and `recordedBy` the key of its final event.
+    function setRecorder(bytes32 shipmentId, address carrier, address recordedBy) external {
+        _shipments[shipmentId].carrier = carrier;
+        _recorders[shipmentId] = recordedBy;
+    }
+
+    /// @notice Suspends or reinstates `carrier`.
+    function setSuspended(address carrier, bool isSuspended) external {
+        suspended[carrier] = isSuspended;
     }
 
     /// @notice Sets the passports travelling in `shipmentId`.
@@ -38,6 +53,28 @@ contract MockShipmentRegistry {
     /// @notice See {IShipmentRegistry-getShipment}.
     function getShipment(bytes32 shipmentId) external view returns (IShipmentRegistry.ShipmentView memory) {
         return _shipments[shipmentId];
+    }
+
+    /// @notice See {IShipmentRegistry-finalEventOf}; `at` is the delivery time for a Delivered shipment.
+    function finalEventOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory) {
+        shipmentId = keccak256(abi.encode(shipper, shipperRef));
+        IShipmentRegistry.ShipmentView memory shipment = _shipments[shipmentId];
+        bool isFinal = shipment.status >= IShipmentRegistry.ShipmentStatus.Delivered;
+        return (
+            shipmentId,
+            IShipmentRegistry.FinalEvent({
+                status: shipment.status,
+                at: shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
+                    ? shipment.deliveredAt
+                    : shipment.lastEventAt,
+                carrier: shipment.carrier,
+                recordedBy: isFinal ? _recorders[shipmentId] : address(0),
+                carrierSuspended: suspended[shipment.carrier]
+            })
+        );
     }
 
     /// @notice See {IShipmentRegistry-passportsOf}.

@@ -57,6 +57,7 @@ const suite: BenchSuite = {
       shipWithin: 3n * 86400n,
       deliverWithin: 30n * 86400n,
       inspectionPeriod: 7n * 86400n,
+      maxFeeBps: 250n,
       expiry: (await now()) + 86400n,
       salt: ++salt,
     });

@@ -21,6 +21,7 @@ const BIGINT_FIELDS = [
   "shipWithin",
   "deliverWithin",
   "inspectionPeriod",
+  "maxFeeBps",
   "expiry",
   "salt",
 ] as const;

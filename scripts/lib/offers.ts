@@ -23,6 +23,8 @@ export interface Offer {
   shipWithin: bigint;
   deliverWithin: bigint;
   inspectionPeriod: bigint;
+  /** The highest platform fee (basis points) the merchant accepts; payment reverts above it. */
+  maxFeeBps: bigint;
   expiry: bigint;
   salt: bigint;
 }
@@ -38,6 +40,7 @@ export const OFFER_TYPES = {
     { name: "shipWithin", type: "uint32" },
     { name: "deliverWithin", type: "uint32" },
     { name: "inspectionPeriod", type: "uint32" },
+    { name: "maxFeeBps", type: "uint16" },
     { name: "expiry", type: "uint40" },
     { name: "salt", type: "uint256" },
   ],
@@ -126,6 +129,7 @@ export function decodeOrdersPaid(
         shipWithin: o.shipWithin,
         deliverWithin: o.deliverWithin,
         inspectionPeriod: o.inspectionPeriod,
+        maxFeeBps: o.maxFeeBps,
         expiry: o.expiry,
         salt: o.salt,
       },

@@ -28,6 +28,7 @@ export interface OfferArgs extends CommonArgs {
   shipWithin: string;
   deliverWithin: string;
   inspection: string;
+  maxFeeBps: string;
   expires: string;
   out: string;
 }
@@ -51,6 +52,20 @@ export async function offer(
         throw new UserError(
           "--details is required: describe the order (it is hashed, never published)",
         );
+      const inspectionPeriod = parseDuration(args.inspection, "--inspection");
+      const minimum = await ctx.escrow.MIN_INSPECTION_PERIOD();
+      if (inspectionPeriod < minimum)
+        throw new UserError(
+          `--inspection must be at least ${Number(minimum) / 3600} hours, so the buyer can open the parcel and dispute`,
+        );
+      const [currentFeeBps] = await ctx.escrow.config();
+      if (args.maxFeeBps !== "" && !/^\d{1,5}$/.test(args.maxFeeBps))
+        throw new UserError(`--max-fee-bps must be a whole number of basis points, e.g. 250 for 2.5%`);
+      const maxFeeBps = args.maxFeeBps === "" ? currentFeeBps : BigInt(args.maxFeeBps);
+      if (maxFeeBps < currentFeeBps)
+        throw new UserError(
+          `--max-fee-bps ${maxFeeBps} is below the current platform fee of ${currentFeeBps} basis points: no buyer could pay this offer`,
+        );
       const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
       const terms: Offer = {
         merchant: ctx.signer.address,
@@ -61,7 +76,8 @@ export async function offer(
         detailsHash: hashOf(args.details),
         shipWithin: parseDuration(args.shipWithin, "--ship-within"),
         deliverWithin: parseDuration(args.deliverWithin, "--deliver-within"),
-        inspectionPeriod: parseDuration(args.inspection, "--inspection"),
+        inspectionPeriod,
+        maxFeeBps,
         expiry: now + parseDuration(args.expires, "--expires"),
         salt: BigInt(`0x${randomBytes(32).toString("hex")}`),
       };
@@ -78,6 +94,9 @@ export async function offer(
       );
       out.line(
         `  buyer: ${terms.buyer === ZeroAddress ? "anyone" : terms.buyer}; payable until ${isoTime(terms.expiry)}`,
+      );
+      out.line(
+        `  platform fee: at most ${Number(maxFeeBps) / 100}% (now ${Number(currentFeeBps) / 100}%); payment fails if it is raised above that`,
       );
       out.line(
         "Send the buyer this line; they pay it with `npx hardhat buyer pay --order <line>`:",
@@ -119,7 +138,13 @@ export async function ship(
         throw new UserError(`only the merchant ${terms.merchant} can ship order ${orderId}`);
       }
       await requireStatus(ctx, orderId, ["Paid"], "ship");
-      const passportIds = parseIdList(args.passports, "--passports");
+      // The registry takes a shipment's passports in strictly ascending order (no duplicates).
+      const passportIds = parseIdList(args.passports, "--passports").sort((a, b) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      );
+      const repeated = passportIds.find((id, i) => i > 0 && id === passportIds[i - 1]);
+      if (repeated !== undefined)
+        throw new UserError(`--passports lists passport ${repeated} twice`);
       const shipmentId = await ctx.registry.shipmentIdOf(ctx.signer.address, orderId);
       const existing = await ctx.registry.getShipment(shipmentId);
       if (existing.status === 0n) {

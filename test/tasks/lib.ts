@@ -25,6 +25,7 @@ const offer: Offer = {
   shipWithin: 604_800n,
   deliverWithin: 2_592_000n,
   inspectionPeriod: 259_200n,
+  maxFeeBps: 250n,
   expiry: 1_800_000_000n,
   salt: 2n ** 255n + 7n,
 };
