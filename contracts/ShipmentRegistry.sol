@@ -369,7 +369,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         }
         evidence = FinalEvent({
             status: status,
-            at: uint40(record >> _AT_SHIFT),
+            occurredAt: uint40(record >> _AT_SHIFT),
             carrier: carrier,
             recordedBy: recordedBy,
             carrierSuspended: _accounts[carrier].suspended

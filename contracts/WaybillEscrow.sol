@@ -358,10 +358,10 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
                     reason = RefundReason.ShipmentFailed;
                     dueAt = 0;
                 } else if (
-                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Delivered && shipment.at >= order.stamp
+                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Delivered && shipment.occurredAt >= order.stamp
                 ) {
                     // On time: it goes through {markDelivered}. Late: the buyer's choice alone.
-                    if (shipment.at <= dueAt) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
+                    if (shipment.occurredAt <= dueAt) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
                     dueAt = 0;
                     openToAllAt = type(uint256).max;
                 }
@@ -731,12 +731,12 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
             revert EvidenceFromParty(orderId, delivery.recordedBy, delivery.carrier);
         }
         // paidAt is the stamp while Shipped.
-        if (delivery.at < order.stamp) revert DeliveredBeforePayment(orderId, delivery.at, order.stamp);
-        if (delivery.at > _after(order.stamp, offer.deliverWithin)) order.flags |= FLAG_LATE;
+        if (delivery.occurredAt < order.stamp) revert DeliveredBeforePayment(orderId, delivery.occurredAt, order.stamp);
+        if (delivery.occurredAt > _after(order.stamp, offer.deliverWithin)) order.flags |= FLAG_LATE;
         order.status = Status.Delivered;
         order.stamp = uint40(block.timestamp);
         order.flags |= FLAG_DELIVERED;
-        emit OrderDelivered(orderId, delivery.at, uint40(block.timestamp + offer.inspectionPeriod));
+        emit OrderDelivered(orderId, delivery.occurredAt, uint40(block.timestamp + offer.inspectionPeriod));
     }
 
     /**

@@ -97,7 +97,7 @@ interface IShipmentRegistry {
      */
     struct FinalEvent {
         ShipmentStatus status;
-        uint40 at; // time of the last event: the delivery, loss or return time once final
+        uint40 occurredAt; // time of the last event: the delivery, loss or return time once final
         address carrier;
         address recordedBy;
         bool carrierSuspended;

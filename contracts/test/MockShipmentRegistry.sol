@@ -55,7 +55,7 @@ contract MockShipmentRegistry {
         return _shipments[shipmentId];
     }
 
-    /// @notice See {IShipmentRegistry-finalEventOf}; `at` is the delivery time for a Delivered shipment.
+    /// @notice See {IShipmentRegistry-finalEventOf}; `occurredAt` is the delivery time for a Delivered shipment.
     function finalEventOf(
         address shipper,
         bytes32 shipperRef
@@ -67,7 +67,7 @@ contract MockShipmentRegistry {
             shipmentId,
             IShipmentRegistry.FinalEvent({
                 status: shipment.status,
-                at: shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
+                occurredAt: shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
                     ? shipment.deliveredAt
                     : shipment.lastEventAt,
                 carrier: shipment.carrier,

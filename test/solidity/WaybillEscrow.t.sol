@@ -385,7 +385,7 @@ contract WaybillEscrowHandler is Test {
         return
             ev.status == IShipmentRegistry.ShipmentStatus.Delivered &&
             !ev.carrierSuspended &&
-            ev.at >= order.stamp;
+            ev.occurredAt >= order.stamp;
     }
 
     function _finalEvent(IWaybillEscrow.Offer memory offer) private view returns (IShipmentRegistry.FinalEvent memory ev) {
