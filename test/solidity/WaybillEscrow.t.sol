@@ -113,9 +113,10 @@ contract WaybillEscrowHandler is Test {
         escrow.markShipped(offer);
     }
 
-    /// @dev Moves an order one step down the happy path (ship, deliver, dispute), so short random
-    /// sequences still reach the deep states where money could get stuck.
-    function advance(uint256 orderSeed, bool byMerchant) external {
+    /// @dev Moves an order one step down the path (ship; deliver, recorded by a random carrier or
+    /// party and possibly backdated; refund a late delivery or dispute), so short random sequences
+    /// still reach the deep states where money could get stuck or evidence could be misused.
+    function advance(uint256 orderSeed, bool byMerchant, uint8 whoSeed, uint32 backdate) external {
         if (_offers.length == 0) return;
         IWaybillEscrow.Offer memory offer = _offer(orderSeed);
         bytes32 orderId = escrow.orderIdOf(offer);
@@ -129,10 +130,18 @@ contract WaybillEscrowHandler is Test {
             registry.setShipment(
                 shipmentId,
                 IShipmentRegistry.ShipmentStatus.Delivered,
-                uint40(block.timestamp)
+                // Between payment and now (late if enough time passed), one in eight just before payment.
+                backdate % 8 == 0
+                    ? order.stamp - 1
+                    : uint40(order.stamp + bound(backdate, 0, block.timestamp - order.stamp))
             );
+            this.setRecorder(orderSeed, whoSeed);
             this.markDelivered(orderSeed);
         } else if (order.status == IWaybillEscrow.Status.Delivered) {
+            if (order.flags & 8 != 0 && !byMerchant) {
+                this.claimRefundOfLateDelivery(orderSeed);
+                return;
+            }
             vm.prank(byMerchant ? offer.merchant : order.buyer);
             escrow.openDispute(offer);
         }
@@ -202,7 +211,9 @@ contract WaybillEscrowHandler is Test {
     function pushCredit(uint256 accountSeed) external {
         address account = accounts[accountSeed % accounts.length];
         uint256 credit = escrow.credits(address(token), account);
-        if (credit == 0 || token.isBlocklisted(account)) return;
+        if (credit == 0) return;
+        // The freeze that caused the credit is lifted; the account itself never calls.
+        if (token.isBlocklisted(account)) token.unblocklist(account);
         uint256 before = token.balanceOf(account);
         vm.prank(address(0x57A2));
         escrow.pushCredit(address(token), account);
