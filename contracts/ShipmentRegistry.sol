@@ -89,7 +89,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     uint256 private constant _AT_SHIFT = 176;
     uint256 private constant _COUNT_SHIFT = 216;
     /// @dev Set in a final record (Delivered, Lost, Returned) when a key of the carrier, not the
-    /// carrier itself, recorded or signed the final event; the key is then in {_finalEventKeys}.
+    /// carrier itself, recorded or signed the final event; the carrier field then holds that key.
     uint256 private constant _KEY_RECORDED_BIT = 1 << 248;
 
     // ------------------------------------------------------------------------ storage
@@ -115,7 +115,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// the legacy code generator copies it through memory and writes it back field by field,
     /// one SSTORE each. Bits: carrier 0-159, status 160-167,
     /// lastEventCode 168-175, lastEventAt 176-215 (uint40), eventCount 216-247 (uint32), and
-    /// bit 248 ({_KEY_RECORDED_BIT}) once a key recorded the final event.
+    /// bit 248 ({_KEY_RECORDED_BIT}) once a key recorded the final event: the carrier field then
+    /// holds that key, and the carrier is the key's (see {_carrierOfRecord}).
     /// The shipper is not stored: it is implied by the id, which the escrow recomputes.
     /// `deliveredAt` is not stored either: Delivered is final, so it equals `lastEventAt`.
     /// Written only by {_packShipment}; read by shifting out the field needed.
@@ -123,10 +124,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// @dev Written only for shipments that carry passports.
     mapping(bytes32 shipmentId => uint256[]) private _passportIds;
     mapping(address account => Account) private _accounts;
-    /// @dev Who recorded a shipment's final event, kept only when it was one of the carrier's keys:
-    /// written once per shipment, never on the in-transit events, so the escrow can refuse
-    /// evidence from a party to the order. A carrier recording itself is already in the record.
-    mapping(bytes32 shipmentId => address key) private _finalEventKeys;
+    /// @dev The carrier a revoked key served, written at revocation (a carrier's own action, not
+    /// the event path), so a final event the key recorded still names its carrier.
+    mapping(address key => address carrier) private _revokedKeyCarriers;
     /// @dev Which carrier holds an industry code, so no two carriers share one.
     mapping(bytes8 code => address carrier) private _carrierByCode;
     /// @dev Permit2-style unordered nonces: bit `nonce & 0xff` of word `nonce >> 8`.
@@ -220,6 +220,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         if (key == msg.sender || account.carrier != msg.sender) revert KeyNotAuthorized(key, msg.sender);
         account.carrier = address(0);
         account.revoked = true;
+        // A final event this key recorded must still name its carrier (see {_carrierOfRecord}).
+        _revokedKeyCarriers[key] = msg.sender;
         emit CarrierKeyRevoked(msg.sender, key);
     }
 
@@ -344,7 +346,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         uint40 lastEventAt = uint40(record >> _AT_SHIFT);
         view_ = ShipmentView({
             status: status,
-            carrier: address(uint160(record)),
+            carrier: _carrierOfRecord(record),
             lastEventCode: EventCode(uint8(record >> _CODE_SHIFT)),
             lastEventAt: lastEventAt,
             deliveredAt: status == ShipmentStatus.Delivered ? lastEventAt : 0,
@@ -362,11 +364,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         shipmentId = _shipmentIdOf(shipper, shipperRef);
         uint256 record = _shipments[shipmentId];
         ShipmentStatus status = ShipmentStatus(uint8(record >> _STATUS_SHIFT));
-        address carrier = address(uint160(record));
+        address carrier = _carrierOfRecord(record);
         address recordedBy;
-        if (status >= ShipmentStatus.Delivered) {
-            recordedBy = record & _KEY_RECORDED_BIT != 0 ? _finalEventKeys[shipmentId] : carrier;
-        }
+        if (status >= ShipmentStatus.Delivered) recordedBy = address(uint160(record));
         evidence = FinalEvent({
             status: status,
             occurredAt: uint40(record >> _AT_SHIFT),
@@ -450,7 +450,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         uint256 record = _shipments[shipmentId];
         ShipmentStatus status = ShipmentStatus(uint8(record >> _STATUS_SHIFT));
         if (status == ShipmentStatus.None) revert ShipmentNotFound(shipmentId);
-        address current = address(uint160(record));
+        // Only a final record holds a key; it refuses every event below, with the carrier named.
+        address current = record & _KEY_RECORDED_BIT == 0 ? address(uint160(record)) : _carrierOfRecord(record);
         // A revoked key or a stranger acts for nobody (zero), and no shipment has a zero carrier.
         if (actorCarrier != current) revert NotShipmentCarrier(shipmentId, actor, current);
         if (carrierSuspended) revert CarrierNotActive(current);
@@ -467,10 +468,11 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         unchecked {
             record = _packShipment(carrier, next, code, occurredAt, uint32(record >> _COUNT_SHIFT) + 1);
         }
-        // Delivered, Lost and Returned are the only statuses at or above Delivered, and final.
-        if (next >= ShipmentStatus.Delivered && actor != carrier) {
-            record |= _KEY_RECORDED_BIT;
-            _finalEventKeys[shipmentId] = actor;
+        // Delivered, Lost and Returned are the only statuses at or above Delivered, and final: no
+        // event can follow, so the carrier field is free to hold the recording key, whose account
+        // (or, once revoked, {_revokedKeyCarriers}) names its carrier. No extra slot is written.
+        if (uint8(next) >= uint8(ShipmentStatus.Delivered) && actor != carrier) {
+            record = (record & ~uint256(type(uint160).max)) | uint256(uint160(actor)) | _KEY_RECORDED_BIT;
         }
         _shipments[shipmentId] = record;
         _emitRecorded(ev, carrier, code, actor);
@@ -522,6 +524,18 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
             revert InvalidNextCarrier(nextCarrier);
         }
         return nextCarrier;
+    }
+
+    /// @dev The carrier of a record: its carrier field, or the carrier of the key stored there
+    /// once a key recorded the final event. A key serves one carrier for life (it can neither be
+    /// re-authorised nor become a carrier), so the link read now is the one at the event.
+    function _carrierOfRecord(uint256 record) private view returns (address carrier) {
+        carrier = address(uint160(record));
+        if (record & _KEY_RECORDED_BIT != 0) {
+            address key = carrier;
+            carrier = _accounts[key].carrier;
+            if (carrier == address(0)) carrier = _revokedKeyCarriers[key];
+        }
     }
 
     /// @dev A shipment record in the layout documented at {_shipments}.

@@ -9,11 +9,24 @@ import {IShipmentRegistry} from "../interfaces/IShipmentRegistry.sol";
  * any state, recorded by any key of any carrier, so escrow tests do not depend on carriers
  * recording real events. A shipment's carrier and recorder are zero until {setRecorder}.
  * @dev `shipmentIdOf` follows the registry's rule: keccak256(abi.encode(shipper, shipperRef)).
+ * Storage mirrors the real registry's reads, so escrow benchmarks stay representative: one
+ * record slot per shipment, the recording key's slot only when a key (not the carrier) recorded
+ * the final event, and one slot for the carrier's suspension.
  */
 contract MockShipmentRegistry {
-    mapping(bytes32 shipmentId => IShipmentRegistry.ShipmentView) private _shipments;
+    // 1 + 20 + 5 + 5 + 1 = 32 bytes: one slot, like the real registry's record.
+    // solhint-disable-next-line gas-struct-packing
+    struct Record {
+        IShipmentRegistry.ShipmentStatus status;
+        address carrier;
+        uint40 deliveredAt;
+        uint40 lastEventAt;
+        bool keyRecorded;
+    }
+
+    mapping(bytes32 shipmentId => Record) private _shipments;
     mapping(bytes32 shipmentId => uint256[]) private _passports;
-    mapping(bytes32 shipmentId => address recordedBy) private _recorders;
+    mapping(bytes32 shipmentId => address key) private _recorders;
     /// @notice Whether a carrier is suspended, as {IShipmentRegistry-FinalEvent} reports it.
     mapping(address carrier => bool) public suspended;
 
@@ -23,7 +36,7 @@ contract MockShipmentRegistry {
         IShipmentRegistry.ShipmentStatus status,
         uint40 deliveredAt
     ) external {
-        IShipmentRegistry.ShipmentView storage shipment = _shipments[shipmentId];
+        Record storage shipment = _shipments[shipmentId];
         shipment.status = status;
         shipment.deliveredAt = deliveredAt;
         shipment.lastEventAt = uint40(block.timestamp);
@@ -31,7 +44,9 @@ contract MockShipmentRegistry {
 
     /// @notice Makes `carrier` the shipment's carrier and `recordedBy` the key of its final event.
     function setRecorder(bytes32 shipmentId, address carrier, address recordedBy) external {
-        _shipments[shipmentId].carrier = carrier;
+        Record storage shipment = _shipments[shipmentId];
+        shipment.carrier = carrier;
+        shipment.keyRecorded = recordedBy != carrier;
         _recorders[shipmentId] = recordedBy;
     }
 
@@ -50,31 +65,31 @@ contract MockShipmentRegistry {
         return keccak256(abi.encode(shipper, shipperRef));
     }
 
-    /// @notice See {IShipmentRegistry-getShipment}.
-    function getShipment(bytes32 shipmentId) external view returns (IShipmentRegistry.ShipmentView memory) {
-        return _shipments[shipmentId];
+    /// @notice See {IShipmentRegistry-getShipment}; the last event code and count stay zero.
+    function getShipment(bytes32 shipmentId) external view returns (IShipmentRegistry.ShipmentView memory view_) {
+        Record memory shipment = _shipments[shipmentId];
+        view_.status = shipment.status;
+        view_.carrier = shipment.carrier;
+        view_.lastEventAt = shipment.lastEventAt;
+        view_.deliveredAt = shipment.deliveredAt;
     }
 
     /// @notice See {IShipmentRegistry-finalEventOf}; `occurredAt` is the delivery time for a Delivered shipment.
     function finalEventOf(
         address shipper,
         bytes32 shipperRef
-    ) external view returns (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory) {
+    ) external view returns (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory evidence) {
         shipmentId = keccak256(abi.encode(shipper, shipperRef));
-        IShipmentRegistry.ShipmentView memory shipment = _shipments[shipmentId];
-        bool isFinal = shipment.status >= IShipmentRegistry.ShipmentStatus.Delivered;
-        return (
-            shipmentId,
-            IShipmentRegistry.FinalEvent({
-                status: shipment.status,
-                occurredAt: shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
-                    ? shipment.deliveredAt
-                    : shipment.lastEventAt,
-                carrier: shipment.carrier,
-                recordedBy: isFinal ? _recorders[shipmentId] : address(0),
-                carrierSuspended: suspended[shipment.carrier]
-            })
-        );
+        Record memory shipment = _shipments[shipmentId];
+        evidence.status = shipment.status;
+        evidence.carrier = shipment.carrier;
+        if (shipment.status >= IShipmentRegistry.ShipmentStatus.Delivered) {
+            evidence.recordedBy = shipment.keyRecorded ? _recorders[shipmentId] : shipment.carrier;
+        }
+        evidence.occurredAt = shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
+            ? shipment.deliveredAt
+            : shipment.lastEventAt;
+        evidence.carrierSuspended = suspended[shipment.carrier];
     }
 
     /// @notice See {IShipmentRegistry-passportsOf}.

@@ -82,6 +82,29 @@ describe("ShipmentRegistry: final-event evidence and passport lists (issue 9)", 
     ]);
   });
 
+  it("keeps naming the carrier of a key that recorded the delivery after the key is revoked", async function () {
+    const f = await networkHelpers.loadFixture(pickedUpFixture);
+    const at = await networkHelpers.time.latest();
+    await f.registry
+      .connect(f.key)
+      .recordEvent(shipmentEvent(f.shipmentId, EventCode.Delivered, at));
+    await f.registry.connect(f.carrier).revokeKey(f.key.address);
+    const [, evidence] = await evidenceOf(f);
+    expect([evidence.recordedBy, evidence.carrier]).to.deep.equal([
+      f.key.address,
+      f.carrier.address,
+    ]);
+    expect((await f.registry.getShipment(f.shipmentId)).carrier).to.equal(f.carrier.address);
+    // The final record still refuses every event as a transition, naming the real carrier.
+    await expect(
+      f.registry
+        .connect(f.carrier)
+        .recordEvent(shipmentEvent(f.shipmentId, EventCode.Departed, at)),
+    )
+      .to.be.revertedWithCustomError(f.registry, "InvalidTransition")
+      .withArgs(f.shipmentId, STATUS.Delivered, EventCode.Departed);
+  });
+
   it("remembers the key that signed a relayed delivery, not the relayer", async function () {
     const f = await networkHelpers.loadFixture(pickedUpFixture);
     const at = await networkHelpers.time.latest();
