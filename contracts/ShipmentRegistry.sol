@@ -451,7 +451,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         ShipmentStatus status = ShipmentStatus(uint8(record >> _STATUS_SHIFT));
         if (status == ShipmentStatus.None) revert ShipmentNotFound(shipmentId);
         // Only a final record holds a key; it refuses every event below, with the carrier named.
-        address current = record & _KEY_RECORDED_BIT == 0 ? address(uint160(record)) : _carrierOfRecord(record);
+        address current =
+            record & _KEY_RECORDED_BIT == 0 ? address(uint160(record)) : _carrierOfRecord(record);
         // A revoked key or a stranger acts for nobody (zero), and no shipment has a zero carrier.
         if (actorCarrier != current) revert NotShipmentCarrier(shipmentId, actor, current);
         if (carrierSuspended) revert CarrierNotActive(current);

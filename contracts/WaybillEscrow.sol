@@ -228,7 +228,10 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         uint256 deadline = _after(order.stamp, offer.shipWithin);
         if (block.timestamp > deadline) revert ShipByDeadlinePassed(orderId, deadline);
 
-        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(offer.merchant, orderId);
+        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(
+            offer.merchant,
+            orderId
+        );
         IShipmentRegistry.ShipmentStatus shipmentStatus = shipment.status;
         if (
             shipmentStatus == IShipmentRegistry.ShipmentStatus.None ||
@@ -249,7 +252,8 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
         emit OrderShipped(orderId, shipmentId, hasPassports);
         for (uint256 i = 0; i < ids.length; ++i) {
             // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
-            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i])) revert PassportRecalled(orderId, ids[i]);
+            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i]))
+                revert PassportRecalled(orderId, ids[i]);
             PASSPORTS.transferFrom(offer.merchant, address(this), ids[i]);
         }
     }
@@ -321,17 +325,37 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
      */
     function claimRefund(Offer calldata offer) external nonReentrant {
         (bytes32 orderId, Order memory order) = _load(offer);
+        (RefundReason reason, uint256 dueAt, uint256 openToAllAt) = _refundTerms(offer, orderId, order);
+        if (msg.sender != order.buyer && block.timestamp <= openToAllAt) {
+            revert NotBuyer(orderId, msg.sender, order.buyer);
+        }
+        if (block.timestamp <= dueAt) revert RefundNotAvailable(orderId, dueAt + 1);
+        _refund(offer, orderId, order, reason);
+    }
+
+    /**
+     * @dev Why a refund of `order` would be due, after which time (`dueAt`, zero when due now) and
+     * from when anyone may push it (`openToAllAt`, never for a late delivery); reverts when no
+     * refund can become due in the order's state. See {claimRefund}. paidAt is the stamp while
+     * Paid or Shipped. Once Delivered, only a late delivery is refundable within the window (by
+     * the buyer alone); after the window, only while the delivering carrier is suspended, which
+     * blocks {release}: so that nothing is stuck if it stays suspended, the refund opens instead.
+     */
+    function _refundTerms(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) private view returns (RefundReason reason, uint256 dueAt, uint256 openToAllAt) {
         Status status = order.status;
-        RefundReason reason = RefundReason.NotDeliveredInTime;
-        // paidAt is the stamp in Paid and Shipped. The refund is due after `dueAt`; anyone may
-        // push it after `openToAllAt`.
-        uint256 dueAt = _after(order.stamp, offer.deliverWithin);
-        uint256 openToAllAt = dueAt + REFUND_GRACE_PERIOD;
+        reason = RefundReason.NotDeliveredInTime;
+        dueAt = _after(order.stamp, offer.deliverWithin);
+        openToAllAt = dueAt + REFUND_GRACE_PERIOD;
         if (status == Status.Paid) {
             reason = RefundReason.NotShippedInTime;
             dueAt = _after(order.stamp, offer.shipWithin);
         } else {
-            if (status != Status.Shipped && status != Status.Delivered) revert InvalidOrderStatus(orderId, status);
+            if (status != Status.Shipped && status != Status.Delivered)
+                revert InvalidOrderStatus(orderId, status);
             (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(
                 offer.merchant,
                 orderId
@@ -340,12 +364,9 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
             if (status == Status.Delivered) {
                 uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
                 if (block.timestamp < endsAt) {
-                    // Within the window only a late delivery is refundable, by the buyer alone.
                     if (order.flags & FLAG_LATE == 0) revert InvalidOrderStatus(orderId, status);
                     openToAllAt = type(uint256).max;
                 } else {
-                    // Release is refused while the delivering carrier is suspended; so that nothing
-                    // is stuck if it stays suspended, the closed window opens the refund instead.
                     if (!shipment.carrierSuspended) revert InspectionWindowClosed(orderId, endsAt);
                     openToAllAt = endsAt + REFUND_GRACE_PERIOD;
                 }
@@ -358,20 +379,17 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
                     reason = RefundReason.ShipmentFailed;
                     dueAt = 0;
                 } else if (
-                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Delivered && shipment.occurredAt >= order.stamp
+                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Delivered &&
+                    shipment.occurredAt >= order.stamp
                 ) {
                     // On time: it goes through {markDelivered}. Late: the buyer's choice alone.
-                    if (shipment.occurredAt <= dueAt) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
+                    if (shipment.occurredAt <= dueAt)
+                        revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
                     dueAt = 0;
                     openToAllAt = type(uint256).max;
                 }
             }
         }
-        if (msg.sender != order.buyer && block.timestamp <= openToAllAt) {
-            revert NotBuyer(orderId, msg.sender, order.buyer);
-        }
-        if (block.timestamp <= dueAt) revert RefundNotAvailable(orderId, dueAt + 1);
-        _refund(offer, orderId, order, reason);
     }
 
     // ---------------------------------------------------------------------- disputes
@@ -722,7 +740,10 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
      * Delivered; the inspection window starts now (see {markDelivered}).
      */
     function _recordDelivery(Offer calldata offer, bytes32 orderId, Order memory order) private {
-        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory delivery) = _evidenceOf(offer.merchant, orderId);
+        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory delivery) = _evidenceOf(
+            offer.merchant,
+            orderId
+        );
         if (delivery.status != IShipmentRegistry.ShipmentStatus.Delivered) {
             revert InvalidShipmentStatus(orderId, shipmentId, delivery.status);
         }
@@ -731,7 +752,8 @@ contract WaybillEscrow is IWaybillEscrow, EIP712, AccessControlDefaultAdminRules
             revert EvidenceFromParty(orderId, delivery.recordedBy, delivery.carrier);
         }
         // paidAt is the stamp while Shipped.
-        if (delivery.occurredAt < order.stamp) revert DeliveredBeforePayment(orderId, delivery.occurredAt, order.stamp);
+        if (delivery.occurredAt < order.stamp)
+            revert DeliveredBeforePayment(orderId, delivery.occurredAt, order.stamp);
         if (delivery.occurredAt > _after(order.stamp, offer.deliverWithin)) order.flags |= FLAG_LATE;
         order.status = Status.Delivered;
         order.stamp = uint40(block.timestamp);

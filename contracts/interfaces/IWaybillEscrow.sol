@@ -179,7 +179,12 @@ interface IWaybillEscrow {
     event PayoutCredited(address indexed token, address indexed account, uint256 amount);
 
     /// @notice `caller` pushed `account`'s credited payouts to `account` itself.
-    event CreditPushed(address indexed token, address indexed account, address indexed caller, uint256 amount);
+    event CreditPushed(
+        address indexed token,
+        address indexed account,
+        address indexed caller,
+        uint256 amount
+    );
 
     /// @notice `account` withdrew its credited payouts to `to`.
     event CreditWithdrawn(address indexed token, address indexed account, address indexed to, uint256 amount);

@@ -66,7 +66,9 @@ contract MockShipmentRegistry {
     }
 
     /// @notice See {IShipmentRegistry-getShipment}; the last event code and count stay zero.
-    function getShipment(bytes32 shipmentId) external view returns (IShipmentRegistry.ShipmentView memory view_) {
+    function getShipment(
+        bytes32 shipmentId
+    ) external view returns (IShipmentRegistry.ShipmentView memory view_) {
         Record memory shipment = _shipments[shipmentId];
         view_.status = shipment.status;
         view_.carrier = shipment.carrier;
@@ -86,9 +88,10 @@ contract MockShipmentRegistry {
         if (shipment.status >= IShipmentRegistry.ShipmentStatus.Delivered) {
             evidence.recordedBy = shipment.keyRecorded ? _recorders[shipmentId] : shipment.carrier;
         }
-        evidence.occurredAt = shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
-            ? shipment.deliveredAt
-            : shipment.lastEventAt;
+        evidence.occurredAt =
+            shipment.status == IShipmentRegistry.ShipmentStatus.Delivered
+                ? shipment.deliveredAt
+                : shipment.lastEventAt;
         evidence.carrierSuspended = suspended[shipment.carrier];
     }
 

@@ -42,7 +42,9 @@ function describeTerms(out: Output, ref: OrderRef, token: TokenInfo): void {
   out.line(
     `  inspection     ${Number(o.inspectionPeriod) / 86_400} days after delivery to dispute`,
   );
-  out.line(`  platform fee   at most ${Number(o.maxFeeBps) / 100}% of the price, paid by the seller`);
+  out.line(
+    `  platform fee   at most ${Number(o.maxFeeBps) / 100}% of the price, paid by the seller`,
+  );
   out.line(`  offer expires  ${isoTime(o.expiry)}`);
 }
 

@@ -60,7 +60,9 @@ export async function offer(
         );
       const [currentFeeBps] = await ctx.escrow.config();
       if (args.maxFeeBps !== "" && !/^\d{1,5}$/.test(args.maxFeeBps))
-        throw new UserError(`--max-fee-bps must be a whole number of basis points, e.g. 250 for 2.5%`);
+        throw new UserError(
+          `--max-fee-bps must be a whole number of basis points, e.g. 250 for 2.5%`,
+        );
       const maxFeeBps = args.maxFeeBps === "" ? currentFeeBps : BigInt(args.maxFeeBps);
       if (maxFeeBps < currentFeeBps)
         throw new UserError(

@@ -270,13 +270,7 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
     it("refuses release while the delivering carrier is suspended, and releases once reinstated", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
-      await shipWithFinalEvent(
-        w,
-        offer,
-        Shipment.Delivered,
-        w.relayer.address,
-        w.relayer.address,
-      );
+      await shipWithFinalEvent(w, offer, Shipment.Delivered, w.relayer.address, w.relayer.address);
       await w.escrow.connect(w.stranger).markDelivered(offer);
       await w.registry.setSuspended(w.relayer.address, true);
       await networkHelpers.time.increase(INSPECTION);
@@ -285,22 +279,13 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
         .to.be.revertedWithCustomError(w.escrow, "EvidenceCarrierSuspended")
         .withArgs(orderId, w.relayer.address);
       await w.registry.setSuspended(w.relayer.address, false);
-      await expect(w.escrow.connect(w.stranger).release(offer)).to.emit(
-        w.escrow,
-        "OrderReleased",
-      );
+      await expect(w.escrow.connect(w.stranger).release(offer)).to.emit(w.escrow, "OrderReleased");
     });
 
     it("keeps the buyer's dispute right while the delivering carrier is suspended", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
-      await shipWithFinalEvent(
-        w,
-        offer,
-        Shipment.Delivered,
-        w.relayer.address,
-        w.relayer.address,
-      );
+      await shipWithFinalEvent(w, offer, Shipment.Delivered, w.relayer.address, w.relayer.address);
       await w.escrow.connect(w.stranger).markDelivered(offer);
       await w.registry.setSuspended(w.relayer.address, true);
       await expect(w.escrow.connect(w.buyer).openDispute(offer)).to.emit(w.escrow, "Dispute");
@@ -309,13 +294,7 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
     it("opens the refund once the window closed while the carrier stays suspended, to anyone after the grace period", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
-      await shipWithFinalEvent(
-        w,
-        offer,
-        Shipment.Delivered,
-        w.relayer.address,
-        w.relayer.address,
-      );
+      await shipWithFinalEvent(w, offer, Shipment.Delivered, w.relayer.address, w.relayer.address);
       await w.escrow.connect(w.stranger).markDelivered(offer);
       const orderId = await w.orderId(offer);
       const endsAt = (await w.escrow.getOrder(orderId)).stamp + INSPECTION;
@@ -414,10 +393,7 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
       await expect(w.escrow.connect(w.buyer).claimRefund(offer))
         .to.be.revertedWithCustomError(w.escrow, "InspectionWindowClosed")
         .withArgs(orderId, endsAt);
-      await expect(w.escrow.connect(w.stranger).release(offer)).to.emit(
-        w.escrow,
-        "OrderReleased",
-      );
+      await expect(w.escrow.connect(w.stranger).release(offer)).to.emit(w.escrow, "OrderReleased");
     });
 
     it("lets the buyer accept a late delivery by confirming it", async function () {

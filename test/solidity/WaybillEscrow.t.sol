@@ -399,7 +399,9 @@ contract WaybillEscrowHandler is Test {
             ev.occurredAt >= order.stamp;
     }
 
-    function _finalEvent(IWaybillEscrow.Offer memory offer) private view returns (IShipmentRegistry.FinalEvent memory ev) {
+    function _finalEvent(
+        IWaybillEscrow.Offer memory offer
+    ) private view returns (IShipmentRegistry.FinalEvent memory ev) {
         (, ev) = registry.finalEventOf(offer.merchant, escrow.orderIdOf(offer));
     }
 
