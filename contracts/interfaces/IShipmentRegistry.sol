@@ -4,7 +4,10 @@ pragma solidity 0.8.30;
 /**
  * @title IShipmentRegistry
  * @notice Authorised carriers record each step of a cross-border shipment. The escrow trusts
- * one fact from here: a shipment reached {ShipmentStatus.Delivered}, and when.
+ * one kind of fact from here: a shipment reached a final status (Delivered, Lost, Returned),
+ * when, and who produced it ({finalEventOf}): it refuses a final event whose recording key or
+ * carrier is a party to the order, or whose carrier is suspended now. Who is trusted for what:
+ * docs/trust-model.md.
  * @dev Shipment ids are derived, never chosen: `shipmentIdOf(shipper, shipperRef)`. An escrow
  * order's shipment uses the order id as its `shipperRef`, so the escrow can find the one
  * shipment a merchant made for an order without storing a link, and a shipment can serve
