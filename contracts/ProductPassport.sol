@@ -304,6 +304,11 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, Passpo
     }
 
     /// @inheritdoc IProductPassport
+    function isRecalled(uint256 tokenId) external view returns (bool) {
+        return _lots[_units[tokenId].lotId].recalled;
+    }
+
+    /// @inheritdoc IProductPassport
     function lastShipmentOf(uint256 tokenId) external view returns (bytes32) {
         return _lastShipments[tokenId];
     }

@@ -88,6 +88,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     uint256 private constant _CODE_SHIFT = 168;
     uint256 private constant _AT_SHIFT = 176;
     uint256 private constant _COUNT_SHIFT = 216;
+    /// @dev Set in a final record (Delivered, Lost, Returned) when a key of the carrier, not the
+    /// carrier itself, recorded or signed the final event; the carrier field then holds that key.
+    uint256 private constant _KEY_RECORDED_BIT = 1 << 248;
 
     // ------------------------------------------------------------------------ storage
 
@@ -111,7 +114,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// SLOAD and one SSTORE. A packed struct costs 1,441 gas more per signed event (measured):
     /// the legacy code generator copies it through memory and writes it back field by field,
     /// one SSTORE each. Bits: carrier 0-159, status 160-167,
-    /// lastEventCode 168-175, lastEventAt 176-215 (uint40), eventCount 216-247 (uint32).
+    /// lastEventCode 168-175, lastEventAt 176-215 (uint40), eventCount 216-247 (uint32), and
+    /// bit 248 ({_KEY_RECORDED_BIT}) once a key recorded the final event: the carrier field then
+    /// holds that key, and the carrier is the key's (see {_carrierOfRecord}).
     /// The shipper is not stored: it is implied by the id, which the escrow recomputes.
     /// `deliveredAt` is not stored either: Delivered is final, so it equals `lastEventAt`.
     /// Written only by {_packShipment}; read by shifting out the field needed.
@@ -119,6 +124,11 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// @dev Written only for shipments that carry passports.
     mapping(bytes32 shipmentId => uint256[]) private _passportIds;
     mapping(address account => Account) private _accounts;
+    /// @dev The carrier a revoked key served, written at revocation (a carrier's own action, not
+    /// the event path), so a final event the key recorded still names its carrier.
+    mapping(address key => address carrier) private _revokedKeyCarriers;
+    /// @dev Which carrier holds an industry code, so no two carriers share one.
+    mapping(bytes8 code => address carrier) private _carrierByCode;
     /// @dev Permit2-style unordered nonces: bit `nonce & 0xff` of word `nonce >> 8`.
     mapping(address signer => mapping(uint256 word => uint256 bits)) private _nonceBitmaps;
 
@@ -144,7 +154,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IShipmentRegistry
     /// @dev Reverts with {InvalidAccount} for the zero address, {InvalidCarrierCode} for a zero
-    /// code, {CarrierAlreadyRegistered}, {KeyAlreadyAuthorized} when `carrier` is another
+    /// code, {CarrierCodeTaken} when another carrier holds `code` (codes stay with their carrier,
+    /// suspended or not, so a tracking page's code names one company), {CarrierAlreadyRegistered}, {KeyAlreadyAuthorized} when `carrier` is another
     /// carrier's key, and {KeyPreviouslyRevoked} when it is a revoked key.
     /// @param carrier The carrier's address (an EOA or a smart-contract wallet).
     /// @param code Its industry code, e.g. a SCAC.
@@ -156,6 +167,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         if (current == carrier) revert CarrierAlreadyRegistered(carrier);
         if (current != address(0)) revert KeyAlreadyAuthorized(carrier, current);
         if (account.revoked) revert KeyPreviouslyRevoked(carrier);
+        address holder = _carrierByCode[code];
+        if (holder != address(0)) revert CarrierCodeTaken(code, holder);
+        _carrierByCode[code] = carrier;
         account.carrier = carrier;
         account.code = code;
         emit CarrierRegistered(carrier, code);
@@ -206,6 +220,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         if (key == msg.sender || account.carrier != msg.sender) revert KeyNotAuthorized(key, msg.sender);
         account.carrier = address(0);
         account.revoked = true;
+        // A final event this key recorded must still name its carrier (see {_carrierOfRecord}).
+        _revokedKeyCarriers[key] = msg.sender;
         emit CarrierKeyRevoked(msg.sender, key);
     }
 
@@ -220,8 +236,10 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IShipmentRegistry
     /// @dev Reverts with {ShipmentAlreadyExists}, {CarrierNotRegistered} / {CarrierNotActive}
-    /// for the first carrier, {InvalidLocation}, {TooManyPassports}, {PassportsNotEnabled}, or
-    /// whatever the passport contract reverts with (e.g. `PassportNotOwnedByShipper`).
+    /// for the first carrier, {InvalidLocation}, {TooManyPassports}, {PassportsNotEnabled},
+    /// {PassportIdsNotAscending} unless the ids are strictly ascending (the cheapest rule that
+    /// rules out a duplicate, which would make the escrow's custody pull fail and the order
+    /// unshippable), or whatever the passport contract reverts with (e.g. `PassportNotOwnedByShipper`).
     /// @param s The shipment to register.
     function createShipment(NewShipment calldata s) external returns (bytes32 shipmentId) {
         shipmentId = _shipmentIdOf(msg.sender, s.shipperRef);
@@ -232,6 +250,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         uint256 passportCount = s.passportIds.length;
         if (passportCount > MAX_PASSPORTS) revert TooManyPassports(passportCount, MAX_PASSPORTS);
         if (passportCount != 0 && address(_passports) == address(0)) revert PassportsNotEnabled();
+        for (uint256 i = 1; i < passportCount; ++i) {
+            if (s.passportIds[i] <= s.passportIds[i - 1]) revert PassportIdsNotAscending(i, s.passportIds[i]);
+        }
 
         // lastEventCode is meaningless while Created; zero keeps the view's documented value.
         _shipments[shipmentId] = _packShipment(
@@ -325,12 +346,41 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         uint40 lastEventAt = uint40(record >> _AT_SHIFT);
         view_ = ShipmentView({
             status: status,
-            carrier: address(uint160(record)),
+            carrier: _carrierOfRecord(record),
             lastEventCode: EventCode(uint8(record >> _CODE_SHIFT)),
             lastEventAt: lastEventAt,
             deliveredAt: status == ShipmentStatus.Delivered ? lastEventAt : 0,
             eventCount: uint32(record >> _COUNT_SHIFT)
         });
+    }
+
+    /// @inheritdoc IShipmentRegistry
+    /// @param shipper The shipment's creator (the escrow order's merchant).
+    /// @param shipperRef Its reference (the escrow order id).
+    function finalEventOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (bytes32 shipmentId, FinalEvent memory evidence) {
+        shipmentId = _shipmentIdOf(shipper, shipperRef);
+        uint256 record = _shipments[shipmentId];
+        ShipmentStatus status = ShipmentStatus(uint8(record >> _STATUS_SHIFT));
+        address carrier = _carrierOfRecord(record);
+        address recordedBy;
+        if (status >= ShipmentStatus.Delivered) recordedBy = address(uint160(record));
+        evidence = FinalEvent({
+            status: status,
+            occurredAt: uint40(record >> _AT_SHIFT),
+            carrier: carrier,
+            recordedBy: recordedBy,
+            carrierSuspended: _accounts[carrier].suspended
+        });
+    }
+
+    /// @inheritdoc IShipmentRegistry
+    /// @param code An industry code.
+    /// @return The carrier registered under it, zero when none.
+    function carrierByCode(bytes8 code) external view returns (address) {
+        return _carrierByCode[code];
     }
 
     /// @inheritdoc IShipmentRegistry
@@ -400,7 +450,9 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         uint256 record = _shipments[shipmentId];
         ShipmentStatus status = ShipmentStatus(uint8(record >> _STATUS_SHIFT));
         if (status == ShipmentStatus.None) revert ShipmentNotFound(shipmentId);
-        address current = address(uint160(record));
+        // Only a final record holds a key; it refuses every event below, with the carrier named.
+        address current =
+            record & _KEY_RECORDED_BIT == 0 ? address(uint160(record)) : _carrierOfRecord(record);
         // A revoked key or a stranger acts for nobody (zero), and no shipment has a zero carrier.
         if (actorCarrier != current) revert NotShipmentCarrier(shipmentId, actor, current);
         if (carrierSuspended) revert CarrierNotActive(current);
@@ -415,9 +467,15 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
 
         // A uint32 count would need 4 billion events on one shipment, each paid for in gas.
         unchecked {
-            uint32 eventCount = uint32(record >> _COUNT_SHIFT) + 1;
-            _shipments[shipmentId] = _packShipment(carrier, next, code, occurredAt, eventCount);
+            record = _packShipment(carrier, next, code, occurredAt, uint32(record >> _COUNT_SHIFT) + 1);
         }
+        // Delivered, Lost and Returned are the only statuses at or above Delivered, and final: no
+        // event can follow, so the carrier field is free to hold the recording key, whose account
+        // (or, once revoked, {_revokedKeyCarriers}) names its carrier. No extra slot is written.
+        if (uint8(next) >= uint8(ShipmentStatus.Delivered) && actor != carrier) {
+            record = (record & ~uint256(type(uint160).max)) | uint256(uint160(actor)) | _KEY_RECORDED_BIT;
+        }
+        _shipments[shipmentId] = record;
         _emitRecorded(ev, carrier, code, actor);
     }
 
@@ -467,6 +525,18 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
             revert InvalidNextCarrier(nextCarrier);
         }
         return nextCarrier;
+    }
+
+    /// @dev The carrier of a record: its carrier field, or the carrier of the key stored there
+    /// once a key recorded the final event. A key serves one carrier for life (it can neither be
+    /// re-authorised nor become a carrier), so the link read now is the one at the event.
+    function _carrierOfRecord(uint256 record) private view returns (address carrier) {
+        carrier = address(uint160(record));
+        if (record & _KEY_RECORDED_BIT != 0) {
+            address key = carrier;
+            carrier = _accounts[key].carrier;
+            if (carrier == address(0)) carrier = _revokedKeyCarriers[key];
+        }
     }
 
     /// @dev A shipment record in the layout documented at {_shipments}.

@@ -161,7 +161,8 @@ async function main(): Promise<void> {
   await step(who(workshop), `mints passports for ${serials.join(" and ")} to the exporter`, () =>
     passports.connect(workshop).mintBatch(1n, serials, exporter.address),
   );
-  const vaseIds = serials.map((serial) => tokenIdOf(gtin, serial));
+  // Ascending, as the registry requires of a shipment's passports.
+  const vaseIds = serials.map((serial) => tokenIdOf(gtin, serial)).sort((a, b) => (a < b ? -1 : 1));
   note(`scan code on vase 1: ${digitalLinkOf(vaseIds[0], lot.lotNumber)}`);
   const inAYear = BigInt(await networkHelpers.time.latest()) + 365n * BigInt(DAY);
   await step(who(certifier), "attests a certificate of origin (COO) to the whole lot", () =>
@@ -190,6 +191,8 @@ async function main(): Promise<void> {
     shipWithin: BigInt(5 * DAY),
     deliverWithin: BigInt(45 * DAY),
     inspectionPeriod: BigInt(3 * DAY),
+    // The platform fee the exporter agrees to: today's rate, which the escrow may not exceed.
+    maxFeeBps: (await escrow.config()).feeBps,
     expiry: BigInt(await networkHelpers.time.latest()) + BigInt(2 * DAY),
     salt: 1n,
   };

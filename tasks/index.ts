@@ -107,6 +107,11 @@ const merchantOffer = common(
     defaultValue: "3d",
   })
   .addOption({
+    name: "maxFeeBps",
+    description: "Highest platform fee you accept, in basis points (default: the current fee)",
+    defaultValue: "",
+  })
+  .addOption({
     name: "expires",
     description: "How long the offer can be paid (at least 10 minutes)",
     defaultValue: "2d",

@@ -440,6 +440,15 @@ interface IProductPassport {
     function unitStatus(uint256 tokenId) external view returns (UnitStatus);
 
     /**
+     * @notice Whether a unit's lot was recalled (false for an unknown unit): the escrow refuses
+     * to take a recalled unit into custody, so it cannot be sold, while a plain shipment (a
+     * return to the manufacturer) may still carry it.
+     * @param tokenId The unit.
+     * @return Whether its lot is recalled.
+     */
+    function isRecalled(uint256 tokenId) external view returns (bool);
+
+    /**
      * @notice The last shipment that carried a unit (zero if never shipped).
      * @param tokenId The unit.
      * @return The shipment id.

@@ -4,7 +4,10 @@ pragma solidity 0.8.30;
 /**
  * @title IShipmentRegistry
  * @notice Authorised carriers record each step of a cross-border shipment. The escrow trusts
- * one fact from here: a shipment reached {ShipmentStatus.Delivered}, and when.
+ * one kind of fact from here: a shipment reached a final status (Delivered, Lost, Returned),
+ * when, and who produced it ({finalEventOf}): it refuses a final event whose recording key or
+ * carrier is a party to the order, or whose carrier is suspended now. Who is trusted for what:
+ * docs/trust-model.md.
  * @dev Shipment ids are derived, never chosen: `shipmentIdOf(shipper, shipperRef)`. An escrow
  * order's shipment uses the order id as its `shipperRef`, so the escrow can find the one
  * shipment a merchant made for an order without storing a link, and a shipment can serve
@@ -87,6 +90,22 @@ interface IShipmentRegistry {
         uint32 eventCount;
     }
 
+    /**
+     * @notice What the escrow checks before a shipment's final event moves money: who produced it.
+     * @dev `recordedBy` is the key that recorded the final event (Delivered, Lost, Returned) or,
+     * for a signed batch, the batch's signer, never its relayer; it is the carrier itself when the
+     * carrier recorded or signed it, and zero while the status is not final. `carrier` held the
+     * shipment at that event (a final event never hands over), and `carrierSuspended` is its
+     * suspension NOW, so an escrow reading it later sees a suspension made after the event.
+     */
+    struct FinalEvent {
+        ShipmentStatus status;
+        uint40 occurredAt; // time of the last event: the delivery, loss or return time once final
+        address carrier;
+        address recordedBy;
+        bool carrierSuspended;
+    }
+
     // ------------------------------------------------------------------------ events
 
     event CarrierRegistered(address indexed carrier, bytes8 code);
@@ -159,10 +178,16 @@ interface IShipmentRegistry {
     error KeyPreviouslyRevoked(address key);
     /// @dev The registry was deployed without a passport contract, so shipments cannot carry passports.
     error PassportsNotEnabled();
+    /// @dev `code` is already the industry code of `holder`: a code names exactly one carrier.
+    error CarrierCodeTaken(bytes8 code, address holder);
+    /// @dev A shipment's passport ids must be strictly ascending; the one at `index` is not
+    /// above its predecessor (a duplicate, or out of order).
+    error PassportIdsNotAscending(uint256 index, uint256 tokenId);
 
     // ------------------------------------------------------------------- operations
 
-    /// @notice Registers a carrier under an industry code (e.g. a SCAC). Carrier-manager role.
+    /// @notice Registers a carrier under an industry code (e.g. a SCAC) no other carrier holds.
+    /// Carrier-manager role.
     function registerCarrier(address carrier, bytes8 code) external;
 
     /// @notice Stops a carrier and all its keys from recording events. Carrier-manager role.
@@ -180,7 +205,7 @@ interface IShipmentRegistry {
     /// @notice Marks one of the caller's signed-batch nonces used, killing a signature before submission.
     function cancelNonce(uint256 nonce) external;
 
-    /// @notice Registers a shipment; the caller is its shipper.
+    /// @notice Registers a shipment; the caller is its shipper. Passport ids must be strictly ascending.
     /// @return shipmentId `shipmentIdOf(msg.sender, s.shipperRef)`.
     function createShipment(NewShipment calldata s) external returns (bytes32 shipmentId);
 
@@ -227,6 +252,19 @@ interface IShipmentRegistry {
 
     /// @notice A shipment's current state.
     function getShipment(bytes32 shipmentId) external view returns (ShipmentView memory);
+
+    /// @notice The evidence behind the status of the shipment `shipper` registered under
+    /// `shipperRef` (an escrow order id): the final event's time, carrier and recording key, and
+    /// whether that carrier is suspended now (see {FinalEvent}); one call for the escrow.
+    /// @return shipmentId `shipmentIdOf(shipper, shipperRef)`.
+    /// @return evidence The status and who produced it.
+    function finalEventOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (bytes32 shipmentId, FinalEvent memory evidence);
+
+    /// @notice The carrier registered under an industry code (zero when none).
+    function carrierByCode(bytes8 code) external view returns (address);
 
     /// @notice The passport token ids travelling in a shipment.
     function passportsOf(bytes32 shipmentId) external view returns (uint256[] memory);

@@ -17,9 +17,13 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  *   Paid, Shipped ─refund[merchant]→ Refunded
  *   Paid ─claimRefund[buyer, after ship-by]→ Refunded
  *   Shipped ─claimRefund[buyer, shipment Lost/Returned or not delivered by deliver-by]→ Refunded
- *   (claimRefund is open to anyone once REFUND_GRACE_PERIOD has passed after the deliver-by deadline)
+ *   Shipped ─claimRefund[buyer only, shipment delivered after deliver-by]→ Refunded
+ *   Delivered ─claimRefund[buyer only, delivered after deliver-by, within inspection window]→ Refunded
+ *   Delivered ─claimRefund[buyer, window closed while the delivering carrier is suspended]→ Refunded
+ *   (claimRefund is open to anyone once REFUND_GRACE_PERIOD has passed after the deliver-by deadline,
+ *   or after the closed window of a suspended carrier's delivery; never for a late delivery)
  *   Paid, Shipped, Delivered ─confirmReceipt[buyer]→ Released
- *   Delivered ─release[anyone, after inspection window]→ Released
+ *   Delivered ─release[anyone, after inspection window, delivering carrier not suspended]→ Released
  *   Delivered ─openDispute[buyer/merchant, within inspection window]→ Disputed
  *   Shipped ─openDispute[buyer/merchant, registry shows Delivered]→ Delivered → Disputed (one call)
  *   Disputed ─resolveDispute[arbiter] / applyDefaultRuling[anyone, after arbitration period]→ Resolved
@@ -33,6 +37,19 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  * delivery on-chain ({markDelivered}, or {openDispute} from Shipped), NOT from the registry's
  * `deliveredAt`. A carrier's event can be relayed days late and a merchant can link its shipment
  * late; counting from `deliveredAt` would let a window end before the buyer could ever dispute.
+ *
+ * Evidence: the registry's final event moves money (Delivered towards release, Lost / Returned
+ * towards a refund) only when it was recorded or signed by a key that is neither the order's
+ * merchant, payee nor buyer, held by a carrier that is none of them either and is not suspended
+ * now. A Delivered timestamped before the payment never counts for the order. Evidence that does
+ * not count is as if there were none: {markDelivered} refuses it, and the deliver-by deadline
+ * still opens the buyer's refund, so no money is stuck. The chain cannot see a party's OTHER
+ * addresses (a second EOA, a contract wallet it controls): see docs/trust-model.md.
+ *
+ * Late delivery: the offer promised delivery within `deliverWithin` of payment. A delivery the
+ * registry dates after paid-at + `deliverWithin` lets the buyer choose: a full refund
+ * ({claimRefund}, while Shipped or within the inspection window), or acceptance ({confirmReceipt},
+ * or letting the window pass so anyone may {release}).
  *
  * Passports: when the order's shipment carries passports, {markShipped} takes them into the escrow's
  * custody (the merchant must have approved the escrow), so they cannot be moved, reported stolen or
@@ -82,8 +99,12 @@ interface IWaybillEscrow {
         uint32 shipWithin;
         /// @dev Seconds after payment by which the registry must show the shipment delivered.
         uint32 deliverWithin;
-        /// @dev Seconds after delivery during which the buyer may inspect and dispute.
+        /// @dev Seconds after delivery during which the buyer may inspect and dispute, at least
+        /// {MIN_INSPECTION_PERIOD}.
         uint32 inspectionPeriod;
+        /// @dev The highest platform fee the merchant accepts, in basis points: payment reverts
+        /// while the fee manager has set a higher fee.
+        uint16 maxFeeBps;
         /// @dev Unix time after which the offer can no longer be paid.
         uint40 expiry;
         /// @dev Makes otherwise identical offers distinct.
@@ -97,7 +118,7 @@ interface IWaybillEscrow {
      * the time the escrow recorded the delivery while Delivered (the inspection window's start),
      * the dispute time while Disputed; final states keep the last value.
      * `flags` bits: 1 = the escrow holds the shipment's passports, 2 = reviewed, 4 = delivery
-     * recorded (required by {review}).
+     * recorded (required by {review}), 8 = that delivery was late (after paid-at + `deliverWithin`).
      */
     // 29 bytes already fit one slot; the rule's heuristic misreads it.
     // solhint-disable-next-line gas-struct-packing
@@ -156,6 +177,14 @@ interface IWaybillEscrow {
 
     /// @notice A payout could not be pushed (e.g. a frozen address) and was credited to `account` instead.
     event PayoutCredited(address indexed token, address indexed account, uint256 amount);
+
+    /// @notice `caller` pushed `account`'s credited payouts to `account` itself.
+    event CreditPushed(
+        address indexed token,
+        address indexed account,
+        address indexed caller,
+        uint256 amount
+    );
 
     /// @notice `account` withdrew its credited payouts to `to`.
     event CreditWithdrawn(address indexed token, address indexed account, address indexed to, uint256 amount);
@@ -251,11 +280,28 @@ interface IWaybillEscrow {
     error InvalidRecipient(address to);
     /// @dev The arbitration period must be 1 second to {MAX_PERIOD}.
     error InvalidArbitrationPeriod(uint256 period);
+    /// @dev The offer's inspection period is below {MIN_INSPECTION_PERIOD}.
+    error InspectionPeriodTooShort(bytes32 orderId, uint256 inspectionPeriod, uint256 minimum);
+    /// @dev The fee for new orders is `currentFeeBps`, above the offer's `maxFeeBps`.
+    error FeeAboveOfferMaximum(bytes32 orderId, uint256 currentFeeBps, uint256 maxFeeBps);
+    /// @dev The order's final shipment event was recorded by `recordedBy` for `carrier`, and one of
+    /// them is the order's merchant, payee or buyer: a party cannot supply its own evidence.
+    error EvidenceFromParty(bytes32 orderId, address recordedBy, address carrier);
+    /// @dev `carrier`, which recorded the order's delivery, is suspended: its evidence does not count now.
+    error EvidenceCarrierSuspended(bytes32 orderId, address carrier);
+    /// @dev The shipment was delivered at `deliveredAt`, before the order was paid at `paidAt`.
+    error DeliveredBeforePayment(bytes32 orderId, uint256 deliveredAt, uint256 paidAt);
+    /// @dev The shipment carries `tokenId`, whose lot is recalled: it cannot be sold through escrow.
+    error PassportRecalled(bytes32 orderId, uint256 tokenId);
+    /// @dev `reviewer` is the order's merchant or payee and cannot review its own sale.
+    error SelfReview(bytes32 orderId, address reviewer);
 
     // ------------------------------------------------------------------- operations
 
     /**
      * @notice Pays `offer` with tokens the caller approved beforehand; the caller becomes the buyer.
+     * Every payment method refuses an offer whose `maxFeeBps` is below the current fee or whose
+     * `inspectionPeriod` is below {MIN_INSPECTION_PERIOD}.
      * @param offer The merchant's signed terms.
      * @param signature The merchant's EIP-712 (or ERC-1271) signature of the order id.
      * @return orderId The EIP-712 digest of `offer`.
@@ -322,7 +368,8 @@ interface IWaybillEscrow {
      * have approved the escrow for all its passports (`setApprovalForAll`): the escrow takes each unit
      * into custody now (the whole call reverts if one cannot be pulled, e.g. it is already held for
      * another order), hands them to the buyer when the seller is paid and returns them to the merchant
-     * on a refund.
+     * on a refund. Refused for a shipment already delivered before the payment, and for one that
+     * carries a unit of a recalled lot.
      * @param offer The order's terms.
      */
     function markShipped(Offer calldata offer) external;
@@ -331,7 +378,8 @@ interface IWaybillEscrow {
      * @notice Records that the registry shows the order's shipment Delivered. Anyone. The inspection
      * window starts at this call (block time), not at the registry's delivery time, so the buyer always
      * gets the full period on-chain; the seller wants this called promptly, and a late call only
-     * lengthens the buyer's window.
+     * lengthens the buyer's window. Refused unless the delivery counts (see Evidence above): recorded
+     * after the payment, by a key and carrier that are not parties, and that carrier not suspended.
      * @param offer The order's terms.
      */
     function markDelivered(Offer calldata offer) external;
@@ -345,7 +393,8 @@ interface IWaybillEscrow {
     function confirmReceipt(Offer calldata offer) external;
 
     /**
-     * @notice Pays the payee once the inspection window closed without a dispute. Anyone.
+     * @notice Pays the payee once the inspection window closed without a dispute. Anyone. Refused
+     * while the carrier that recorded the delivery is suspended.
      * @param offer The order's terms.
      */
     function release(Offer calldata offer) external;
@@ -358,9 +407,12 @@ interface IWaybillEscrow {
 
     /**
      * @notice The buyer takes a full refund because the order was not shipped by the ship-by deadline,
-     * the shipment was lost or returned, or it was not delivered by the deliver-by deadline. Once the
-     * refund grace period after the deliver-by deadline has passed, anyone may trigger it (the money
-     * still goes to the buyer).
+     * the shipment was lost or returned, or it was not delivered by the deliver-by deadline. A delivery
+     * recorded after the deliver-by deadline keeps this right: the buyer may refund in full while the
+     * order is Shipped or within the inspection window, or accept the delivery. If the window closes
+     * while the delivering carrier is suspended (so nobody can release), the buyer may refund too.
+     * Once the refund grace period after the deadline that made it due has passed, anyone may trigger
+     * it (the money still goes to the buyer); a late delivery's refund is the buyer's alone.
      * @param offer The order's terms.
      */
     function claimRefund(Offer calldata offer) external;
@@ -397,7 +449,8 @@ interface IWaybillEscrow {
     function applyDefaultRuling(Offer calldata offer) external;
 
     /**
-     * @notice The buyer of a Released or Resolved order whose delivery was recorded rates its merchant once.
+     * @notice The buyer of a Released or Resolved order whose delivery was recorded rates its merchant
+     * once; a buyer that is the order's merchant or payee cannot.
      * @param offer The order's terms.
      * @param rating 1 to 5.
      * @param reviewHash Hash of the review text stored off-chain.
@@ -410,6 +463,15 @@ interface IWaybillEscrow {
      * @param to Any address the caller names (e.g. a new, unfrozen one), except zero and the escrow.
      */
     function withdrawCredit(address token, address to) external;
+
+    /**
+     * @notice Sends `account`'s credited payouts of `token` to `account` itself. Anyone: a passive
+     * contract (a splitter, a vault) whose payout was credited during a freeze cannot call
+     * {withdrawCredit}, and pushing to the owner cannot harm it.
+     * @param token The token.
+     * @param account The credited account, which receives the whole credit.
+     */
+    function pushCredit(address token, address account) external;
 
     /**
      * @notice Sends the accrued fees of `token` to the treasury. Anyone.
@@ -450,6 +512,10 @@ interface IWaybillEscrow {
     function unpause() external;
 
     // ------------------------------------------------------------------------ views
+
+    /// @notice The shortest `inspectionPeriod` an offer may set (one day).
+    // solhint-disable-next-line func-name-mixedcase
+    function MIN_INSPECTION_PERIOD() external view returns (uint32);
 
     /**
      * @notice The order id of `offer`: its EIP-712 digest.

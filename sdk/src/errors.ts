@@ -9,7 +9,7 @@
  */
 import { type ErrorDescription, type Interface, isCallException, isError } from "ethers";
 
-import { formatDate, formatDuration, shortId } from "./format.js";
+import { formatBps, formatDate, formatDuration, shortId } from "./format.js";
 import { CSET82, MAX_GS1_TEXT_LENGTH } from "./gs1.js";
 import {
   EVENT_CODES,
@@ -32,6 +32,7 @@ export type WaybillErrorCode =
   | "INVALID_OFFER"
   /** The offer line is not one, or was cut or altered. */
   | "OFFER_LINE_DAMAGED"
+  | "OFFER_LINE_OUTDATED"
   /** The order details in an offer line do not hash to the signed `detailsHash`. */
   | "OFFER_DETAILS_MISMATCH"
   /** The offer, order or contract belongs to another chain or escrow. */
@@ -164,6 +165,20 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   InvalidRating: (a) => `a rating is 1 to 5 stars, not ${String(a.rating)}`,
   InvalidShipmentStatus: (a) =>
     `${shipment(a)} of ${order(a)} is ${shipmentStatus(a.status)}, which does not allow this step`,
+  DeliveredBeforePayment: (a) =>
+    `the delivery of ${order(a)} is dated ${date(a.deliveredAt)}, before the order was paid on ${date(a.paidAt)}, so it cannot count as this order's delivery`,
+  EvidenceFromParty: (a) =>
+    `the shipment event for ${order(a)} was recorded by ${String(a.recordedBy)} for carrier ${String(a.carrier)}, a party to the order; only an independent carrier's event can move the money`,
+  EvidenceCarrierSuspended: (a) =>
+    `carrier ${String(a.carrier)}, which recorded the shipment event for ${order(a)}, is suspended; the payment waits until it is reinstated, and the buyer keeps every refund and dispute right`,
+  FeeAboveOfferMaximum: (a) =>
+    `the platform fee is now ${formatBps(big(a.currentFeeBps))}, above the ${formatBps(big(a.maxFeeBps))} the merchant accepted in the offer for ${order(a)}; ask the merchant for a new offer`,
+  InspectionPeriodTooShort: (a) =>
+    `the offer for ${order(a)} gives the buyer ${formatDuration(big(a.inspectionPeriod))} to inspect the goods; the escrow requires at least ${formatDuration(big(a.minimum))}`,
+  PassportRecalled: (a) =>
+    `passport ${String(a.tokenId)} belongs to a recalled lot and cannot be sold with ${order(a)}`,
+  SelfReview: (a) =>
+    `${String(a.reviewer)} is the merchant or payee of ${order(a)} and cannot review it`,
 
   // Callers
   NotBuyer: (a) =>
@@ -221,6 +236,10 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   CarrierNotRegistered: (a) => `${String(a.carrier)} is not a registered carrier`,
   CarrierNotActive: (a) => `the carrier ${String(a.carrier)} is not registered or is suspended`,
   CarrierAlreadyRegistered: (a) => `${String(a.carrier)} is already a registered carrier`,
+  CarrierCodeTaken: (a) =>
+    `the carrier code ${text(a.code)} already belongs to carrier ${String(a.holder)}`,
+  PassportIdsNotAscending: (a) =>
+    `a shipment lists its passports once each in ascending order; passport ${String(a.tokenId)} at position ${String(a.index)} repeats or breaks the order`,
   CarrierNotSuspended: (a) => `the carrier ${String(a.carrier)} is not suspended`,
   InvalidCarrierCode: (a) =>
     `"${text(a.code)}" is not a carrier code (2 to 8 capital letters or digits)`,

@@ -55,6 +55,11 @@ export function formatDay(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
 }
 
+/** Basis points as a percentage: 250 → "2.5%". */
+export function formatBps(bps: bigint | number): string {
+  return `${Number(bps) / 100}%`;
+}
+
 /** A duration in seconds as words: "3 days", "1 day 6 hours", "45 minutes". */
 export function formatDuration(seconds: bigint | number): string {
   let rest = Number(seconds);

@@ -182,6 +182,13 @@ export function decodeOfferLine(line: string): SignedOffer {
   } catch (error) {
     throw damaged("copy the whole line the merchant shared", error);
   }
+  const rawOffer = raw.offer as Record<string, unknown> | undefined;
+  if (version === 1 && rawOffer !== undefined && rawOffer.maxFeeBps === undefined) {
+    throw new WaybillError(
+      "OFFER_LINE_OUTDATED",
+      "this offer was signed for an earlier version of the Waybill escrow, before offers capped the platform fee; ask the merchant to sign it again",
+    );
+  }
   let signed: SignedOffer;
   try {
     if (typeof raw.signature !== "string" || !isHexString(raw.signature))
@@ -189,7 +196,7 @@ export function decodeOfferLine(line: string): SignedOffer {
     signed = {
       chainId: BigInt(raw.chainId as string),
       escrow: getAddress(raw.escrow as string),
-      offer: decodeOffer(raw.offer as Record<string, unknown>),
+      offer: decodeOffer(rawOffer ?? {}),
       signature: raw.signature,
     };
     if (version === 2) signed.details = decodeDetails(raw.details);

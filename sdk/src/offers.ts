@@ -27,6 +27,8 @@ export interface Offer {
   shipWithin: bigint;
   deliverWithin: bigint;
   inspectionPeriod: bigint;
+  /** The highest platform fee (basis points) the merchant accepts; payment reverts above it. */
+  maxFeeBps: bigint;
   expiry: bigint;
   salt: bigint;
 }
@@ -42,6 +44,7 @@ export const OFFER_FIELDS = [
   { name: "shipWithin", type: "uint32" },
   { name: "deliverWithin", type: "uint32" },
   { name: "inspectionPeriod", type: "uint32" },
+  { name: "maxFeeBps", type: "uint16" },
   { name: "expiry", type: "uint40" },
   { name: "salt", type: "uint256" },
 ] as const satisfies readonly { name: keyof Offer; type: string }[];

@@ -9,6 +9,7 @@ import {
   describeOrderDetails,
   escrowDomain,
   formatDate,
+  formatBps,
   formatDuration,
   formatTimeline,
   getTimeline,
@@ -60,6 +61,7 @@ function describeTerms(out: Output, ref: OrderRef, token: TokenInfo): void {
     `  delivered by   ${formatDuration(o.deliverWithin)} after payment, or you can claim a refund`,
   );
   out.line(`  inspection     ${formatDuration(o.inspectionPeriod)} after delivery to dispute`);
+  out.line(`  platform fee   at most ${formatBps(o.maxFeeBps)} of the price, paid by the seller`);
   out.line(`  offer expires  ${formatDate(o.expiry)}`);
 }
 

@@ -10,6 +10,7 @@ import {
   describeOrderDetails,
   encodeLocode,
   encodeOfferLine,
+  formatBps,
   formatDate,
   hashOrderDetails,
   orderIdOf,
@@ -42,8 +43,31 @@ export interface OfferArgs extends CommonArgs {
   shipWithin: string;
   deliverWithin: string;
   inspection: string;
+  maxFeeBps: string;
   expires: string;
   out: string;
+}
+
+/**
+ * The highest platform fee the merchant accepts: `--max-fee-bps`, or the current fee. A maximum
+ * below the current fee is refused, since nobody could pay the offer.
+ */
+async function acceptedFee(
+  escrow: { config(): Promise<[bigint, string, boolean]> },
+  option: string,
+): Promise<bigint> {
+  const [currentFeeBps] = await escrow.config();
+  if (option === "") return currentFeeBps;
+  if (!/^\d{1,5}$/.test(option)) {
+    throw new UserError("--max-fee-bps must be a whole number of basis points, e.g. 250 for 2.5%");
+  }
+  const maxFeeBps = BigInt(option);
+  if (maxFeeBps < currentFeeBps) {
+    throw new UserError(
+      `--max-fee-bps ${maxFeeBps} is below the current platform fee of ${formatBps(currentFeeBps)}: no buyer could pay this offer`,
+    );
+  }
+  return maxFeeBps;
 }
 
 /** The order details the offer line carries, from `--items`, `--shipping` and `--details`. */
@@ -98,6 +122,7 @@ export async function offer(
       shipWithin: parseDuration(args.shipWithin, "--ship-within"),
       deliverWithin: parseDuration(args.deliverWithin, "--deliver-within"),
       inspectionPeriod: parseDuration(args.inspection, "--inspection"),
+      maxFeeBps: await acceptedFee(ctx.escrow, args.maxFeeBps),
       expiry: now + parseDuration(args.expires, "--expires"),
       salt: BigInt(`0x${randomBytes(32).toString("hex")}`),
     };
@@ -117,6 +142,9 @@ export async function offer(
     for (const detail of describeOrderDetails(details)) out.line(`  ${detail}`);
     out.line(
       `  buyer: ${terms.buyer === ZeroAddress ? "anyone" : terms.buyer}; payable until ${formatDate(terms.expiry)}`,
+    );
+    out.line(
+      `  platform fee: at most ${formatBps(terms.maxFeeBps)}; payment fails if it is raised above that`,
     );
     out.line("Send the buyer this line; they pay it with `npx hardhat buyer pay --order <line>`:");
     out.line(line);
@@ -157,7 +185,12 @@ export async function ship(
         `cannot ship: the ship-by deadline of order ${orderId} passed on ${formatDate(shipBy)}; the buyer may claim a refund`,
       );
     }
-    const passportIds = parseIdList(args.passports, "--passports");
+    // The registry takes a shipment's passports in strictly ascending order (no duplicates).
+    const passportIds = parseIdList(args.passports, "--passports").sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    const repeated = passportIds.find((id, i) => i > 0 && id === passportIds[i - 1]);
+    if (repeated !== undefined) throw new UserError(`--passports lists passport ${repeated} twice`);
     const shipmentId = await ctx.registry.shipmentIdOf(ctx.signer.address, orderId);
     const existing = await ctx.registry.getShipment(shipmentId);
     if (existing.status === 0n) {

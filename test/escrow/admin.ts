@@ -77,7 +77,7 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       await expect(w.escrow.setFeeBps(1000))
         .to.emit(w.escrow, "FeeUpdated")
         .withArgs(FEE_BPS, 1000n);
-      const fresh = await w.makeOffer();
+      const fresh = await w.makeOffer({ maxFeeBps: 1000n });
       const freshId = await w.pay(fresh);
       expect((await w.escrow.getOrder(freshId)).feeBps).to.equal(1000n);
       await expect(w.escrow.connect(w.buyer).confirmReceipt(old))

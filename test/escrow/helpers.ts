@@ -145,6 +145,7 @@ export async function deployEscrow(ethers: HardhatEthers): Promise<EscrowWorld> 
         shipWithin: SHIP_WITHIN,
         deliverWithin: DELIVER_WITHIN,
         inspectionPeriod: INSPECTION,
+        maxFeeBps: FEE_BPS,
         expiry: (await now()) + 24n * 3600n,
         salt: saltCounter,
         ...overrides,

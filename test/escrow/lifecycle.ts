@@ -211,9 +211,9 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
         .withArgs(orderId, relayedAt + 2n * day);
     });
 
-    it("reports a registry time before payment or in the future as is, the window still starting now", async function () {
+    it("reports a registry time in the future as is, the window still starting now", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
-      for (const offset of [-50n, 10_000n]) {
+      for (const offset of [0n, 10_000n]) {
         const offer = await w.makeOffer();
         const orderId = await w.ship(offer);
         const paidAt = (await w.escrow.getOrder(orderId)).stamp;

@@ -254,6 +254,7 @@ export async function deployWaybillWorld(connection: NetworkConnection): Promise
         shipWithin: SHIP_WITHIN,
         deliverWithin: DELIVER_WITHIN,
         inspectionPeriod: INSPECTION,
+        maxFeeBps: FEE_BPS,
         expiry: (await now()) + 24n * HOUR,
         salt: saltCounter,
         ...overrides,

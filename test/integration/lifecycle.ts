@@ -3,6 +3,7 @@ import { id } from "ethers";
 import { network } from "hardhat";
 
 import {
+  DELIVER_WITHIN,
   EventCode,
   FEE,
   HAMBURG,
@@ -12,6 +13,7 @@ import {
   JOURNEY_B,
   OrderStatus,
   PRICE,
+  RefundReason,
   ShipmentStatus,
   UNIT_1,
   UNIT_2,
@@ -276,7 +278,7 @@ describe("Integration: release by a keeper after the inspection window", functio
       .withArgs(orderId, OrderStatus.Released);
   });
 
-  it("starts the window at the on-chain record when the registry's delivery predates the order", async function () {
+  it("refuses a delivery the registry dates before the order was paid", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     // The merchant registers the shipment before the buyer pays; the carrier delivers it at once.
     const offer = await w.makeOffer();
@@ -296,12 +298,14 @@ describe("Integration: release by a keeper after the inspection window", functio
     await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
     await w.escrow.connect(w.merchant).markShipped(offer);
     const { deliveredAt } = await w.registry.getShipment(shipmentId);
-    const recordedAt = (await w.now()) + 10n;
-    await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.markDelivered(offer))
-      .to.emit(w.escrow, "OrderDelivered")
-      .withArgs(orderId, deliveredAt, recordedAt + INSPECTION);
-    expect(paidAt).to.be.greaterThan(deliveredAt);
-    expect(paidAt).to.be.greaterThan(createdAt);
+      .to.be.revertedWithCustomError(w.escrow, "DeliveredBeforePayment")
+      .withArgs(orderId, deliveredAt, paidAt);
+    // Nothing is stuck: the deliver-by refund opens, and the unit goes back to the merchant.
+    await networkHelpers.time.increaseTo(paidAt + DELIVER_WITHIN + 1n);
+    await expect(w.escrow.connect(w.buyer).claimRefund(offer))
+      .to.emit(w.escrow, "OrderRefunded")
+      .withArgs(orderId, w.buyer.address, PRICE, RefundReason.NotDeliveredInTime);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.merchant.address);
   });
 });

@@ -224,7 +224,7 @@ describe("Integration: deadlines against the real registry", function () {
     );
   });
 
-  it("refuses a refund once the registry shows the shipment delivered, even after deliver-by", async function () {
+  it("lets the buyer refund in full a delivery recorded after deliver-by, within the inspection window", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     const offer = await w.makeOffer();
     const { orderId, shipmentId } = await w.payAndShip(offer, [UNIT_1]);
@@ -232,15 +232,16 @@ describe("Integration: deadlines against the real registry", function () {
     await w.record(shipmentId, w.carrierA, [{ code: EventCode.PickedUp, location: SHANGHAI }]);
     await networkHelpers.time.increaseTo(paidAt + DELIVER_WITHIN + 10n * HOUR);
     await w.record(shipmentId, w.carrierA, [{ code: EventCode.Delivered, location: HAMBURG }]);
-    await expect(w.escrow.connect(w.buyer).claimRefund(offer))
-      .to.be.revertedWithCustomError(w.escrow, "InvalidShipmentStatus")
-      .withArgs(orderId, shipmentId, ShipmentStatus.Delivered);
     const { deliveredAt } = await w.registry.getShipment(shipmentId);
     const recordedAt = (await w.now()) + 10n;
     await networkHelpers.time.setNextBlockTimestamp(recordedAt);
     await expect(w.escrow.markDelivered(offer))
       .to.emit(w.escrow, "OrderDelivered")
       .withArgs(orderId, deliveredAt, recordedAt + offer.inspectionPeriod);
+    await expect(w.escrow.connect(w.buyer).claimRefund(offer))
+      .to.emit(w.escrow, "OrderRefunded")
+      .withArgs(orderId, w.buyer.address, PRICE, RefundReason.NotDeliveredInTime);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.merchant.address);
   });
 
   it("reverts markShipped with InvalidShipmentStatus(None) when only someone else registered a shipment for the order", async function () {

@@ -4,6 +4,8 @@ import { network } from "hardhat";
 
 import { ADMIN_DELAY, CODE_DHL, CODE_MAERSK, deployRegistry } from "./helpers.js";
 
+const CODE_UPS = "0x5550535300000000"; // "UPSS"
+
 const { ethers, networkHelpers } = await network.create();
 
 describe("ShipmentRegistry: carriers, keys and roles", function () {
@@ -36,11 +38,25 @@ describe("ShipmentRegistry: carriers, keys and roles", function () {
   describe("registerCarrier", function () {
     it("registers a carrier under its code and emits CarrierRegistered", async function () {
       const { registry, manager, stranger } = await networkHelpers.loadFixture(registryFixture);
-      await expect(registry.connect(manager).registerCarrier(stranger.address, CODE_DHL))
+      await expect(registry.connect(manager).registerCarrier(stranger.address, CODE_UPS))
         .to.emit(registry, "CarrierRegistered")
-        .withArgs(stranger.address, CODE_DHL);
+        .withArgs(stranger.address, CODE_UPS);
       expect(await registry.carrierOf(stranger.address)).to.deep.equal([stranger.address, true]);
-      expect(await registry.carrierCode(stranger.address)).to.equal(CODE_DHL);
+      expect(await registry.carrierCode(stranger.address)).to.equal(CODE_UPS);
+      expect(await registry.carrierByCode(CODE_UPS)).to.equal(stranger.address);
+    });
+
+    it("refuses a second carrier under an existing code, even while its holder is suspended", async function () {
+      const { registry, manager, carrier, stranger } =
+        await networkHelpers.loadFixture(registryFixture);
+      await expect(registry.connect(manager).registerCarrier(stranger.address, CODE_MAERSK))
+        .to.be.revertedWithCustomError(registry, "CarrierCodeTaken")
+        .withArgs(CODE_MAERSK, carrier.address);
+      await registry.connect(manager).suspendCarrier(carrier.address);
+      await expect(registry.connect(manager).registerCarrier(stranger.address, CODE_MAERSK))
+        .to.be.revertedWithCustomError(registry, "CarrierCodeTaken")
+        .withArgs(CODE_MAERSK, carrier.address);
+      expect(await registry.carrierByCode(CODE_MAERSK)).to.equal(carrier.address);
     });
 
     it("reverts with AccessControlUnauthorizedAccount when the caller lacks the carrier-manager role", async function () {

@@ -35,6 +35,7 @@ const offer: Offer = {
   shipWithin: 604_800n,
   deliverWithin: 2_592_000n,
   inspectionPeriod: 259_200n,
+  maxFeeBps: 250n,
   expiry: NOW + 172_800n,
   salt: 2n ** 255n + 7n,
 };
@@ -89,6 +90,7 @@ describe("sdk: the offer line", function () {
         shipWithin: "604800",
         deliverWithin: "2592000",
         inspectionPeriod: "259200",
+        maxFeeBps: "250",
         expiry: String(offer.expiry),
         salt: String(offer.salt),
       },
@@ -98,6 +100,19 @@ describe("sdk: the offer line", function () {
     expect(decoded.details).to.equal(undefined);
     expect(decoded.offer.detailsHash).to.equal(id("2 vases"));
     expect(decoded.offer.salt).to.equal(offer.salt);
+  });
+
+  it("refuses a v1 line signed before offers capped the fee, saying the merchant must sign again", function () {
+    const { maxFeeBps: _absent, ...before } = offer;
+    const v1 = {
+      chainId: "84532",
+      escrow: signed.escrow,
+      offer: Object.fromEntries(Object.entries(before).map(([k, v]) => [k, String(v)])),
+      signature: signed.signature,
+    };
+    expect(() => decodeOfferLine(OFFER_LINE_V1_PREFIX + base64url(v1)))
+      .to.throw(/earlier version of the Waybill escrow.*sign it again/)
+      .with.property("code", "OFFER_LINE_OUTDATED");
   });
 
   it("refuses text that is not an offer, and a damaged one, with a readable message", function () {

@@ -31,6 +31,9 @@ contract ShipmentRegistryHandler is RegistryActors {
         address carrier;
         uint40 lastEventAt;
         uint32 eventCount;
+        // The key that recorded or signed the final event (zero before one): what the escrow
+        // compares with an order's parties, so a party recording as carrier or key is caught.
+        address finalRecorder;
     }
 
     ShipmentRegistry public immutable registry;
@@ -60,7 +63,7 @@ contract ShipmentRegistryHandler is RegistryActors {
         keyCarrier[_actor(4)] = _actor(1);
         for (uint256 i; i < ids.length; ++i) {
             IShipmentRegistry.ShipmentView memory v = registry_.getShipment(ids[i]);
-            model[ids[i]] = Model(v.status, v.carrier, v.lastEventAt, 0);
+            model[ids[i]] = Model(v.status, v.carrier, v.lastEventAt, 0, address(0));
         }
     }
 
@@ -173,7 +176,7 @@ contract ShipmentRegistryHandler is RegistryActors {
             address holder = sim[j].carrier;
             bool liveKey = keyCarrier[signer] == holder && !revoked[signer];
             if ((signer != holder && !liveKey) || suspended[holder]) authorised = false;
-            if (valid && _expectSuccess(sim[j], events[i], signer)) _apply(sim[j], events[i]);
+            if (valid && _expectSuccess(sim[j], events[i], signer)) _apply(sim[j], events[i], signer);
             else valid = false;
         }
     }
@@ -371,13 +374,14 @@ contract ShipmentRegistryHandler is RegistryActors {
         if ((actor != m.carrier && !liveKey) || suspended[m.carrier]) ++unauthorisedWrites;
         ++successfulEvents;
         Model memory updated = m;
-        _apply(updated, ev);
+        _apply(updated, ev, actor);
         model[id] = updated;
     }
 
-    /// @dev The model's effect of one successful event.
-    function _apply(Model memory m, IShipmentRegistry.ShipmentEvent memory ev) private pure {
+    /// @dev The model's effect of one successful event recorded or signed by `actor`.
+    function _apply(Model memory m, IShipmentRegistry.ShipmentEvent memory ev, address actor) private pure {
         m.status = _next(m.status, ev.code);
+        if (uint8(m.status) >= uint8(IShipmentRegistry.ShipmentStatus.Delivered)) m.finalRecorder = actor;
         if (ev.code == IShipmentRegistry.EventCode.HandedOver) m.carrier = ev.nextCarrier;
         m.lastEventAt = ev.occurredAt;
         ++m.eventCount;
@@ -386,6 +390,7 @@ contract ShipmentRegistryHandler is RegistryActors {
 
 contract ShipmentRegistryTest is RegistryActors {
     uint256 private constant SHIPMENTS = 4;
+    address private constant SHIPPER = address(0x5A1E);
 
     ShipmentRegistry private registry;
     ShipmentRegistryHandler private handler;
@@ -402,9 +407,8 @@ contract ShipmentRegistryTest is RegistryActors {
         registry.authorizeKey(_actor(4));
 
         bytes32[] memory ids = new bytes32[](SHIPMENTS);
-        address shipper = address(0x5A1E);
         for (uint256 i; i < SHIPMENTS; ++i) {
-            vm.prank(shipper);
+            vm.prank(SHIPPER);
             ids[i] = registry.createShipment(
                 IShipmentRegistry.NewShipment(
                     bytes32(i),
@@ -455,7 +459,8 @@ contract ShipmentRegistryTest is RegistryActors {
         assertEq(handler.unauthorisedWrites(), 0, "an event was written by someone else");
     }
 
-    /// @dev Registry state equals the model's; event counts sum to the successful calls.
+    /// @dev Registry state equals the model's, including who recorded each final event (direct
+    /// caller or batch signer, never the relayer); event counts sum to the successful calls.
     function invariant_stateMatchesModel() public view {
         uint256 total;
         for (uint256 i; i < SHIPMENTS; ++i) {
@@ -465,8 +470,20 @@ contract ShipmentRegistryTest is RegistryActors {
                 IShipmentRegistry.ShipmentStatus status,
                 address carrier,
                 uint40 lastEventAt,
-                uint32 count
+                uint32 count,
+                address finalRecorder
             ) = handler.model(id);
+            (bytes32 evidenceId, IShipmentRegistry.FinalEvent memory evidence) = registry.finalEventOf(
+                SHIPPER,
+                bytes32(i)
+            );
+            assertEq(evidenceId, id, "finalEventOf names another shipment");
+            assertEq(evidence.recordedBy, finalRecorder, "final recorder differs from the model");
+            assertEq(evidence.carrier, carrier, "final-event carrier differs from the model");
+            assertTrue(
+                evidence.carrierSuspended == handler.suspended(carrier),
+                "suspension differs from the model"
+            );
             assertEq(uint8(v.status), uint8(status), "status differs from the model");
             assertEq(v.carrier, carrier, "carrier differs from the model");
             assertEq(v.lastEventAt, lastEventAt, "lastEventAt differs from the model");

@@ -13,11 +13,24 @@ import {Test} from "./utils/Test.sol";
 
 /// @dev Drives random orders through the escrow: payments by random buyers to random merchants,
 /// shipments (some carrying passports, some re-listing a unit another order may hold), registry
-/// statuses, disputes, rulings, refunds, frozen accounts, fee changes and time.
-/// Every call the escrow rejects is simply skipped (failOnRevert is off).
+/// statuses recorded by independent carriers or by a party (as the carrier or as its key),
+/// suspended carriers, late and pre-payment deliveries, disputes, rulings, refunds, frozen
+/// accounts, pushed credits, fee changes and time. Every call the escrow rejects is simply
+/// skipped (failOnRevert is off); the trust checks record a violation in a ghost flag instead.
 contract WaybillEscrowHandler is Test {
     uint256 public constant MAX_ORDERS = 24;
     uint256 private constant ACTORS = 3;
+    address private constant INDEPENDENT_CARRIER = address(0xCA1);
+    address private constant INDEPENDENT_KEY = address(0xCA1CE);
+
+    /// @notice Set when the escrow accepted a final event recorded by a party, by a suspended
+    /// carrier, or dated before the payment.
+    bool public partyEvidenceAccepted;
+    /// @notice Set when the buyer of a late delivery was refused a refund within the window.
+    bool public lateRefundRefused;
+    /// @notice Set when a pushed credit did not reach its owner in full.
+    bool public pushedCreditMissed;
+    uint256 public pushedCredits;
 
     WaybillEscrow public immutable escrow;
     MockStablecoin public immutable token;
@@ -73,7 +86,8 @@ contract WaybillEscrowHandler is Test {
             detailsHash: keccak256(abi.encode(_salt)),
             shipWithin: shipWithin,
             deliverWithin: deliverWithin,
-            inspectionPeriod: uint32(bound(uint256(price) >> 3, 0, 7 days)),
+            inspectionPeriod: uint32(bound(uint256(price) >> 3, 1 days, 7 days)),
+            maxFeeBps: price % 2 == 0 ? 1000 : 500,
             expiry: uint40(block.timestamp + 1 days),
             salt: ++_salt
         });
@@ -99,9 +113,10 @@ contract WaybillEscrowHandler is Test {
         escrow.markShipped(offer);
     }
 
-    /// @dev Moves an order one step down the happy path (ship, deliver, dispute), so short random
-    /// sequences still reach the deep states where money could get stuck.
-    function advance(uint256 orderSeed, bool byMerchant) external {
+    /// @dev Moves an order one step down the path (ship; deliver, recorded by a random carrier or
+    /// party and possibly backdated; refund a late delivery or dispute), so short random sequences
+    /// still reach the deep states where money could get stuck or evidence could be misused.
+    function advance(uint256 orderSeed, bool byMerchant, uint8 whoSeed, uint32 backdate) external {
         if (_offers.length == 0) return;
         IWaybillEscrow.Offer memory offer = _offer(orderSeed);
         bytes32 orderId = escrow.orderIdOf(offer);
@@ -115,25 +130,96 @@ contract WaybillEscrowHandler is Test {
             registry.setShipment(
                 shipmentId,
                 IShipmentRegistry.ShipmentStatus.Delivered,
-                uint40(block.timestamp)
+                // Between payment and now (late if enough time passed), one in eight just before payment.
+                backdate % 8 == 0
+                    ? order.stamp - 1
+                    : uint40(order.stamp + bound(backdate, 0, block.timestamp - order.stamp))
             );
-            escrow.markDelivered(offer);
+            this.setRecorder(orderSeed, whoSeed);
+            this.markDelivered(orderSeed);
         } else if (order.status == IWaybillEscrow.Status.Delivered) {
+            if (order.flags & 8 != 0 && !byMerchant) {
+                this.claimRefundOfLateDelivery(orderSeed);
+                return;
+            }
             vm.prank(byMerchant ? offer.merchant : order.buyer);
             escrow.openDispute(offer);
         }
     }
 
-    function setShipmentStatus(uint256 orderSeed, uint8 statusSeed) external {
+    /// @dev Sets a status dated now or up to 40 days back: a backdated Delivered can be late for the
+    /// order's deliver-by, or even dated before its payment.
+    function setShipmentStatus(uint256 orderSeed, uint8 statusSeed, uint32 backdate) external {
         if (_offers.length == 0) return;
         IWaybillEscrow.Offer memory offer = _offer(orderSeed);
         IShipmentRegistry.ShipmentStatus status = IShipmentRegistry.ShipmentStatus(1 + (statusSeed % 6));
-        registry.setShipment(_shipmentId(offer), status, uint40(block.timestamp));
+        uint256 at = block.timestamp - bound(backdate, 0, 40 days);
+        registry.setShipment(_shipmentId(offer), status, uint40(at));
     }
 
+    /// @dev Who recorded the shipment's final event: an independent carrier itself or its key, or a
+    /// party to the order as the carrier or as the key of the independent carrier.
+    function setRecorder(uint256 orderSeed, uint8 whoSeed) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        address buyer = escrow.getOrder(escrow.orderIdOf(offer)).buyer;
+        uint256 who = whoSeed % 7;
+        address carrier = INDEPENDENT_CARRIER;
+        address key = who == 0 ? INDEPENDENT_CARRIER : INDEPENDENT_KEY;
+        if (who == 2) key = offer.merchant;
+        else if (who == 3) key = offer.payee;
+        else if (who == 4) key = buyer;
+        else if (who == 5) (carrier, key) = (offer.merchant, offer.merchant);
+        else if (who == 6) carrier = buyer;
+        registry.setRecorder(_shipmentId(offer), carrier, key);
+    }
+
+    function toggleSuspension(bool independent, uint256 orderSeed) external {
+        address carrier = INDEPENDENT_CARRIER;
+        if (!independent && _offers.length != 0) carrier = _offer(orderSeed).merchant;
+        registry.setSuspended(carrier, !registry.suspended(carrier));
+    }
+
+    /// @dev Records the delivery, and flags a violation if the escrow accepted evidence that must not count.
     function markDelivered(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        escrow.markDelivered(_offer(orderSeed));
+        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+        bool counts = order.status == IWaybillEscrow.Status.Shipped && _deliveryCounts(offer, order);
+        try escrow.markDelivered(offer) {
+            if (!counts) partyEvidenceAccepted = true;
+        } catch {}
+    }
+
+    /// @dev A late delivery within its window: the buyer's refund must go through.
+    function claimRefundOfLateDelivery(uint256 orderSeed) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+        if (
+            order.status != IWaybillEscrow.Status.Delivered ||
+            order.flags & 8 == 0 ||
+            block.timestamp >= uint256(order.stamp) + offer.inspectionPeriod
+        ) return;
+        vm.prank(order.buyer);
+        try escrow.claimRefund(offer) {} catch {
+            lateRefundRefused = true;
+        }
+    }
+
+    /// @dev A stranger pushes an account's credit: it must arrive in full at that account.
+    function pushCredit(uint256 accountSeed) external {
+        address account = accounts[accountSeed % accounts.length];
+        uint256 credit = escrow.credits(address(token), account);
+        if (credit == 0) return;
+        // The freeze that caused the credit is lifted; the account itself never calls.
+        if (token.isBlocklisted(account)) token.unblocklist(account);
+        uint256 before = token.balanceOf(account);
+        vm.prank(address(0x57A2));
+        escrow.pushCredit(address(token), account);
+        if (token.balanceOf(account) - before != credit || escrow.credits(address(token), account) != 0)
+            pushedCreditMissed = true;
+        pushedCredits += credit;
     }
 
     function confirmReceipt(uint256 orderSeed) external {
@@ -242,10 +328,10 @@ contract WaybillEscrowHandler is Test {
         // shows is recorded first and the clock moved past the longest window before releasing.
         for (uint256 i = 0; i < _offers.length; ++i) {
             IWaybillEscrow.Offer memory offer = _offers[i];
-            if (
-                escrow.getOrder(escrow.orderIdOf(offer)).status == IWaybillEscrow.Status.Shipped &&
-                registry.getShipment(_shipmentId(offer)).status == IShipmentRegistry.ShipmentStatus.Delivered
-            ) escrow.markDelivered(offer);
+            IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+            // Evidence that does not count stays unrecorded: the deliver-by refund covers it below.
+            if (order.status == IWaybillEscrow.Status.Shipped && _deliveryCounts(offer, order))
+                escrow.markDelivered(offer);
         }
         vm.warp(block.timestamp + escrow.MAX_PERIOD());
         for (uint256 i = 0; i < _offers.length; ++i) {
@@ -258,7 +344,9 @@ contract WaybillEscrowHandler is Test {
             } else if (status == IWaybillEscrow.Status.Shipped) {
                 escrow.claimRefund(offer);
             } else if (status == IWaybillEscrow.Status.Delivered) {
-                escrow.release(offer);
+                // A suspended delivering carrier blocks release; the closed window opens the refund.
+                if (_finalEvent(offer).carrierSuspended) escrow.claimRefund(offer);
+                else escrow.release(offer);
             } else if (status == IWaybillEscrow.Status.Disputed) {
                 escrow.applyDefaultRuling(offer);
             }
@@ -292,6 +380,29 @@ contract WaybillEscrowHandler is Test {
         ids[0] = fresh;
         if (ids.length == 2) ids[1] = fresh - 1;
         registry.setPassports(_shipmentId(offer), ids);
+    }
+
+    /// @dev The rule the escrow must apply: Delivered after the payment, by a key and a carrier that
+    /// are not parties, and that carrier not suspended.
+    function _deliveryCounts(
+        IWaybillEscrow.Offer memory offer,
+        IWaybillEscrow.Order memory order
+    ) private view returns (bool) {
+        IShipmentRegistry.FinalEvent memory ev = _finalEvent(offer);
+        address[3] memory parties = [offer.merchant, offer.payee, order.buyer];
+        for (uint256 i = 0; i < 3; ++i) {
+            if (ev.recordedBy == parties[i] || ev.carrier == parties[i]) return false;
+        }
+        return
+            ev.status == IShipmentRegistry.ShipmentStatus.Delivered &&
+            !ev.carrierSuspended &&
+            ev.occurredAt >= order.stamp;
+    }
+
+    function _finalEvent(
+        IWaybillEscrow.Offer memory offer
+    ) private view returns (IShipmentRegistry.FinalEvent memory ev) {
+        (, ev) = registry.finalEventOf(offer.merchant, escrow.orderIdOf(offer));
     }
 
     function _offer(uint256 seed) private view returns (IWaybillEscrow.Offer memory) {
@@ -380,6 +491,22 @@ contract WaybillEscrowTest is Test {
         );
     }
 
+    /// @dev Self-dealing recorders: no final event recorded by a party, a suspended carrier or
+    /// before the payment ever became an order's delivery.
+    function invariant_partyEvidenceNeverCounts() public view {
+        assertFalse(handler.partyEvidenceAccepted(), "the escrow accepted evidence that must not count");
+    }
+
+    /// @dev Late deliveries: within the window, the buyer of a late delivery can always refund.
+    function invariant_lateDeliveryKeepsTheRefund() public view {
+        assertFalse(handler.lateRefundRefused(), "a late delivery's buyer was refused a refund");
+    }
+
+    /// @dev Pushed credits: a credit pushed by a stranger always reaches its owner in full.
+    function invariant_pushedCreditsReachTheirOwner() public view {
+        assertFalse(handler.pushedCreditMissed(), "a pushed credit did not reach its owner");
+    }
+
     /// @dev No stuck money: far in the future every open order reaches a final state through
     /// permissionless or own-party calls, and afterwards every credit and fee can be withdrawn,
     /// leaving the escrow empty of tokens and passports. The state is restored afterwards.
@@ -452,6 +579,7 @@ contract WaybillEscrowTest is Test {
             shipWithin: 1 days,
             deliverWithin: 10 days,
             inspectionPeriod: 3 days,
+            maxFeeBps: 1000,
             expiry: uint40(block.timestamp + 1 days),
             salt: price
         });
