@@ -18,17 +18,12 @@ import {
   ShipmentRegistry__factory,
   WaybillEscrow__factory,
 } from "../typechain-types/index.js";
-import { digitalLinkOf, tokenIdOf, withCheckDigit } from "./lib/gs1.js";
-import { type Offer, orderIdOf, signOffer } from "./lib/offers.js";
-import { formatPassportReport } from "./lib/passport-report.js";
-import { signPermit, signReceiveAuthorization } from "./lib/signatures.js";
-import {
-  EventCode,
-  type EventCodeName,
-  encodeLocode,
-  signEventBatch,
-} from "./lib/shipment-signing.js";
-import { formatTimeline, getTimeline } from "./lib/timeline.js";
+import { digitalLinkOf, tokenIdOf, withCheckDigit } from "@waybill/sdk";
+import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
+import { formatPassportReport } from "@waybill/sdk";
+import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
+import { EventCode, type EventCodeName, encodeLocode, signEventBatch } from "@waybill/sdk";
+import { formatTimeline, getTimeline } from "@waybill/sdk";
 
 const DAY = 86_400;
 const L1_GWEI = 1;

@@ -1,7 +1,7 @@
 import { ZeroAddress, id } from "ethers";
 
-import { type Offer, orderIdOf, signOffer } from "../lib/offers.js";
-import { signPermit, signReceiveAuthorization } from "../lib/signatures.js";
+import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
+import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
 import type { BenchSuite } from "./types.js";
 
 /**

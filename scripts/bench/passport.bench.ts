@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes, zeroPadBytes } from "ethers";
 
-import { tokenIdOf } from "../lib/gs1.js";
+import { tokenIdOf } from "@waybill/sdk";
 import type { BenchSuite } from "./types.js";
 
 const GTIN = 9506000134352n;

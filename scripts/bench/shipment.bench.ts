@@ -1,7 +1,7 @@
 import { id } from "ethers";
 
 import type { IShipmentRegistry } from "../../typechain-types/index.js";
-import { EventCode, encodeLocode, signEventBatch } from "../lib/shipment-signing.js";
+import { EventCode, encodeLocode, signEventBatch } from "@waybill/sdk";
 import type { BenchSuite } from "./types.js";
 
 const BATCH = 20;

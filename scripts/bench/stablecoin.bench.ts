@@ -1,4 +1,4 @@
-import { signPermit } from "../lib/signatures.js";
+import { signPermit } from "@waybill/sdk";
 import type { BenchSuite } from "./types.js";
 
 /** The mock stablecoin's own calls: the baseline every escrow figure is compared with. */

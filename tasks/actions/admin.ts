@@ -1,7 +1,7 @@
 import { toUtf8Bytes, zeroPadBytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { decodeOrdersPaid } from "../../scripts/lib/offers.js";
+import { decodeOrdersPaid } from "@waybill/sdk";
 import {
   type Output,
   consoleOutput,

@@ -1,10 +1,10 @@
 import { ZeroAddress, ZeroHash, verifyTypedData } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { escrowDomain, OFFER_TYPES } from "../../scripts/lib/offers.js";
-import { signPermit, signReceiveAuthorization } from "../../scripts/lib/signatures.js";
-import { SHIPMENT_STATUSES } from "../../scripts/lib/shipment-signing.js";
-import { formatTimeline, getTimeline } from "../../scripts/lib/timeline.js";
+import { escrowDomain, OFFER_TYPES } from "@waybill/sdk";
+import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
+import { SHIPMENT_STATUSES } from "@waybill/sdk";
+import { formatTimeline, getTimeline } from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
 import {
   type Context,

@@ -3,13 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { ZeroAddress, ZeroHash, isHexString } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  EVENT_CODES,
-  SHIPMENT_STATUSES,
-  encodeLocode,
-  signEventBatch,
-} from "../../scripts/lib/shipment-signing.js";
-import { formatTimeline, getTimeline } from "../../scripts/lib/timeline.js";
+import { EVENT_CODES, SHIPMENT_STATUSES, encodeLocode, signEventBatch } from "@waybill/sdk";
+import { formatTimeline, getTimeline } from "@waybill/sdk";
 import type { IShipmentRegistry } from "../../typechain-types/index.js";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
 import { type CommonArgs, type Context, openContext, waybillInterfaces } from "../lib/context.js";

@@ -4,9 +4,9 @@ import { writeFile } from "node:fs/promises";
 import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { encodeOfferPayload } from "../../scripts/lib/offer-payload.js";
-import { type Offer, orderIdOf, signOffer } from "../../scripts/lib/offers.js";
-import { encodeLocode } from "../../scripts/lib/shipment-signing.js";
+import { encodeOfferPayload } from "@waybill/sdk";
+import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
+import { encodeLocode } from "@waybill/sdk";
 import {
   type Output,
   consoleOutput,

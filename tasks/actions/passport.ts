@@ -1,13 +1,8 @@
 import { hexlify, toUtf8Bytes, zeroPadBytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  digitalLinkOf,
-  normalizeGtin,
-  parseDigitalLink,
-  tokenIdOf,
-} from "../../scripts/lib/gs1.js";
-import { formatPassportReport } from "../../scripts/lib/passport-report.js";
+import { digitalLinkOf, normalizeGtin, parseDigitalLink, tokenIdOf } from "@waybill/sdk";
+import { formatPassportReport } from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
 import { type CommonArgs, type Context, openContext, waybillInterfaces } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";

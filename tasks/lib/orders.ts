@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { decodeOfferPayload } from "../../scripts/lib/offer-payload.js";
-import { type Offer, decodeOrdersPaid, orderIdOf } from "../../scripts/lib/offers.js";
+import { decodeOfferPayload } from "@waybill/sdk";
+import { type Offer, decodeOrdersPaid, orderIdOf } from "@waybill/sdk";
 import { sendTransaction } from "./cli.js";
 import type { Context } from "./context.js";
 import { UserError } from "./errors.js";

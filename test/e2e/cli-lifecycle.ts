@@ -12,7 +12,7 @@ import {
   ShipmentRegistry__factory,
   WaybillEscrow__factory,
 } from "../../typechain-types/index.js";
-import { withCheckDigit } from "../../scripts/lib/gs1.js";
+import { withCheckDigit } from "@waybill/sdk";
 import { readDeployment } from "../../tasks/lib/deployment.js";
 import { CIRCLE_TESTNET_STABLECOINS } from "../../tasks/lib/stablecoins.js";
 import {

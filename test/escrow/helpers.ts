@@ -5,7 +5,7 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { ZeroAddress, ZeroHash, id } from "ethers";
 
-import { type Offer, orderIdOf, signOffer } from "../../scripts/lib/offers.js";
+import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
 import type {
   MockPassports,
   MockShipmentRegistry,

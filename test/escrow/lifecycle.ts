@@ -3,7 +3,7 @@ import { network } from "hardhat";
 
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 
-import { signOffer } from "../../scripts/lib/offers.js";
+import { signOffer } from "@waybill/sdk";
 
 import {
   DELIVER_WITHIN,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { Offer } from "../../scripts/lib/offers.js";
+import type { Offer } from "@waybill/sdk";
 
 import {
   ARBITRATION_PERIOD,

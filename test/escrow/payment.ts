@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { TypedDataEncoder, ZeroAddress } from "ethers";
 
-import { OFFER_TYPES, type Offer, decodeOrdersPaid } from "../../scripts/lib/offers.js";
-import { signPermit, signReceiveAuthorization } from "../../scripts/lib/signatures.js";
+import { OFFER_TYPES, type Offer, decodeOrdersPaid } from "@waybill/sdk";
+import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
 import { PRICE, FEE_BPS, Status, deployEscrow } from "./helpers.js";
 
 const { ethers, networkHelpers } = await network.create();

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { signPermit, signReceiveAuthorization } from "../../scripts/lib/signatures.js";
+import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
 
 const { ethers, networkHelpers } = await network.create();
 

@@ -8,10 +8,10 @@ import { ZeroAddress, id } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import WaybillLocalModule from "../../ignition/modules/WaybillLocal.js";
-import { tokenIdOf, withCheckDigit } from "../../scripts/lib/gs1.js";
-import { type Offer, orderIdOf, signOffer } from "../../scripts/lib/offers.js";
-import { EventCode, encodeLocode } from "../../scripts/lib/shipment-signing.js";
-import { signPermit } from "../../scripts/lib/signatures.js";
+import { tokenIdOf, withCheckDigit } from "@waybill/sdk";
+import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
+import { EventCode, encodeLocode } from "@waybill/sdk";
+import { signPermit } from "@waybill/sdk";
 import type {
   IShipmentRegistry,
   MockStablecoin,

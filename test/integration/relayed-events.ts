@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { signEventBatch } from "../../scripts/lib/shipment-signing.js";
+import { signEventBatch } from "@waybill/sdk";
 import type { IShipmentRegistry } from "../../typechain-types/index.js";
 
 import {

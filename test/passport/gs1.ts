@@ -18,7 +18,7 @@ import {
   tokenIdOfDigitalLink,
   tryFromTokenId,
   withCheckDigit,
-} from "../../scripts/lib/gs1.js";
+} from "@waybill/sdk";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -68,7 +68,7 @@ describe("GS1 identifiers: helper and contract agree", function () {
     return { passport: await ethers.deployContract("ProductPassport", [admin.address, 0]) };
   }
 
-  describe("scripts/lib/gs1.ts on the committed vectors", function () {
+  describe("sdk/src/gs1.ts on the committed vectors", function () {
     it("accepts every valid GTIN-8/12/13/14 and pads it to the vector's GTIN-14", function () {
       for (const { input, gtin14 } of vectors.gtins.valid) {
         expect(isValidGtin(input), input).to.equal(true);

@@ -1,7 +1,7 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { encodeBytes32String, keccak256, toUtf8Bytes, zeroPadBytes } from "ethers";
 
-import { tokenIdOf } from "../../scripts/lib/gs1.js";
+import { tokenIdOf } from "@waybill/sdk";
 import type { IProductPassport } from "../../typechain-types/ProductPassport.js";
 
 /** Brand A's GTIN (the GS1 Digital Link standard's example) and company prefix 9506000 (7 digits). */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { formatPassportReport, isoDate, bytesToAscii } from "../../scripts/lib/passport-report.js";
+import { formatPassportReport, isoDate, bytesToAscii } from "@waybill/sdk";
 import {
   DOC_HASH,
   GTIN_A,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ZeroAddress, id } from "ethers";
 import { network } from "hardhat";
 
-import { EVENT_CODES, SHIPMENT_STATUSES } from "../../scripts/lib/shipment-signing.js";
+import { EVENT_CODES, SHIPMENT_STATUSES } from "@waybill/sdk";
 import {
   ALLOWED,
   EventCode,

@@ -6,7 +6,7 @@ import type {
   MockPassportCustody,
   ShipmentRegistry,
 } from "../../typechain-types/index.js";
-import { EventCode, encodeLocode } from "../../scripts/lib/shipment-signing.js";
+import { EventCode, encodeLocode } from "@waybill/sdk";
 
 export const ADMIN_DELAY = 3n * 24n * 3600n;
 export const CODE_MAERSK = "0x4d41455500000000"; // "MAEU"

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, ZeroAddress, ZeroHash, id, keccak256 } from "ethers";
 import { network } from "hardhat";
 
-import { encodeLocode } from "../../scripts/lib/shipment-signing.js";
+import { encodeLocode } from "@waybill/sdk";
 import {
   HAMBURG,
   SHANGHAI,

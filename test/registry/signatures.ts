@@ -2,12 +2,7 @@ import { expect } from "chai";
 import { Signature, TypedDataEncoder, ZeroAddress, id } from "ethers";
 import { network } from "hardhat";
 
-import {
-  EVENT_BATCH_TYPES,
-  MAX_BATCH_EVENTS,
-  registryDomain,
-  signEventBatch,
-} from "../../scripts/lib/shipment-signing.js";
+import { EVENT_BATCH_TYPES, MAX_BATCH_EVENTS, registryDomain, signEventBatch } from "@waybill/sdk";
 import type { IShipmentRegistry } from "../../typechain-types/index.js";
 import {
   EventCode,

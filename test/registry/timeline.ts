@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { id } from "ethers";
 import { network } from "hardhat";
 
-import { decodeLocode, encodeLocode } from "../../scripts/lib/shipment-signing.js";
-import { formatTimeline, getTimeline } from "../../scripts/lib/timeline.js";
+import { decodeLocode, encodeLocode } from "@waybill/sdk";
+import { formatTimeline, getTimeline } from "@waybill/sdk";
 import {
   EventCode,
   HAMBURG,
@@ -16,7 +16,7 @@ import {
 
 const { ethers, networkHelpers } = await network.create();
 
-describe("scripts/lib: timeline and UN/LOCODE helpers", function () {
+describe("sdk: timeline and UN/LOCODE helpers", function () {
   /** Shanghai → Rotterdam by sea, customs hold and clearance in Rotterdam, last mile to Hamburg by another carrier. */
   async function customsCrossingFixture() {
     const f = await deployRegistry(ethers);

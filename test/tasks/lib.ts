@@ -4,12 +4,8 @@ import { expect } from "chai";
 import { Interface, ZeroAddress, id } from "ethers";
 import JSON5 from "json5";
 
-import {
-  OFFER_PAYLOAD_PREFIX,
-  decodeOfferPayload,
-  encodeOfferPayload,
-} from "../../scripts/lib/offer-payload.js";
-import type { Offer } from "../../scripts/lib/offers.js";
+import { OFFER_PAYLOAD_PREFIX, decodeOfferPayload, encodeOfferPayload } from "@waybill/sdk";
+import type { Offer } from "@waybill/sdk";
 import { formatAmount, parseAmount } from "../../tasks/lib/cli.js";
 import { UserError, decodeRevert, describeError } from "../../tasks/lib/errors.js";
 import { hashOf, parseDuration, parseIdList, parseTime } from "../../tasks/lib/parse.js";

@@ -3,7 +3,14 @@
  * buyer's command reads back. It carries the chain and escrow it is valid on, so a payload
  * can never be paid on the wrong network by mistake.
  */
-import { getAddress, isHexString } from "ethers";
+import {
+  decodeBase64,
+  encodeBase64,
+  getAddress,
+  isHexString,
+  toUtf8Bytes,
+  toUtf8String,
+} from "ethers";
 
 import type { Offer } from "./offers.js";
 
@@ -26,11 +33,23 @@ const BIGINT_FIELDS = [
 ] as const;
 const ADDRESS_FIELDS = ["merchant", "payee", "buyer", "token"] as const;
 
+/** UTF-8 text as unpadded base64url (RFC 4648 §5), without Node's Buffer. */
+function toBase64Url(text: string): string {
+  return encodeBase64(toUtf8Bytes(text)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The UTF-8 text of base64url (padded or not); throws on anything else. */
+function fromBase64Url(encoded: string): string {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(encoded)) throw new Error("not base64url");
+  const base64 = encoded.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+  return toUtf8String(decodeBase64(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
+}
+
 export function encodeOfferPayload(signed: SignedOffer): string {
   const json = JSON.stringify(signed, (_key, value: unknown) =>
     typeof value === "bigint" ? value.toString() : value,
   );
-  return OFFER_PAYLOAD_PREFIX + Buffer.from(json, "utf8").toString("base64url");
+  return OFFER_PAYLOAD_PREFIX + toBase64Url(json);
 }
 
 /** Reads a payload back, checking every field, and throws a readable Error when it is damaged. */
@@ -41,9 +60,7 @@ export function decodeOfferPayload(payload: string): SignedOffer {
   }
   let raw: { chainId: string; escrow: string; offer: Record<string, string>; signature: string };
   try {
-    raw = JSON.parse(
-      Buffer.from(text.slice(OFFER_PAYLOAD_PREFIX.length), "base64url").toString("utf8"),
-    ) as typeof raw;
+    raw = JSON.parse(fromBase64Url(text.slice(OFFER_PAYLOAD_PREFIX.length))) as typeof raw;
   } catch {
     throw new Error("the offer is damaged (copy the whole line the merchant shared)");
   }
