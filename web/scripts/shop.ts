@@ -21,9 +21,11 @@ import {
   EventCode,
   type EventCodeName,
   type Offer,
+  type OrderDetails,
   digitalLinkOf,
   encodeLocode,
-  encodeOfferPayload,
+  encodeOfferLine,
+  hashOrderDetails,
   orderIdOf,
   signOffer,
   tokenIdOf,
@@ -41,6 +43,7 @@ import {
   WaybillEscrow__factory,
 } from "../../typechain-types/index.js";
 import { readDeployment } from "../../tasks/lib/deployment.js";
+import type { NetworkEntry } from "../src/network-config.js";
 import { type RunningNode, hardhat, projectRoot } from "../../test/e2e/harness.js";
 
 /** Anvil's (and Hardhat's) public development mnemonic: its keys are funded only on local nodes. */
@@ -117,8 +120,13 @@ export interface OfferTerms {
   inspectionPeriod?: bigint;
   /** Seconds from the chain's latest block until the offer expires (negative: already expired). */
   expiresIn?: bigint;
-  details?: string;
+  details?: OrderDetails;
 }
+
+const VASES: OrderDetails = {
+  items: [{ name: "Hand-painted vase, 30 cm", quantity: 2 }],
+  shipping: "DAP Hamburg, sea freight",
+};
 
 /** The shop's contracts, signers and helpers for tests and seeding. */
 export class Shop {
@@ -175,7 +183,7 @@ export class Shop {
       buyer: terms.buyer ?? ZeroAddress,
       token: terms.token ?? this.deployment.usdc,
       price: terms.price ?? 240_000_000n,
-      detailsHash: id(terms.details ?? "2 hand-painted vases; ship to Hamburg (address off-chain)"),
+      detailsHash: hashOrderDetails(terms.details ?? VASES),
       shipWithin: terms.shipWithin ?? 5n * DAY,
       deliverWithin: terms.deliverWithin ?? 45n * DAY,
       inspectionPeriod: terms.inspectionPeriod ?? 3n * DAY,
@@ -184,11 +192,12 @@ export class Shop {
     };
     const signature = await signOffer(this.escrow, this.signers.merchant, offer);
     const orderId = await orderIdOf(this.escrow, offer, this.deployment.chainId);
-    const line = encodeOfferPayload({
+    const line = encodeOfferLine({
       chainId: BigInt(this.deployment.chainId),
       escrow: this.deployment.escrow,
       offer,
       signature,
+      details: terms.details ?? VASES,
     });
     return { offer, signature, orderId, line };
   }
@@ -328,14 +337,27 @@ export async function seedShop(node: RunningNode, deployment: LocalDeployment): 
   const stolenId = tokenIdOf(gtin, "VASE-0004");
   await send(shop.passports.connect(merchant).reportStolen(stolenId));
 
-  const openOffer = await shop.offer({ price: 120_000_000n, details: "1 celadon bowl" });
+  const openOffer = await shop.offer({
+    price: 120_000_000n,
+    details: {
+      items: [
+        { name: "Celadon tea bowl", quantity: 2 },
+        { name: "Bamboo tea tray", quantity: 1 },
+      ],
+      shipping: "DAP Hamburg, air parcel",
+    },
+  });
   const inTransit = await shop.offer({ buyer: a.buyer });
   await shop.payByApproval(inTransit);
   await shop.ship(inTransit, [tokenIdOf(gtin, "VASE-0001"), tokenIdOf(gtin, "VASE-0002")]);
   await shop.track(inTransit, "PickedUp", "VNSGN");
   await shop.track(inTransit, "Departed", "VNSGN");
   await shop.track(inTransit, "Arrived", "NLRTM");
-  const delivered = await shop.offer({ buyer: a.buyer, price: 60_000_000n, details: "1 tea set" });
+  const delivered = await shop.offer({
+    buyer: a.buyer,
+    price: 60_000_000n,
+    details: { items: [{ name: "Porcelain tea set", quantity: 1 }] },
+  });
   await shop.payByApproval(delivered);
   await shop.ship(delivered);
   await shop.deliver(delivered);
@@ -355,5 +377,19 @@ export async function seedShop(node: RunningNode, deployment: LocalDeployment): 
       stolen: link("VASE-0004"),
       unknown: link("VASE-9999"),
     },
+  };
+}
+
+/** The web app's network entry for a local deployment reached at `rpcUrl`. */
+export function localNetworkEntry(deployment: LocalDeployment, rpcUrl: string): NetworkEntry {
+  return {
+    chainId: deployment.chainId,
+    name: "Local Anvil",
+    rpcUrl,
+    escrow: deployment.escrow,
+    registry: deployment.registry,
+    passports: deployment.passports,
+    explorer: "",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
   };
 }
