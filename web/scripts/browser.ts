@@ -13,7 +13,8 @@ export async function launchBrowser(): Promise<Browser> {
   }
   return playwright.launch({
     executablePath: await chromium.executablePath(),
-    args: chromium.args,
+    // Its serverless flags include --single-process, where closing one context ends the browser.
+    args: chromium.args.filter((arg) => arg !== "--single-process"),
     headless: true,
   });
 }

@@ -4,10 +4,13 @@
  * delivered order, passports including a recalled and a stolen unit). Shared by `npm run web`,
  * the browser tests and the README screenshots, so all three see the same shop.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
 import {
-  type AbstractProvider,
   type BigNumberish,
   HDNodeWallet,
+  JsonRpcProvider,
   Wallet,
   ZeroAddress,
   encodeBytes32String,
@@ -42,7 +45,6 @@ import {
   type WaybillEscrow,
   WaybillEscrow__factory,
 } from "../../typechain-types/index.js";
-import { readDeployment } from "../../tasks/lib/deployment.js";
 import type { NetworkEntry } from "../src/network-config.js";
 import { type RunningNode, hardhat, projectRoot } from "../../test/e2e/harness.js";
 
@@ -90,16 +92,23 @@ export async function deployLocal(node: RunningNode, deploymentId: string): Prom
   if (deployed.code !== 0) {
     throw new Error(`deploying the suite failed:\n${deployed.stdout}\n${deployed.stderr}`);
   }
-  const found = await readDeployment(projectRoot, 31337n, "localhost", deploymentId);
+  // Ignition's own record of what it deployed, keyed by future id ("WaybillLocal#WaybillEscrow").
+  const record = path.join(projectRoot, "ignition", "deployments", deploymentId, "deployed_addresses.json");
+  const addresses = JSON.parse(await readFile(record, "utf8")) as Record<string, string>;
+  const find = (suffix: string): string => {
+    const entry = Object.entries(addresses).find(([future]) => future.endsWith(suffix));
+    if (entry === undefined) throw new Error(`the deployment has no ${suffix.slice(1)}`);
+    return entry[1];
+  };
   const { chainId } = await node.provider.getNetwork();
   return {
     deploymentId,
     chainId: Number(chainId),
-    escrow: found.escrow,
-    registry: found.registry,
-    passports: found.passports,
-    usdc: found.localStablecoins.USDC,
-    eurc: found.localStablecoins.EURC,
+    escrow: find("#WaybillEscrow"),
+    registry: find("#ShipmentRegistry"),
+    passports: find("#ProductPassport"),
+    usdc: find("LocalStablecoins#USDC"),
+    eurc: find("LocalStablecoins#EURC"),
   };
 }
 
@@ -143,7 +152,13 @@ export class Shop {
     readonly node: RunningNode,
     readonly deployment: LocalDeployment,
   ) {
-    const provider = node.provider;
+    // No request cache: ethers otherwise reuses a nonce read within 250 ms of the last one.
+    const provider = new JsonRpcProvider(node.url, deployment.chainId, {
+      staticNetwork: true,
+      cacheTimeout: -1,
+      pollingInterval: 50,
+    });
+    this.provider = provider;
     this.signers = Object.fromEntries(
       Object.entries(ROLES).map(([role, index]) => [
         role,
@@ -160,9 +175,7 @@ export class Shop {
     this.eurc = MockStablecoin__factory.connect(deployment.eurc, provider);
   }
 
-  get provider(): AbstractProvider {
-    return this.node.provider;
-  }
+  readonly provider: JsonRpcProvider;
 
   async now(): Promise<bigint> {
     const block = await this.provider.getBlock("latest");

@@ -51,7 +51,10 @@ export class TestWallet {
   private readonly node: JsonRpcProvider;
 
   constructor(private readonly options: TestWalletOptions) {
-    this.node = new JsonRpcProvider(options.rpcUrl, options.chainId, { staticNetwork: true });
+    this.node = new JsonRpcProvider(options.rpcUrl, options.chainId, {
+      staticNetwork: true,
+      cacheTimeout: -1,
+    });
     this.signer = new Wallet(options.privateKey, this.node);
     this.address = this.signer.address;
     this.chainId = options.startChainId ?? options.chainId;
@@ -69,12 +72,14 @@ export class TestWallet {
     await page.exposeFunction("__waybillTestWallet", (method: string, params: string) =>
       this.handle(method, JSON.parse(params) as unknown[]).then((reply) => JSON.stringify(reply)),
     );
-    await page.addInitScript(injectWallet, {
-      uuid: "5d1b8c1e-7a55-4d0e-9a41-2f0c6b7e9a11",
-      name: "Waybill Test Wallet",
-      rdns: "org.waybill.testwallet",
-      icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'%3E%3Crect width='1' height='1' fill='%23164'/%3E%3C/svg%3E",
-    });
+    await page.addInitScript(
+      injectedWallet({
+        uuid: "5d1b8c1e-7a55-4d0e-9a41-2f0c6b7e9a11",
+        name: "Waybill Test Wallet",
+        rdns: "org.waybill.testwallet",
+        icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'%3E%3Crect width='1' height='1' fill='%23164'/%3E%3C/svg%3E",
+      }),
+    );
   }
 
   close(): void {
@@ -167,16 +172,20 @@ interface WalletInfo {
   icon: string;
 }
 
-/** Runs in the page (serialised by Playwright): an EIP-1193 provider announced via EIP-6963. */
-function injectWallet(info: WalletInfo): void {
-  type Listener = (value: unknown) => void;
-  const bridge = (window as unknown as Record<string, (m: string, p: string) => Promise<string>>)
-    .__waybillTestWallet;
-  const listeners = new Map<string, Set<Listener>>();
-  const emit = (event: string, value: unknown) => listeners.get(event)?.forEach((l) => l(value));
+/**
+ * Runs in the page: an EIP-1193 provider announced via EIP-6963. Plain JavaScript text, not a
+ * serialised function, because the TypeScript loader decorates functions with helpers
+ * (`__name`) that do not exist in the page.
+ */
+function injectedWallet(info: WalletInfo): string {
+  return `(() => {
+  const info = ${JSON.stringify(info)};
+  const bridge = window.__waybillTestWallet;
+  const listeners = new Map();
+  const emit = (event, value) => (listeners.get(event) || new Set()).forEach((l) => l(value));
   const provider = {
-    async request(args: { method: string; params?: unknown[] }): Promise<unknown> {
-      const reply = JSON.parse(await bridge(args.method, JSON.stringify(args.params ?? []))) as Reply;
+    async request(args) {
+      const reply = JSON.parse(await bridge(args.method, JSON.stringify(args.params || [])));
       if (reply.error !== undefined) {
         throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
       }
@@ -184,13 +193,13 @@ function injectWallet(info: WalletInfo): void {
       if (reply.chainChanged !== undefined) emit("chainChanged", reply.chainChanged);
       return reply.result;
     },
-    on(event: string, listener: Listener) {
+    on(event, listener) {
       if (!listeners.has(event)) listeners.set(event, new Set());
-      listeners.get(event)!.add(listener);
+      listeners.get(event).add(listener);
       return provider;
     },
-    removeListener(event: string, listener: Listener) {
-      listeners.get(event)?.delete(listener);
+    removeListener(event, listener) {
+      (listeners.get(event) || new Set()).delete(listener);
       return provider;
     },
   };
@@ -200,4 +209,5 @@ function injectWallet(info: WalletInfo): void {
     );
   window.addEventListener("eip6963:requestProvider", announce);
   announce();
+})();`;
 }

@@ -19,9 +19,13 @@ export function amount(value: bigint, decimals: number, symbol: string): string 
 
 /** A Unix time as a date and time in the buyer's own time zone, with the zone's name. */
 export function date(seconds: bigint | number): string {
+  // dateStyle/timeStyle cannot be combined with timeZoneName, so the fields are spelled out.
   return new Intl.DateTimeFormat(locale(), {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZoneName: "short",
   }).format(new Date(Number(seconds) * 1000));
 }

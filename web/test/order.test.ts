@@ -54,7 +54,7 @@ describe("Web order page in Chromium against Anvil", function () {
     expect(text).to.match(/It must be delivered by /);
     expect(text).to.include("Connect the buyer's or the merchant's wallet to act on this order.");
     expect(text).not.to.match(/\b1[6-9]\d{8}\b/);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
     expect(width).to.be.at.most(390);
     await opened.shot("order-in-transit-read-only");
   });

@@ -95,7 +95,7 @@ describe("Web passport page in Chromium against Anvil", function () {
       viewport: { width: 390, height: 844 },
     });
     await verdictOf(opened.page);
-    const width = await opened.page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await opened.page.evaluate<number>("document.documentElement.scrollWidth");
     expect(width).to.be.at.most(390);
     await opened.shot("passport-phone");
   });

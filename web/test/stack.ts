@@ -101,6 +101,7 @@ export async function openPage(
     locale: options.locale ?? "en-GB",
     timezoneId: "Europe/Berlin",
   });
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
