@@ -30,6 +30,13 @@ export function date(seconds: bigint | number): string {
   }).format(new Date(Number(seconds) * 1000));
 }
 
+/** A Unix time as a calendar day in the buyer's time zone ("11 Nov 2026"). */
+export function day(seconds: bigint | number): string {
+  return new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", day: "numeric" }).format(
+    new Date(Number(seconds) * 1000),
+  );
+}
+
 /** A duration in days and hours, in words of the page's language. */
 export function duration(seconds: bigint | number): string {
   const total = Number(seconds);

@@ -14,7 +14,7 @@ import { renderOrder } from "./pages/order.js";
 import { renderPassport } from "./pages/passport.js";
 
 const root = document.getElementById("app")!;
-const languageButton = document.getElementById("language") as HTMLButtonElement;
+const languageSelect = document.getElementById("language") as HTMLSelectElement;
 
 function renderHome(): void {
   document.title = t("home.title");
@@ -29,8 +29,8 @@ function renderHome(): void {
 
 async function route(): Promise<void> {
   const path = location.pathname.replace(/\/+$/, "") || "/";
-  languageButton.textContent = t("app.switchLanguage");
-  languageButton.setAttribute("aria-label", `${t("app.language")}: ${t("app.switchLanguage")}`);
+  languageSelect.value = language();
+  document.getElementById("language-label")!.textContent = t("app.language");
   (document.getElementById("brand") as HTMLAnchorElement).href = appLink("/");
   if (path === "/pay") {
     await renderCheckout(root, decodeURIComponent(location.hash.slice(1)).trim());
@@ -56,9 +56,8 @@ async function route(): Promise<void> {
   replace(root, h("p", { role: "alert", class: "banner banner-error" }, t("app.notFound")));
 }
 
-languageButton.addEventListener("click", () => {
-  const next: Language = language() === "zh" ? "en" : "zh";
-  setLanguage(next);
+languageSelect.addEventListener("change", () => {
+  setLanguage(languageSelect.value as Language);
   void route();
 });
 window.addEventListener("hashchange", () => void route());

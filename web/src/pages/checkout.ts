@@ -381,7 +381,7 @@ function paySection(c: CheckedOffer): HTMLElement {
         item.setAttribute("data-state", state);
         const label = STEP_LABEL[method][step]();
         const note = t(`pay.state.${state}` as "pay.state.done");
-        replace(item, `${label} — ${note}`, hash === undefined ? null : txAnchor(c.network, hash));
+        replace(item, `${label} — ${note}`, hash === undefined ? null : h("br"), hash === undefined ? null : txAnchor(c.network, hash));
       };
       try {
         const signer = await signerOf(wallet, c.network, account);

@@ -18,7 +18,7 @@ import {
 import { chainTime, readProvider } from "../chain.js";
 import { banner, facts, h, replace } from "../dom.js";
 import { explain } from "../errors.js";
-import { country, date } from "../format.js";
+import { country, day } from "../format.js";
 import { type MessageKey, t } from "../i18n.js";
 import { defaultNetwork } from "../networks.js";
 
@@ -75,7 +75,7 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
       return;
     }
     const warnings: HTMLElement[] = [];
-    let lotText = `#${view.lotId}`;
+    let lotText = t("passport.lotUnnamed", { id: String(view.lotId) });
     if (link.lot !== undefined) {
       if (id(link.lot) === view.lot.lotNumberHash) {
         lotText = t("passport.lotMatches", { lot: link.lot });
@@ -100,7 +100,7 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
       [t("passport.lot"), lotText],
       [t("passport.manufacturer"), h("span", { class: "mono" }, view.lot.manufacturer)],
       [t("passport.origin"), country(bytesToAscii(view.lot.originCountry))],
-      [t("passport.produced"), date(view.lot.productionDate)],
+      [t("passport.produced"), day(view.lot.productionDate)],
       [
         t("passport.certificates"),
         certificates.length === 0
@@ -109,11 +109,11 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
               "ul",
               {},
               certificates.map((c) =>
-                h("li", {}, t("passport.certificate", { type: bytesToAscii(c.certType), date: date(c.expiresAt) })),
+                h("li", {}, t("passport.certificate", { type: bytesToAscii(c.certType), date: day(c.expiresAt) })),
               ),
             ),
       ],
-      [t("passport.owner"), h("span", { class: owner === ZeroAddress ? "" : "mono" }, ownerText)],
+      [t("passport.owner"), ownerText === owner ? h("span", { class: "mono" }, owner) : ownerText],
       [
         t("passport.lastShipment"),
         view.lastShipmentId === ZeroHash
