@@ -9,21 +9,32 @@ import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
 import WaybillLocalModule from "../ignition/modules/WaybillLocal.js";
-import { formatAmount } from "../tasks/lib/cli.js";
-import { describeError } from "../tasks/lib/errors.js";
-import { waybillInterfaces } from "../tasks/lib/context.js";
 import {
-  MockStablecoin__factory,
-  ProductPassport__factory,
-  ShipmentRegistry__factory,
-  WaybillEscrow__factory,
-} from "../typechain-types/index.js";
-import { digitalLinkOf, tokenIdOf, withCheckDigit } from "@waybill/sdk";
-import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
-import { formatPassportReport } from "@waybill/sdk";
-import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
-import { EventCode, type EventCodeName, encodeLocode, signEventBatch } from "@waybill/sdk";
-import { formatTimeline, getTimeline } from "@waybill/sdk";
+  EventCode,
+  type EventCodeName,
+  type Offer,
+  type Stablecoin,
+  type WaybillEscrow,
+  connectEscrow,
+  connectPassports,
+  connectRegistry,
+  connectStablecoin,
+  digitalLinkOf,
+  encodeLocode,
+  formatAmount,
+  formatPassportReport,
+  formatTimeline,
+  getTimeline,
+  orderIdOf,
+  signEventBatch,
+  signOffer,
+  signPermit,
+  signReceiveAuthorization,
+  toWaybillError,
+  tokenIdOf,
+  waybillInterfaces,
+  withCheckDigit,
+} from "@waybill/sdk";
 
 const DAY = 86_400;
 const L1_GWEI = 1;
@@ -95,12 +106,12 @@ async function main(): Promise<void> {
 
   heading("1. Waybill is deployed (Hardhat Ignition, the module testnets use)");
   const deployed = await ignition.deploy(WaybillLocalModule, { displayUi: false });
-  const escrow = WaybillEscrow__factory.connect(await deployed.escrow.getAddress(), ops);
-  const registry = ShipmentRegistry__factory.connect(await deployed.registry.getAddress(), ops);
-  const passports = ProductPassport__factory.connect(await deployed.passports.getAddress(), ops);
-  const usdc = MockStablecoin__factory.connect(await deployed.usdc.getAddress(), ops);
+  const escrow = connectEscrow(await deployed.escrow.getAddress(), ops);
+  const registry = connectRegistry(await deployed.registry.getAddress(), ops);
+  const passports = connectPassports(await deployed.passports.getAddress(), ops);
+  const usdc = connectStablecoin(await deployed.usdc.getAddress(), ops);
   names[await escrow.getAddress()] = "Waybill escrow (custody while in transit)";
-  const eurc = MockStablecoin__factory.connect(await deployed.eurc.getAddress(), ops);
+  const eurc = connectStablecoin(await deployed.eurc.getAddress(), ops);
   say(`  escrow ${await escrow.getAddress()}, shipment registry ${await registry.getAddress()},`);
   say(
     `  passports ${await passports.getAddress()}; stablecoins USDC and EURC (local mocks of Circle's).`,
@@ -483,9 +494,9 @@ async function main(): Promise<void> {
 }
 
 async function balances(c: {
-  usdc: ReturnType<typeof MockStablecoin__factory.connect>;
-  eurc: ReturnType<typeof MockStablecoin__factory.connect>;
-  escrow: ReturnType<typeof WaybillEscrow__factory.connect>;
+  usdc: Stablecoin;
+  eurc: Stablecoin;
+  escrow: WaybillEscrow;
   anna: HardhatEthersSigner;
   exporter: HardhatEthersSigner;
   ops: HardhatEthersSigner;
@@ -508,6 +519,6 @@ async function balances(c: {
 try {
   await main();
 } catch (error) {
-  console.error(`\n✗ The demo stopped: ${describeError(error, waybillInterfaces())}`);
+  console.error(`\n✗ The demo stopped: ${toWaybillError(error, waybillInterfaces()).shortMessage}`);
   process.exitCode = 1;
 }

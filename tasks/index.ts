@@ -15,9 +15,9 @@ function common<T extends TaskArguments>(builder: NewTaskDefinitionBuilder<T>) {
     .addOption({
       name: "account",
       description:
-        "Index of the signing account among the network's accounts (local nodes have several)",
+        "Index of the signing account among the network's accounts (default on a local node: the command's role in the map `waybill deploy` prints)",
       type: ArgumentType.INT,
-      defaultValue: 0,
+      defaultValue: -1,
     })
     .addOption({
       name: "deploymentId",
@@ -52,7 +52,7 @@ function withdrawTask(role: "merchant" | "buyer", what: string) {
       defaultValue: "",
     })
     .setInlineAction(async (args, hre) =>
-      (await import("./actions/merchant.js")).withdraw(args, hre),
+      (await import("./actions/merchant.js")).withdrawAs(role)(args, hre),
     )
     .build();
 }
@@ -71,8 +71,18 @@ const merchantOffer = common(
   })
   .addOption({ name: "price", description: "Price in whole tokens, e.g. 120.50", defaultValue: "" })
   .addOption({
+    name: "items",
+    description: 'What is sold, e.g. "2 Celadon vase; 1 Tea bowl" (shown to the buyer in the line)',
+    defaultValue: "",
+  })
+  .addOption({
+    name: "shipping",
+    description: 'Shipping terms, e.g. "DAP Hamburg, sea freight"',
+    defaultValue: "",
+  })
+  .addOption({
     name: "details",
-    description: "Order details (items, shipping address); only their hash is used",
+    description: "A note for the buyer (carried in the line; only its hash goes on-chain)",
     defaultValue: "",
   })
   .addOption({
@@ -93,10 +103,14 @@ const merchantOffer = common(
   })
   .addOption({
     name: "inspection",
-    description: "Buyer's inspection window after delivery",
+    description: "Buyer's inspection window after delivery (at least 1 day)",
     defaultValue: "3d",
   })
-  .addOption({ name: "expires", description: "How long the offer can be paid", defaultValue: "2d" })
+  .addOption({
+    name: "expires",
+    description: "How long the offer can be paid (at least 10 minutes)",
+    defaultValue: "2d",
+  })
   .addOption({
     name: "out",
     description: "Also write the offer line to this file",
@@ -137,6 +151,18 @@ const merchantCancel = common(
   .addOption(order)
   .setInlineAction(async (args, hre) => (await import("./actions/merchant.js")).cancel(args, hre))
   .build();
+const merchantEvidence = common(
+  task(["merchant", "evidence"], "Submit the seller's evidence on a delivered or disputed order"),
+)
+  .addOption(order)
+  .addOption({
+    name: "evidence",
+    description: "Evidence reference or hash (e.g. the courier's proof of delivery)",
+    defaultValue: "",
+  })
+  .addOption({ name: "uri", description: "Where the evidence can be seen", defaultValue: "" })
+  .setInlineAction(async (args, hre) => (await import("./actions/merchant.js")).evidence(args, hre))
+  .build();
 const merchantWithdraw = withdrawTask("merchant", "payouts");
 const merchantStatus = common(
   task(["merchant", "status"], "Show an order, its deadlines and its shipment timeline"),
@@ -150,7 +176,10 @@ const buyer = emptyTask(
   "Buy: inspect and pay offers, follow orders, confirm, dispute, refund, review",
 ).build();
 const buyerInspect = common(
-  task(["buyer", "inspect"], "Show an offer's terms and check the merchant's signature"),
+  task(
+    ["buyer", "inspect"],
+    "Show an offer's terms and details and check the merchant's signature (no key needed)",
+  ),
 )
   .addOption(order)
   .setInlineAction(async (args, hre) => (await import("./actions/buyer.js")).inspect(args, hre))
@@ -540,6 +569,7 @@ export const waybillTasks = [
   merchantOffer,
   merchantShip,
   merchantCancel,
+  merchantEvidence,
   merchantWithdraw,
   merchantStatus,
   buyer,

@@ -12,7 +12,11 @@ import {
   TypedDataEncoder,
 } from "ethers";
 
-/** What a merchant signs; field order and types match `IWaybillEscrow.Offer`. */
+/**
+ * What a merchant signs; field order and types match `IWaybillEscrow.Offer`. This interface and
+ * {@link OFFER_TYPES} are the only places that list the offer's fields: the offer line's codec
+ * and `decodeOrdersPaid` derive theirs from `OFFER_TYPES`.
+ */
 export interface Offer {
   merchant: string;
   payee: string;
@@ -27,21 +31,23 @@ export interface Offer {
   salt: bigint;
 }
 
-export const OFFER_TYPES = {
-  Offer: [
-    { name: "merchant", type: "address" },
-    { name: "payee", type: "address" },
-    { name: "buyer", type: "address" },
-    { name: "token", type: "address" },
-    { name: "price", type: "uint96" },
-    { name: "detailsHash", type: "bytes32" },
-    { name: "shipWithin", type: "uint32" },
-    { name: "deliverWithin", type: "uint32" },
-    { name: "inspectionPeriod", type: "uint32" },
-    { name: "expiry", type: "uint40" },
-    { name: "salt", type: "uint256" },
-  ],
-};
+/** The EIP-712 fields of an offer, in the order of `OFFER_TYPEHASH`. */
+export const OFFER_FIELDS = [
+  { name: "merchant", type: "address" },
+  { name: "payee", type: "address" },
+  { name: "buyer", type: "address" },
+  { name: "token", type: "address" },
+  { name: "price", type: "uint96" },
+  { name: "detailsHash", type: "bytes32" },
+  { name: "shipWithin", type: "uint32" },
+  { name: "deliverWithin", type: "uint32" },
+  { name: "inspectionPeriod", type: "uint32" },
+  { name: "expiry", type: "uint40" },
+  { name: "salt", type: "uint256" },
+] as const satisfies readonly { name: keyof Offer; type: string }[];
+
+/** The EIP-712 types a merchant signs (primary type `Offer`). */
+export const OFFER_TYPES = { Offer: OFFER_FIELDS.map((field) => ({ ...field })) };
 
 /** The escrow surface these helpers need. */
 export interface EscrowLike {
@@ -111,24 +117,15 @@ export function decodeOrdersPaid(
       continue;
     const parsed = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
     if (parsed === null || parsed.name !== "OrderPaid") continue;
-    const o = parsed.args.offer as unknown as Offer;
+    const o = parsed.args.offer as unknown as Record<string, unknown>;
     orders.push({
       orderId: parsed.args.orderId as string,
       buyer: parsed.args.buyer as string,
       feeBps: parsed.args.feeBps as bigint,
-      offer: {
-        merchant: o.merchant,
-        payee: o.payee,
-        buyer: o.buyer,
-        token: o.token,
-        price: o.price,
-        detailsHash: o.detailsHash,
-        shipWithin: o.shipWithin,
-        deliverWithin: o.deliverWithin,
-        inspectionPeriod: o.inspectionPeriod,
-        expiry: o.expiry,
-        salt: o.salt,
-      },
+      // Copied field by field from the typed-data definition: an ethers Result is not a plain object.
+      offer: Object.fromEntries(
+        OFFER_FIELDS.map(({ name }) => [name, o[name]]),
+      ) as unknown as Offer,
     });
   }
   return orders;

@@ -3,6 +3,7 @@
  * task or the demo. Pure formatting: no chain access.
  */
 import { buildDigitalLink, isValidGtin } from "./gs1.js";
+import { SHIPMENT_STATUSES, UNIT_STATUSES, nameOf, spokenName } from "./names.js";
 
 /** A certificate as `verify` returns it (ethers decodes small integers as bigint). */
 export interface PassportCertificate {
@@ -66,19 +67,6 @@ export interface PassportReportRegistry {
   lotNumber?: string;
 }
 
-/** IProductPassport.UnitStatus, by value. */
-export const UNIT_STATUS = ["None", "Active", "Stolen", "Burned"] as const;
-/** IShipmentRegistry.ShipmentStatus, by value. */
-export const SHIPMENT_STATUS = [
-  "None",
-  "Created",
-  "In transit",
-  "Customs hold",
-  "Delivered",
-  "Lost",
-  "Returned",
-] as const;
-
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 /** Certificates expiring within this many seconds get a warning. */
 const EXPIRY_WARNING_SECONDS = 30n * 24n * 3600n;
@@ -115,7 +103,7 @@ export function formatPassportReport(
   const gtin14 = result.gtin.toString().padStart(14, "0");
   const identity =
     result.serial.length > 0 ? `GTIN ${gtin14}, serial ${result.serial}` : "not a valid GS1 id";
-  const status = UNIT_STATUS[Number(result.status)] ?? `Unknown (${result.status})`;
+  const status = nameOf(UNIT_STATUSES, result.status);
 
   if (!result.exists) {
     return [
@@ -174,8 +162,11 @@ export function formatPassportReport(
   if (result.lastShipmentId === ZERO_HASH) {
     lines.push("Last shipment: none recorded");
   } else {
-    const shipment = SHIPMENT_STATUS[Number(result.lastShipmentStatus)] ?? "Unknown";
-    const shown = result.lastShipmentStatus === 0n ? "status unknown" : shipment;
+    const shipment = nameOf(SHIPMENT_STATUSES, result.lastShipmentStatus);
+    const shown =
+      result.lastShipmentStatus === 0n
+        ? "status unknown"
+        : spokenName(shipment).replace(/^./, (c) => c.toUpperCase());
     lines.push(`Last shipment: ${result.lastShipmentId} (${shown})`);
     const detail = registry?.shipment;
     if (detail !== undefined) {

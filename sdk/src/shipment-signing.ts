@@ -14,45 +14,8 @@ import {
 
 import type { IShipmentRegistry, ShipmentRegistry } from "../../typechain-types/index.js";
 
-/** The event codes in the order of `IShipmentRegistry.EventCode`. */
-export const EVENT_CODES = [
-  "PickedUp",
-  "Departed",
-  "Arrived",
-  "CustomsHeld",
-  "CustomsCleared",
-  "HandedOver",
-  "OutForDelivery",
-  "Delivered",
-  "DeliveryFailed",
-  "Damaged",
-  "Lost",
-  "ReturnedToSender",
-] as const;
-export type EventCodeName = (typeof EVENT_CODES)[number];
-
-/** `IShipmentRegistry.EventCode` by name, e.g. `EventCode.Delivered === 7`. */
-export const EventCode = Object.fromEntries(EVENT_CODES.map((name, i) => [name, i])) as Record<
-  EventCodeName,
-  number
->;
-
-/** The statuses in the order of `IShipmentRegistry.ShipmentStatus`. */
-export const SHIPMENT_STATUSES = [
-  "None",
-  "Created",
-  "InTransit",
-  "CustomsHold",
-  "Delivered",
-  "Lost",
-  "Returned",
-] as const;
-export type ShipmentStatusName = (typeof SHIPMENT_STATUSES)[number];
-
-/** `IShipmentRegistry.ShipmentStatus` by name. */
-export const ShipmentStatus = Object.fromEntries(
-  SHIPMENT_STATUSES.map((name, i) => [name, i]),
-) as Record<ShipmentStatusName, number>;
+export { EVENT_CODES, EventCode, SHIPMENT_STATUSES, ShipmentStatus } from "./names.js";
+export type { EventCodeName, ShipmentStatusName } from "./names.js";
 
 const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
 

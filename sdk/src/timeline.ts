@@ -4,7 +4,10 @@
  * which this helper fetches, orders and turns into readable entries.
  */
 import type { ShipmentRegistry } from "../../typechain-types/index.js";
-import { EVENT_CODES, decodeLocode } from "./shipment-signing.js";
+import { formatDate } from "./format.js";
+import { EVENT_CODES, nameOf } from "./names.js";
+import { placeName } from "./places.js";
+import { decodeLocode } from "./shipment-signing.js";
 
 export interface TimelineEntry {
   /** When it happened (creation: the block time of the creating transaction), ISO 8601 UTC. */
@@ -75,7 +78,7 @@ export async function getTimeline(
       recordedBy,
       evidenceURI,
     } = log.args;
-    const name = EVENT_CODES[Number(code)] ?? `Unknown(${code})`;
+    const name = nameOf(EVENT_CODES, code);
     entries.push({
       time: new Date(Number(occurredAt) * 1000).toISOString(),
       code: name,
@@ -92,18 +95,45 @@ export async function getTimeline(
   return entries.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
 }
 
-/** Renders a timeline as one text line per step, e.g. "2026-11-27T10:00:00.000Z  Departed  CNSHA  carrier 0x…". */
-export function formatTimeline(entries: readonly TimelineEntry[]): string[] {
+/** How a timeline is rendered: the time zone of its dates and names for known addresses. */
+export interface TimelineFormat {
+  /** IANA time zone for the dates (default UTC). */
+  timeZone?: string;
+  /** Lower-case or checksummed address → display name (carriers, the shipper). */
+  names?: Readonly<Record<string, string>>;
+}
+
+function who(address: string, names?: Readonly<Record<string, string>>): string {
+  const name = names?.[address] ?? names?.[address.toLowerCase()];
+  return name === undefined ? address : `${name} (${address})`;
+}
+
+/** The creation's destination by place name, a hand-over's new carrier by name. */
+function detailOf(e: TimelineEntry, names?: Readonly<Record<string, string>>): string {
+  const target = (e.detail ?? "").replace(/^to /, "");
+  if (e.code === "Created") return `to ${placeName(target)}`;
+  if (e.code === "HandedOver") return `to ${who(target, names)}`;
+  return e.detail ?? "";
+}
+
+/**
+ * Renders a timeline as one text line per step, e.g.
+ * "2026-11-27 10:00 UTC  Departed  Shanghai, China (CNSHA)  carrier 0x…  evidence 0x…".
+ */
+export function formatTimeline(
+  entries: readonly TimelineEntry[],
+  format: TimelineFormat = {},
+): string[] {
   const codeWidth = Math.max(0, ...entries.map((e) => e.code.length));
   return entries.map((e) => {
     const parts = [
-      e.time,
+      formatDate(Date.parse(e.time) / 1000, format.timeZone),
       e.code.padEnd(codeWidth),
-      e.location,
-      `carrier ${e.carrier}`,
+      placeName(e.location),
+      `carrier ${who(e.carrier, format.names)}`,
       `evidence ${e.evidence}`,
     ];
-    if (e.detail !== undefined) parts.push(e.detail);
+    if (e.detail !== undefined) parts.push(detailOf(e, format.names));
     if (e.evidenceURI !== undefined) parts.push(e.evidenceURI);
     return parts.join("  ");
   });

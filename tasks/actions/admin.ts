@@ -1,25 +1,12 @@
 import { toUtf8Bytes, zeroPadBytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { decodeOrdersPaid } from "@waybill/sdk";
-import {
-  type Output,
-  consoleOutput,
-  parseAmount,
-  runCommand,
-  sendTransaction,
-} from "../lib/cli.js";
-import {
-  type CommonArgs,
-  type Context,
-  openContext,
-  resolveToken,
-  waybillInterfaces,
-} from "../lib/context.js";
+import { ShipmentStatus, decodeOrdersPaid, formatDate, parseAmount } from "@waybill/sdk";
+import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
+import { type CommonArgs, type Context, openContext, resolveToken } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
-import { isoTime, loadOrder, orderState, requireStatus, syncDelivery } from "../lib/orders.js";
+import { type OrderArgs, openOrder, orderState, requireStatus } from "../lib/orders.js";
 import { orderCall } from "./buyer.js";
-import type { OrderArgs } from "./merchant.js";
 
 const CONTRACTS = ["escrow", "registry", "passports"] as const;
 
@@ -43,34 +30,30 @@ export async function role(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const target = contractNamed(ctx, args.contract);
-      const roleName = args.role.toUpperCase().endsWith("_ROLE")
-        ? args.role.toUpperCase()
-        : `${args.role.toUpperCase()}_ROLE`;
-      let roleId: string;
-      try {
-        roleId = (await target.getFunction(roleName).staticCall()) as string;
-      } catch {
-        throw new UserError(`the ${args.contract} has no ${roleName}`);
-      }
-      if (args.to === "")
-        throw new UserError("--to is required: the account receiving or losing the role");
-      const action = args.revoke ? "revokeRole" : "grantRole";
-      await sendTransaction(
-        out,
-        `${args.revoke ? "revoke" : "grant"} ${roleName} on the ${args.contract} ${args.revoke ? "from" : "to"} ${args.to}`,
-        () => target.getFunction(action).send(roleId, args.to),
-      );
-      out.line(
-        `✓ ${args.to} ${args.revoke ? "no longer has" : "now has"} ${roleName} on the ${args.contract}`,
-      );
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "admin", out);
+    const target = contractNamed(ctx, args.contract);
+    const roleName = args.role.toUpperCase().endsWith("_ROLE")
+      ? args.role.toUpperCase()
+      : `${args.role.toUpperCase()}_ROLE`;
+    let roleId: string;
+    try {
+      roleId = (await target.getFunction(roleName).staticCall()) as string;
+    } catch {
+      throw new UserError(`the ${args.contract} has no ${roleName}`);
+    }
+    if (args.to === "")
+      throw new UserError("--to is required: the account receiving or losing the role");
+    const action = args.revoke ? "revokeRole" : "grantRole";
+    await sendTransaction(
+      out,
+      `${args.revoke ? "revoke" : "grant"} ${roleName} on the ${args.contract} ${args.revoke ? "from" : "to"} ${args.to}`,
+      () => target.getFunction(action).send(roleId, args.to),
+    );
+    out.line(
+      `✓ ${args.to} ${args.revoke ? "no longer has" : "now has"} ${roleName} on the ${args.contract}`,
+    );
+  }, out);
 }
 
 export interface CarrierArgs extends CommonArgs {
@@ -85,26 +68,22 @@ export async function carrier(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      if (args.suspend) {
-        await sendTransaction(out, `suspend carrier ${args.carrier}`, () =>
-          ctx.registry.suspendCarrier(args.carrier),
-        );
-        out.line(`✓ ${args.carrier} can no longer record events`);
-        return;
-      }
-      if (args.code === "" || args.code.length > 8)
-        throw new UserError("--code is required: 1 to 8 characters (e.g. a SCAC like MAEU)");
-      await sendTransaction(out, `register carrier ${args.carrier} as ${args.code}`, () =>
-        ctx.registry.registerCarrier(args.carrier, zeroPadBytes(toUtf8Bytes(args.code), 8)),
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "admin", out);
+    if (args.suspend) {
+      await sendTransaction(out, `suspend carrier ${args.carrier}`, () =>
+        ctx.registry.suspendCarrier(args.carrier),
       );
-      out.line(`✓ ${args.code} may now record shipment events`);
-    },
-    waybillInterfaces,
-    out,
-  );
+      out.line(`✓ ${args.carrier} can no longer record events`);
+      return;
+    }
+    if (args.code === "" || args.code.length > 8)
+      throw new UserError("--code is required: 1 to 8 characters (e.g. a SCAC like MAEU)");
+    await sendTransaction(out, `register carrier ${args.carrier} as ${args.code}`, () =>
+      ctx.registry.registerCarrier(args.carrier, zeroPadBytes(toUtf8Bytes(args.code), 8)),
+    );
+    out.line(`✓ ${args.code} may now record shipment events`);
+  }, out);
 }
 
 export interface ManufacturerArgs extends CommonArgs {
@@ -118,25 +97,21 @@ export async function manufacturer(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      if (!/^\d{6,12}$/.test(args.prefix))
-        throw new UserError("--prefix must be a GS1 company prefix of 6 to 12 digits");
-      const ctx = await openContext(hre, args, out);
-      const manufacturerRole = await ctx.passports.MANUFACTURER_ROLE();
-      if (!(await ctx.passports.hasRole(manufacturerRole, args.manufacturer))) {
-        await sendTransaction(out, `grant MANUFACTURER_ROLE to ${args.manufacturer}`, () =>
-          ctx.passports.grantRole(manufacturerRole, args.manufacturer),
-        );
-      }
-      await sendTransaction(out, `assign GS1 company prefix ${args.prefix}`, () =>
-        ctx.passports.assignPrefix(args.manufacturer, BigInt(args.prefix), args.prefix.length),
+  return runCommand(async () => {
+    if (!/^\d{6,12}$/.test(args.prefix))
+      throw new UserError("--prefix must be a GS1 company prefix of 6 to 12 digits");
+    const ctx = await openContext(hre, args, "admin", out);
+    const manufacturerRole = await ctx.passports.MANUFACTURER_ROLE();
+    if (!(await ctx.passports.hasRole(manufacturerRole, args.manufacturer))) {
+      await sendTransaction(out, `grant MANUFACTURER_ROLE to ${args.manufacturer}`, () =>
+        ctx.passports.grantRole(manufacturerRole, args.manufacturer),
       );
-      out.line(`✓ ${args.manufacturer} may mint GTINs of prefix ${args.prefix}`);
-    },
-    waybillInterfaces,
-    out,
-  );
+    }
+    await sendTransaction(out, `assign GS1 company prefix ${args.prefix}`, () =>
+      ctx.passports.assignPrefix(args.manufacturer, BigInt(args.prefix), args.prefix.length),
+    );
+    out.line(`✓ ${args.manufacturer} may mint GTINs of prefix ${args.prefix}`);
+  }, out);
 }
 
 export interface TokenArgs extends CommonArgs {
@@ -150,22 +125,18 @@ export async function token(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const info = await resolveToken(ctx, args.token);
-      await sendTransaction(
-        out,
-        `${args.disallow ? "remove" : "allow"} ${info.symbol} ${info.address}`,
-        () => ctx.escrow.setTokenAllowed(info.address, !args.disallow),
-      );
-      out.line(
-        `✓ ${info.symbol} is ${args.disallow ? "no longer accepted for new payments" : "accepted"}`,
-      );
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "admin", out);
+    const info = await resolveToken(ctx, args.token);
+    await sendTransaction(
+      out,
+      `${args.disallow ? "remove" : "allow"} ${info.symbol} ${info.address}`,
+      () => ctx.escrow.setTokenAllowed(info.address, !args.disallow),
+    );
+    out.line(
+      `✓ ${info.symbol} is ${args.disallow ? "no longer accepted for new payments" : "accepted"}`,
+    );
+  }, out);
 }
 
 export interface FeeArgs extends CommonArgs {
@@ -178,23 +149,17 @@ export async function fee(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const max = await ctx.escrow.MAX_FEE_BPS();
-      if (!Number.isInteger(args.bps) || args.bps < 0 || BigInt(args.bps) > max) {
-        throw new UserError(
-          `--bps must be a whole number from 0 to ${max} (${Number(max) / 100}%)`,
-        );
-      }
-      await sendTransaction(out, `set the platform fee to ${args.bps / 100}%`, () =>
-        ctx.escrow.setFeeBps(args.bps),
-      );
-      out.line(`✓ New payments pay ${args.bps / 100}%; existing orders keep their rate`);
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "admin", out);
+    const max = await ctx.escrow.MAX_FEE_BPS();
+    if (!Number.isInteger(args.bps) || args.bps < 0 || BigInt(args.bps) > max) {
+      throw new UserError(`--bps must be a whole number from 0 to ${max} (${Number(max) / 100}%)`);
+    }
+    await sendTransaction(out, `set the platform fee to ${args.bps / 100}%`, () =>
+      ctx.escrow.setFeeBps(args.bps),
+    );
+    out.line(`✓ New payments pay ${args.bps / 100}%; existing orders keep their rate`);
+  }, out);
 }
 
 export interface PauseArgs extends CommonArgs {
@@ -207,21 +172,17 @@ export async function pause(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      if (args.resume) {
-        await sendTransaction(out, "resume payments", () => ctx.escrow.unpause());
-      } else {
-        await sendTransaction(out, "pause new payments", () => ctx.escrow.pause());
-      }
-      out.line(
-        `✓ New payments are ${args.resume ? "accepted again" : "paused; existing orders still settle"}`,
-      );
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "admin", out);
+    if (args.resume) {
+      await sendTransaction(out, "resume payments", () => ctx.escrow.unpause());
+    } else {
+      await sendTransaction(out, "pause new payments", () => ctx.escrow.pause());
+    }
+    out.line(
+      `✓ New payments are ${args.resume ? "accepted again" : "paused; existing orders still settle"}`,
+    );
+  }, out);
 }
 
 export interface FeesArgs extends CommonArgs {
@@ -234,23 +195,19 @@ export async function withdrawFees(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const info = await resolveToken(ctx, args.token);
-      const accrued = await ctx.escrow.accruedFees(info.address);
-      if (accrued === 0n) throw new UserError(`no ${info.symbol} fees have accrued`);
-      const [, treasury] = await ctx.escrow.config();
-      await sendTransaction(
-        out,
-        `send ${info.format(accrued)} of fees to the treasury ${treasury}`,
-        () => ctx.escrow.withdrawFees(info.address),
-      );
-      out.line(`✓ ${info.format(accrued)} sent to ${treasury}`);
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "admin", out);
+    const info = await resolveToken(ctx, args.token);
+    const accrued = await ctx.escrow.accruedFees(info.address);
+    if (accrued === 0n) throw new UserError(`no ${info.symbol} fees have accrued`);
+    const [, treasury] = await ctx.escrow.config();
+    await sendTransaction(
+      out,
+      `send ${info.format(accrued)} of fees to the treasury ${treasury}`,
+      () => ctx.escrow.withdrawFees(info.address),
+    );
+    out.line(`✓ ${info.format(accrued)} sent to ${treasury}`);
+  }, out);
 }
 
 export interface RuleArgs extends OrderArgs {
@@ -263,25 +220,20 @@ export async function rule(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const ref = await loadOrder(ctx, args.order);
-      await requireStatus(ctx, ref.orderId, ["Disputed"], "rule");
-      const info = await resolveToken(ctx, ref.offer.token);
-      const buyerAmount = parseAmount(args.buyerAmount, info.decimals);
-      if (buyerAmount > ref.offer.price)
-        throw new UserError(`--buyer-amount exceeds the price of ${info.format(ref.offer.price)}`);
-      await sendTransaction(
-        out,
-        `rule: ${info.format(buyerAmount)} to the buyer, ${info.format(ref.offer.price - buyerAmount)} (less fee) to the seller`,
-        () => ctx.escrow.resolveDispute(ref.offer, buyerAmount),
-      );
-      out.line(`✓ Dispute on ${ref.orderId} resolved`);
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const { ctx, ref } = await openOrder(hre, args, "arbiter", out);
+    await requireStatus(ctx, ref.orderId, ["Disputed"], "rule");
+    const info = await resolveToken(ctx, ref.offer.token);
+    const buyerAmount = parseAmount(args.buyerAmount, info.decimals);
+    if (buyerAmount > ref.offer.price)
+      throw new UserError(`--buyer-amount exceeds the price of ${info.format(ref.offer.price)}`);
+    await sendTransaction(
+      out,
+      `rule: ${info.format(buyerAmount)} to the buyer, ${info.format(ref.offer.price - buyerAmount)} (less fee) to the seller`,
+      () => ctx.escrow.resolveDispute(ref.offer, buyerAmount),
+    );
+    out.line(`✓ Dispute on ${ref.orderId} resolved`);
+  }, out);
 }
 
 export interface KeeperArgs extends CommonArgs {
@@ -298,42 +250,46 @@ export async function release(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const paidLogs = await ctx.escrow.queryFilter(ctx.escrow.filters.OrderPaid(), args.fromBlock);
-      const orders = decodeOrdersPaid(ctx.escrow, paidLogs);
-      out.line(`Checking ${orders.length} order(s)…`);
-      let delivered = 0;
-      let released = 0;
-      for (const paid of orders) {
-        const ref = { orderId: paid.orderId, offer: paid.offer };
-        if (
-          (await orderState(ctx, ref.orderId)).statusName === "Shipped" &&
-          (await syncDelivery(ctx, ref)) === "Delivered"
-        ) {
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "anyone", out);
+    const paidLogs = await ctx.escrow.queryFilter(ctx.escrow.filters.OrderPaid(), args.fromBlock);
+    const orders = decodeOrdersPaid(ctx.escrow, paidLogs);
+    out.line(`Checking ${orders.length} order(s)…`);
+    let delivered = 0;
+    let released = 0;
+    for (const paid of orders) {
+      const ref = { orderId: paid.orderId, offer: paid.offer };
+      if ((await orderState(ctx, ref.orderId)).statusName === "Shipped") {
+        const shipmentId = await ctx.registry.shipmentIdOf(ref.offer.merchant, ref.orderId);
+        const shipment = await ctx.registry.getShipment(shipmentId);
+        if (shipment.status === BigInt(ShipmentStatus.Delivered)) {
+          await sendTransaction(
+            out,
+            `mark order ${ref.orderId} delivered (the registry shows it)`,
+            () => ctx.escrow.markDelivered(ref.offer),
+          );
           delivered++;
         }
-        const state = await orderState(ctx, ref.orderId);
-        const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-        const windowEnd = state.stamp + paid.offer.inspectionPeriod;
-        if (state.statusName !== "Delivered" || windowEnd >= now) continue;
-        await sendTransaction(
-          out,
-          `release order ${ref.orderId} (window ended ${isoTime(windowEnd)})`,
-          () => ctx.escrow.release(paid.offer),
-        );
-        released++;
       }
-      out.line(`✓ Marked ${delivered} order(s) delivered, released ${released}`);
-    },
-    waybillInterfaces,
-    out,
-  );
+      const state = await orderState(ctx, ref.orderId);
+      const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+      const windowEnd = state.stamp + paid.offer.inspectionPeriod;
+      if (state.statusName !== "Delivered" || windowEnd >= now) continue;
+      await sendTransaction(
+        out,
+        `release order ${ref.orderId} (window ended ${formatDate(windowEnd)})`,
+        () => ctx.escrow.release(paid.offer),
+      );
+      released++;
+    }
+    out.line(`✓ Marked ${delivered} order(s) delivered, released ${released}`);
+  }, out);
 }
 
 /** `arbiter default`: after the arbitration period, anyone applies the documented default ruling. */
 export const defaultRuling = orderCall(
+  "anyone",
+  "anyone",
   ["Disputed"],
   (ref) => `apply the default ruling to ${ref.orderId}`,
   (ctx, ref) => ctx.escrow.applyDefaultRuling(ref.offer),

@@ -3,20 +3,20 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+
 import WaybillModule from "../../ignition/modules/Waybill.js";
 import WaybillLocalModule from "../../ignition/modules/WaybillLocal.js";
+import { WaybillError, formatAmount, parseAmount } from "@waybill/sdk";
+import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
+import { LOCAL_CHAIN_IDS, LOCAL_ROLE_ACCOUNTS, openContext, resolveToken } from "../lib/context.js";
 import {
-  type Output,
-  consoleOutput,
-  formatAmount,
-  parseAmount,
-  runCommand,
-  sendTransaction,
-} from "../lib/cli.js";
-import { openContext, resolveToken, waybillInterfaces } from "../lib/context.js";
+  deploymentIdFor,
+  explicitDeploymentId,
+  findDeployment,
+  removeDeploymentRecord,
+} from "../lib/deployment.js";
 import { UserError } from "../lib/errors.js";
-
-const LOCAL_CHAIN_IDS = new Set([31337n, 1337n]);
 
 export interface DeployArgs {
   deploymentId: string;
@@ -32,66 +32,123 @@ export default async function deploy(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const { ethers, ignition, networkName } = await hre.network.create();
-      const { chainId } = await ethers.provider.getNetwork();
-      const [deployer] = await ethers.getSigners();
-      if (deployer === undefined) {
-        throw new UserError(
-          `network ${networkName} has no deployer account: npx hardhat keystore set WAYBILL_PRIVATE_KEY`,
-        );
-      }
-      const balance = await ethers.provider.getBalance(deployer.address);
-      if (balance === 0n) {
-        throw new UserError(
-          `insufficient balance: the deployer ${deployer.address} has no ETH on ${networkName}; fund it from a faucet first`,
-        );
-      }
-      const local = LOCAL_CHAIN_IDS.has(chainId);
-      const parametersFile = path.join(
-        hre.config.paths.root,
-        "ignition",
-        "parameters",
-        `${networkName}.json5`,
+  return runCommand(async () => {
+    const { ethers, ignition, networkName, networkConfig } = await hre.network.create();
+    const { chainId } = await ethers.provider.getNetwork();
+    const inProcess = networkConfig.type === "edr-simulated";
+    const [deployer] = await ethers.getSigners();
+    if (deployer === undefined) {
+      throw new UserError(
+        `network ${networkName} has no deployer account: npx hardhat keystore set WAYBILL_PRIVATE_KEY`,
       );
-      if (!local) {
-        try {
-          await access(parametersFile);
-        } catch {
-          throw new UserError(
-            `no parameters for network ${networkName}: create ignition/parameters/${networkName}.json5 listing its stablecoins`,
-          );
-        }
+    }
+    const balance = await ethers.provider.getBalance(deployer.address);
+    if (balance === 0n) {
+      throw new UserError(
+        `insufficient balance: the deployer ${deployer.address} has no ETH on ${networkName}; fund it from a faucet first`,
+      );
+    }
+    const local = LOCAL_CHAIN_IDS.has(chainId);
+    const root = hre.config.paths.root;
+    const parametersFile = path.join(root, "ignition", "parameters", `${networkName}.json5`);
+    if (!local) {
+      try {
+        await access(parametersFile);
+      } catch {
+        throw new UserError(
+          `no parameters for network ${networkName}: create ignition/parameters/${networkName}.json5 listing its stablecoins`,
+        );
       }
+    }
+    const deploymentId = explicitDeploymentId(args.deploymentId);
+    const recordId = deploymentIdFor(chainId, deploymentId);
+    if (!inProcess) await clearStaleRecord(root, recordId, networkName, local, ethers, out);
+    out.line(
+      `Deploying Waybill to ${networkName} (chain ${chainId}) from ${deployer.address} ` +
+        `(${formatAmount(balance, 18, "ETH")})${local ? " with mock USDC and EURC" : ""}…`,
+    );
+    const deployed = local
+      ? await ignition.deploy(WaybillLocalModule, { deploymentId, displayUi: false })
+      : await ignition.deploy(WaybillModule, {
+          parameters: parametersFile,
+          deploymentId,
+          displayUi: false,
+        });
+    const addresses: [string, string][] = [];
+    for (const [name, contract] of Object.entries(deployed)) {
+      const address = await contract.getAddress();
+      if ((await ethers.provider.getCode(address)) === "0x") {
+        throw new WaybillError(
+          "NOT_DEPLOYED",
+          `Ignition reported ${name} at ${address}, but there is no code there on ${networkName}: remove ignition/deployments/${recordId} and deploy again`,
+        );
+      }
+      addresses.push([name, address]);
+    }
+    out.line(
+      inProcess
+        ? "✓ Waybill deployed on Hardhat's in-process network, which is gone when this command ends:"
+        : "✓ Waybill deployed (code checked at every address):",
+    );
+    for (const [name, address] of addresses) out.line(`  ${name.padEnd(10)} ${address}`);
+    if (inProcess) {
       out.line(
-        `Deploying Waybill to ${networkName} (chain ${chainId}) from ${deployer.address} ` +
-          `(${formatAmount(balance, 18, "ETH")})${local ? " with mock USDC and EURC" : ""}…`,
+        "  Nothing of it remains for later commands. For a chain that stays, run `npx hardhat node` " +
+          "in another terminal and deploy with --network localhost (or run `npm run demo`).",
       );
-      const deploymentId = args.deploymentId === "" ? undefined : args.deploymentId;
-      const deployed = local
-        ? await ignition.deploy(WaybillLocalModule, { deploymentId, displayUi: false })
-        : await ignition.deploy(WaybillModule, {
-            parameters: parametersFile,
-            deploymentId,
-            displayUi: false,
-          });
-      out.line("✓ Waybill deployed:");
-      for (const [name, contract] of Object.entries(deployed)) {
-        out.line(`  ${name.padEnd(10)} ${await contract.getAddress()}`);
+      return;
+    }
+    out.line(`  recorded in ignition/deployments/${recordId}`);
+    if (local) {
+      const signers = await ethers.getSigners();
+      out.line("Local accounts by role (a command without --account signs as its role's account):");
+      for (const [role, index] of Object.entries(LOCAL_ROLE_ACCOUNTS)) {
+        if (role === "anyone" || signers[index] === undefined) continue;
+        out.line(`  #${index} ${role.padEnd(12)} ${signers[index].address}`);
       }
-      out.line(`  recorded in ignition/deployments/${deploymentId ?? `chain-${chainId}`}`);
-      if (args.verify) {
-        if (local) throw new UserError("local chains have no block explorer to verify on");
-        out.line("Verifying the source code on the block explorer…");
-        await hre.tasks
-          .getTask(["ignition", "verify"])
-          .run({ deploymentId: deploymentId ?? `chain-${chainId}` });
-      }
-    },
-    waybillInterfaces,
-    out,
+    } else {
+      out.line(
+        "  To publish these addresses to every client, run `npm run sdk:deployments` and commit sdk/deployments.json",
+      );
+    }
+    if (args.verify) {
+      if (local) throw new UserError("local chains have no block explorer to verify on");
+      out.line("Verifying the source code on the block explorer…");
+      await hre.tasks.getTask(["ignition", "verify"]).run({ deploymentId: recordId });
+    }
+  }, out);
+}
+
+/**
+ * A record whose contracts have no code (a restarted local node) would make Ignition "deploy"
+ * nothing: locally it is removed so the suite is deployed afresh; elsewhere the command stops
+ * and says how to go on.
+ */
+async function clearStaleRecord(
+  root: string,
+  deploymentId: string,
+  networkName: string,
+  local: boolean,
+  ethers: HardhatEthers,
+  out: Output,
+): Promise<void> {
+  const record = await findDeployment(root, deploymentId);
+  if (record === undefined) return;
+  const codes = await Promise.all(
+    [record.escrow, record.registry, record.passports].map((a) => ethers.provider.getCode(a)),
   );
+  if (codes.every((code) => code !== "0x")) return;
+  if (!local) {
+    throw new UserError(
+      `the deployment recorded in ignition/deployments/${deploymentId} has no code on ${networkName}: ` +
+        `deploy under a new id with --deployment-id, or remove that folder to start over`,
+    );
+  }
+  out.line(
+    `The deployment recorded in ignition/deployments/${deploymentId} has no code on this node (was it restarted?): ` +
+      "removing the stale record and deploying afresh",
+  );
+  await removeDeploymentRecord(root, deploymentId);
 }
 
 export interface FaucetArgs {
@@ -108,24 +165,20 @@ export async function faucet(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const symbol = args.token.toUpperCase();
-      if (ctx.deployment.localStablecoins[symbol] === undefined) {
-        throw new UserError(
-          `no mock ${symbol} on ${ctx.networkName}: on testnets get test USDC/EURC from https://faucet.circle.com`,
-        );
-      }
-      const info = await resolveToken(ctx, symbol);
-      const amount = parseAmount(args.amount, info.decimals);
-      const to = args.to === "" ? ctx.signer.address : args.to;
-      await sendTransaction(out, `mint ${info.format(amount)} to ${to}`, () =>
-        info.token.mint(to, amount),
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "anyone", out);
+    const symbol = args.token.toUpperCase();
+    if (ctx.deployment?.localStablecoins[symbol] === undefined) {
+      throw new UserError(
+        `no mock ${symbol} on ${ctx.networkName}: on testnets get test USDC/EURC from https://faucet.circle.com`,
       );
-      out.line(`✓ ${to} now holds ${info.format(await info.token.balanceOf(to))}`);
-    },
-    waybillInterfaces,
-    out,
-  );
+    }
+    const info = await resolveToken(ctx, symbol);
+    const amount = parseAmount(args.amount, info.decimals);
+    const to = args.to === "" ? ctx.signer.address : args.to;
+    await sendTransaction(out, `mint ${info.format(amount)} to ${to}`, () =>
+      info.token.mint(to, amount),
+    );
+    out.line(`✓ ${to} now holds ${info.format(await info.token.balanceOf(to))}`);
+  }, out);
 }

@@ -4,26 +4,40 @@ import { writeFile } from "node:fs/promises";
 import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { encodeOfferPayload } from "@waybill/sdk";
-import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
-import { encodeLocode } from "@waybill/sdk";
 import {
-  type Output,
-  consoleOutput,
+  type Offer,
+  type OrderDetails,
+  describeOrderDetails,
+  encodeLocode,
+  encodeOfferLine,
+  formatDate,
+  hashOrderDetails,
+  orderIdOf,
   parseAmount,
-  runCommand,
-  sendTransaction,
-} from "../lib/cli.js";
-import { type CommonArgs, openContext, resolveToken, waybillInterfaces } from "../lib/context.js";
+  parseOrderItems,
+  signOffer,
+  validateOffer,
+} from "@waybill/sdk";
+import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
+import { type CommonArgs, openContext, resolveToken } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
-import { isoTime, loadOrder, orderState, requireStatus } from "../lib/orders.js";
+import {
+  type OrderArgs,
+  openOrder,
+  orderState,
+  requireAccount,
+  requireStatus,
+} from "../lib/orders.js";
 import { hashOf, parseDuration, parseIdList } from "../lib/parse.js";
+import { requireCaller } from "./buyer.js";
 
 export interface OfferArgs extends CommonArgs {
   token: string;
   price: string;
   buyer: string;
   payee: string;
+  items: string;
+  shipping: string;
   details: string;
   shipWithin: string;
   deliverWithin: string;
@@ -32,69 +46,88 @@ export interface OfferArgs extends CommonArgs {
   out: string;
 }
 
-/** `merchant offer`: signs an offer off-chain (no gas) and prints the line to send the buyer. */
+/** The order details the offer line carries, from `--items`, `--shipping` and `--details`. */
+export function orderDetailsFrom(
+  args: Pick<OfferArgs, "items" | "shipping" | "details">,
+): OrderDetails {
+  const items = parseOrderItems(args.items);
+  if (items.length === 0 && args.details === "") {
+    throw new UserError(
+      'say what is sold: --items "2 Celadon vase; 1 Tea bowl" (and/or --details "…"); the buyer sees it in the offer line',
+    );
+  }
+  return {
+    items,
+    ...(args.shipping === "" ? {} : { shipping: args.shipping }),
+    ...(args.details === "" ? {} : { note: args.details }),
+  };
+}
+
+/**
+ * `merchant offer`: validates and signs an offer off-chain (no gas) and prints the line to
+ * send the buyer, which carries the order details the signature covers.
+ */
 export async function offer(
   args: OfferArgs,
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const token = await resolveToken(ctx, args.token);
-      if (!(await ctx.escrow.isTokenAllowed(token.address))) {
-        throw new UserError(
-          `${token.symbol} is not accepted by this escrow (ask the admin to allow-list it)`,
-        );
-      }
-      if (args.details === "")
-        throw new UserError(
-          "--details is required: describe the order (it is hashed, never published)",
-        );
-      const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-      const terms: Offer = {
-        merchant: ctx.signer.address,
-        payee: args.payee === "" ? ctx.signer.address : args.payee,
-        buyer: args.buyer === "" ? ZeroAddress : args.buyer,
-        token: token.address,
-        price: parseAmount(args.price, token.decimals),
-        detailsHash: hashOf(args.details),
-        shipWithin: parseDuration(args.shipWithin, "--ship-within"),
-        deliverWithin: parseDuration(args.deliverWithin, "--deliver-within"),
-        inspectionPeriod: parseDuration(args.inspection, "--inspection"),
-        expiry: now + parseDuration(args.expires, "--expires"),
-        salt: BigInt(`0x${randomBytes(32).toString("hex")}`),
-      };
-      const signature = await signOffer(ctx.escrow, ctx.signer, terms);
-      const orderId = await orderIdOf(ctx.escrow, terms, ctx.chainId);
-      const payload = encodeOfferPayload({
-        chainId: ctx.chainId,
-        escrow: ctx.deployment.escrow,
-        offer: terms,
-        signature,
-      });
-      out.line(
-        `✓ Offer signed (no transaction, no gas): ${token.format(terms.price)} for order ${orderId}`,
+  return runCommand(async () => {
+    const details = orderDetailsFrom(args);
+    const ctx = await openContext(hre, args, "merchant", out);
+    const token = await resolveToken(ctx, args.token);
+    if (!(await ctx.escrow.isTokenAllowed(token.address))) {
+      throw new UserError(
+        `${token.symbol} is not accepted by this escrow (ask the admin to allow-list it)`,
       );
-      out.line(
-        `  buyer: ${terms.buyer === ZeroAddress ? "anyone" : terms.buyer}; payable until ${isoTime(terms.expiry)}`,
-      );
-      out.line(
-        "Send the buyer this line; they pay it with `npx hardhat buyer pay --order <line>`:",
-      );
-      out.line(payload);
-      if (args.out !== "") {
-        await writeFile(args.out, `${payload}\n`);
-        out.line(`(also written to ${args.out})`);
-      }
-    },
-    waybillInterfaces,
-    out,
-  );
+    }
+    const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+    let price: bigint;
+    try {
+      price = parseAmount(args.price, token.decimals);
+    } catch (error) {
+      throw new UserError(`--price: ${(error as Error).message}`);
+    }
+    const terms: Offer = {
+      merchant: ctx.signer.address,
+      payee: args.payee === "" ? ctx.signer.address : args.payee,
+      buyer: args.buyer === "" ? ZeroAddress : args.buyer,
+      token: token.address,
+      price,
+      detailsHash: hashOrderDetails(details),
+      shipWithin: parseDuration(args.shipWithin, "--ship-within"),
+      deliverWithin: parseDuration(args.deliverWithin, "--deliver-within"),
+      inspectionPeriod: parseDuration(args.inspection, "--inspection"),
+      expiry: now + parseDuration(args.expires, "--expires"),
+      salt: BigInt(`0x${randomBytes(32).toString("hex")}`),
+    };
+    validateOffer(terms, now);
+    const signature = await signOffer(ctx.escrow, ctx.signer, terms);
+    const orderId = await orderIdOf(ctx.escrow, terms, ctx.chainId);
+    const line = encodeOfferLine({
+      chainId: ctx.chainId,
+      escrow: ctx.escrowAddress,
+      offer: terms,
+      signature,
+      details,
+    });
+    out.line(
+      `✓ Offer signed (no transaction, no gas): ${token.format(terms.price)} for order ${orderId}`,
+    );
+    for (const detail of describeOrderDetails(details)) out.line(`  ${detail}`);
+    out.line(
+      `  buyer: ${terms.buyer === ZeroAddress ? "anyone" : terms.buyer}; payable until ${formatDate(terms.expiry)}`,
+    );
+    out.line("Send the buyer this line; they pay it with `npx hardhat buyer pay --order <line>`:");
+    out.line(line);
+    if (args.out !== "") {
+      await writeFile(args.out, `${line}\n`);
+      out.line(`(also written to ${args.out})`);
+    }
+  }, out);
 }
 
-export interface ShipArgs extends CommonArgs {
-  order: string;
+export interface ShipArgs extends OrderArgs {
   carrier: string;
   origin: string;
   destination: string;
@@ -104,70 +137,79 @@ export interface ShipArgs extends CommonArgs {
 
 /**
  * `merchant ship`: registers the order's shipment with the carrier taking it first and links it
- * to the order. Passports travelling with it are approved for hand-over to the buyer.
+ * to the order. Passports travelling with it are approved for hand-over to the buyer. Every
+ * condition of the three transactions is checked before the first is sent.
  */
 export async function ship(
   args: ShipArgs,
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const { orderId, offer: terms } = await loadOrder(ctx, args.order);
-      if (terms.merchant.toLowerCase() !== ctx.signer.address.toLowerCase()) {
-        throw new UserError(`only the merchant ${terms.merchant} can ship order ${orderId}`);
-      }
-      await requireStatus(ctx, orderId, ["Paid"], "ship");
-      const passportIds = parseIdList(args.passports, "--passports");
-      const shipmentId = await ctx.registry.shipmentIdOf(ctx.signer.address, orderId);
-      const existing = await ctx.registry.getShipment(shipmentId);
-      if (existing.status === 0n) {
-        if (args.carrier === "" || args.origin === "" || args.destination === "") {
-          throw new UserError(
-            "--carrier, --origin and --destination are required to register the shipment",
-          );
-        }
-        await sendTransaction(
-          out,
-          `register shipment ${shipmentId} (${args.origin} → ${args.destination})`,
-          () =>
-            ctx.registry.createShipment({
-              shipperRef: orderId,
-              carrier: args.carrier,
-              origin: encodeLocode(args.origin),
-              destination: encodeLocode(args.destination),
-              documentsHash: hashOf(
-                args.documents === "" ? `documents of ${orderId}` : args.documents,
-              ),
-              passportIds,
-            }),
-        );
-      } else {
-        out.line(`shipment ${shipmentId} is already registered`);
-      }
-      if (
-        passportIds.length > 0 &&
-        !(await ctx.passports.isApprovedForAll(ctx.signer.address, ctx.deployment.escrow))
-      ) {
-        await sendTransaction(
-          out,
-          "let the escrow hand the passports to the buyer on completion",
-          () => ctx.passports.setApprovalForAll(ctx.deployment.escrow, true),
-        );
-      }
-      await sendTransaction(out, `link order ${orderId} to its shipment`, () =>
-        ctx.escrow.markShipped(terms),
+  return runCommand(async () => {
+    const { ctx, ref } = await openOrder(hre, args, "merchant", out);
+    const { orderId, offer: terms } = ref;
+    requireAccount(ctx, terms.merchant, "merchant", `ship order ${orderId}`);
+    const state = await requireStatus(ctx, orderId, ["Paid"], "ship");
+    const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+    const shipBy = state.stamp + terms.shipWithin;
+    if (now > shipBy) {
+      throw new UserError(
+        `cannot ship: the ship-by deadline of order ${orderId} passed on ${formatDate(shipBy)}; the buyer may claim a refund`,
       );
-      out.line(`✓ Order ${orderId} shipped as ${shipmentId}`);
-    },
-    waybillInterfaces,
-    out,
-  );
-}
-
-export interface OrderArgs extends CommonArgs {
-  order: string;
+    }
+    const passportIds = parseIdList(args.passports, "--passports");
+    const shipmentId = await ctx.registry.shipmentIdOf(ctx.signer.address, orderId);
+    const existing = await ctx.registry.getShipment(shipmentId);
+    if (existing.status === 0n) {
+      if (args.carrier === "" || args.origin === "" || args.destination === "") {
+        throw new UserError(
+          "--carrier, --origin and --destination are required to register the shipment",
+        );
+      }
+      const [carrierAccount, active] = await ctx.registry.carrierOf(args.carrier);
+      if (!active || carrierAccount.toLowerCase() !== args.carrier.toLowerCase()) {
+        throw new UserError(`${args.carrier} is not an active registered carrier`);
+      }
+      for (const id of passportIds) {
+        const owner = await ctx.passports.ownerOf(id).catch(() => undefined);
+        if (owner?.toLowerCase() !== ctx.signer.address.toLowerCase()) {
+          throw new UserError(`passport ${id} is not yours to ship (owner: ${owner ?? "none"})`);
+        }
+      }
+      const [origin, destination] = [encodeLocode(args.origin), encodeLocode(args.destination)];
+      await sendTransaction(
+        out,
+        `register shipment ${shipmentId} (${args.origin} → ${args.destination})`,
+        () =>
+          ctx.registry.createShipment({
+            shipperRef: orderId,
+            carrier: args.carrier,
+            origin,
+            destination,
+            documentsHash: hashOf(
+              args.documents === "" ? `documents of ${orderId}` : args.documents,
+            ),
+            passportIds,
+          }),
+      );
+    } else {
+      out.line(`shipment ${shipmentId} is already registered`);
+    }
+    if (
+      passportIds.length > 0 &&
+      !(await ctx.passports.isApprovedForAll(ctx.signer.address, ctx.escrowAddress))
+    ) {
+      await sendTransaction(
+        out,
+        "let the escrow hand the passports to the buyer on completion",
+        () => ctx.passports.setApprovalForAll(ctx.escrowAddress, true),
+      );
+    }
+    await sendTransaction(out, `link order ${orderId} to its shipment`, () =>
+      ctx.escrow.markShipped(terms),
+    );
+    out.line(`✓ Order ${orderId} shipped as ${shipmentId}`);
+  }, out);
 }
 
 /** `merchant cancel`: cancels an unpaid offer, or refunds the buyer of a paid, undelivered order. */
@@ -176,31 +218,57 @@ export async function cancel(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const { orderId, offer: terms } = await loadOrder(ctx, args.order);
-      const state = await orderState(ctx, orderId);
-      if (state.statusName === "None") {
-        await sendTransaction(out, `cancel unpaid offer ${orderId}`, () =>
-          ctx.escrow.cancelOffer(terms),
-        );
-        out.line("✓ The offer can no longer be paid");
-      } else if (state.statusName === "Paid" || state.statusName === "Shipped") {
-        const token = await resolveToken(ctx, terms.token);
-        await sendTransaction(
-          out,
-          `refund ${token.format(terms.price)} to the buyer ${state.buyer}`,
-          () => ctx.escrow.refund(terms),
-        );
-        out.line(`✓ Order ${orderId} refunded`);
-      } else {
-        throw new UserError(`cannot cancel: order ${orderId} is ${state.statusName}`);
-      }
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const { ctx, ref } = await openOrder(hre, args, "merchant", out);
+    const { orderId, offer: terms } = ref;
+    requireAccount(ctx, terms.merchant, "merchant", `cancel order ${orderId}`);
+    const state = await orderState(ctx, orderId);
+    if (state.statusName === "None") {
+      await sendTransaction(out, `cancel unpaid offer ${orderId}`, () =>
+        ctx.escrow.cancelOffer(terms),
+      );
+      out.line("✓ The offer can no longer be paid");
+    } else if (state.statusName === "Paid" || state.statusName === "Shipped") {
+      const token = await resolveToken(ctx, terms.token);
+      await sendTransaction(
+        out,
+        `refund ${token.format(terms.price)} to the buyer ${state.buyer}`,
+        () => ctx.escrow.refund(terms),
+      );
+      out.line(`✓ Order ${orderId} refunded`);
+    } else {
+      throw new UserError(`cannot cancel: order ${orderId} is ${state.statusName}`);
+    }
+  }, out);
+}
+
+export interface EvidenceArgs extends OrderArgs {
+  evidence: string;
+  uri: string;
+}
+
+/** `merchant evidence`: the seller's side of a dispute (or of a delivered order's inspection). */
+export async function evidence(
+  args: EvidenceArgs,
+  hre: HardhatRuntimeEnvironment,
+  out: Output = consoleOutput,
+) {
+  return runCommand(async () => {
+    if (args.evidence === "") {
+      throw new UserError(
+        '--evidence is required: a reference or hash of what you submit (e.g. "courier POD 4471")',
+      );
+    }
+    const { ctx, ref } = await openOrder(hre, args, "merchant", out);
+    await requireStatus(ctx, ref.orderId, ["Delivered", "Disputed"], "submit evidence");
+    await requireCaller(ctx, ref, "merchant", `submit evidence for order ${ref.orderId}`);
+    await sendTransaction(out, `submit the merchant's evidence for order ${ref.orderId}`, () =>
+      ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri),
+    );
+    out.line(
+      `✓ Evidence recorded on order ${ref.orderId}${args.uri === "" ? "" : ` (${args.uri})`}; the arbiter sees it with the buyer's`,
+    );
+  }, out);
 }
 
 export interface WithdrawArgs extends CommonArgs {
@@ -209,14 +277,10 @@ export interface WithdrawArgs extends CommonArgs {
 }
 
 /** `merchant withdraw` (and `buyer withdraw`): pulls payouts credited because a push failed. */
-export async function withdraw(
-  args: WithdrawArgs,
-  hre: HardhatRuntimeEnvironment,
-  out: Output = consoleOutput,
-) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
+export function withdrawAs(role: "merchant" | "buyer") {
+  return async (args: WithdrawArgs, hre: HardhatRuntimeEnvironment, out: Output = consoleOutput) =>
+    runCommand(async () => {
+      const ctx = await openContext(hre, args, role, out);
       const token = await resolveToken(ctx, args.token);
       const credited = await ctx.escrow.credits(token.address, ctx.signer.address);
       if (credited === 0n)
@@ -228,8 +292,5 @@ export async function withdraw(
         ctx.escrow.withdrawCredit(token.address, to),
       );
       out.line(`✓ ${token.format(credited)} sent to ${to}`);
-    },
-    waybillInterfaces,
-    out,
-  );
+    }, out);
 }

@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { digitalLinkOf, normalizeGtin, parseDigitalLink, tokenIdOf } from "@waybill/sdk";
 import { formatPassportReport } from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
-import { type CommonArgs, type Context, openContext, waybillInterfaces } from "../lib/context.js";
+import { type CommonArgs, type Context, openContext, openReader } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
 import { hashOf, parseDuration, parseTime } from "../lib/parse.js";
 
@@ -38,31 +38,27 @@ export async function createLot(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const gtin = BigInt(normalizeGtin(args.gtin));
-      const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-      const lot = {
-        gtin,
-        prefixLength: args.prefixLength,
-        originCountry: hexlify(toUtf8Bytes(args.origin.toUpperCase())),
-        productionDate: parseTime(args.produced, now),
-        contentHash: hashOf(args.document === "" ? `passport of lot ${args.lot}` : args.document),
-        lotNumber: args.lot,
-        uri: args.uri,
-      };
-      const lotId = await ctx.passports.createLot.staticCall(lot);
-      await sendTransaction(out, `create lot ${args.lot} of GTIN ${normalizeGtin(args.gtin)}`, () =>
-        ctx.passports.createLot(lot),
-      );
-      out.line(
-        `✓ Lot ${lotId} created; mint units with \`npx hardhat manufacturer mint --lot ${lotId} --serials …\``,
-      );
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "manufacturer", out);
+    const gtin = BigInt(normalizeGtin(args.gtin));
+    const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+    const lot = {
+      gtin,
+      prefixLength: args.prefixLength,
+      originCountry: hexlify(toUtf8Bytes(args.origin.toUpperCase())),
+      productionDate: parseTime(args.produced, now),
+      contentHash: hashOf(args.document === "" ? `passport of lot ${args.lot}` : args.document),
+      lotNumber: args.lot,
+      uri: args.uri,
+    };
+    const lotId = await ctx.passports.createLot.staticCall(lot);
+    await sendTransaction(out, `create lot ${args.lot} of GTIN ${normalizeGtin(args.gtin)}`, () =>
+      ctx.passports.createLot(lot),
+    );
+    out.line(
+      `✓ Lot ${lotId} created; mint units with \`npx hardhat manufacturer mint --lot ${lotId} --serials …\``,
+    );
+  }, out);
 }
 
 export interface MintArgs extends CommonArgs {
@@ -77,36 +73,32 @@ export async function mint(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const serials = args.serials
-        .split(",")
-        .map((s) => s.trim())
-        .filter((s) => s !== "");
-      if (serials.length === 0)
-        throw new UserError("--serials is required: one or more serial numbers, comma-separated");
-      const to = args.to === "" ? ctx.signer.address : args.to;
-      const sent =
-        serials.length === 1
-          ? await sendTransaction(out, `mint serial ${serials[0]} of lot ${args.lot}`, () =>
-              ctx.passports.mint(args.lot, serials[0], to),
-            )
-          : await sendTransaction(out, `mint ${serials.length} serials of lot ${args.lot}`, () =>
-              ctx.passports.mintBatch(args.lot, serials, to),
-            );
-      out.line(`✓ Minted to ${to}:`);
-      for (const log of sent.receipt.logs) {
-        const parsed = ctx.passports.interface.parseLog(log);
-        if (parsed?.name === "UnitMinted") {
-          const id = parsed.args.tokenId as bigint;
-          out.line(`  ${id}  ${digitalLinkOf(id)}`);
-        }
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "manufacturer", out);
+    const serials = args.serials
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    if (serials.length === 0)
+      throw new UserError("--serials is required: one or more serial numbers, comma-separated");
+    const to = args.to === "" ? ctx.signer.address : args.to;
+    const sent =
+      serials.length === 1
+        ? await sendTransaction(out, `mint serial ${serials[0]} of lot ${args.lot}`, () =>
+            ctx.passports.mint(args.lot, serials[0], to),
+          )
+        : await sendTransaction(out, `mint ${serials.length} serials of lot ${args.lot}`, () =>
+            ctx.passports.mintBatch(args.lot, serials, to),
+          );
+    out.line(`✓ Minted to ${to}:`);
+    for (const log of sent.receipt.logs) {
+      const parsed = ctx.passports.interface.parseLog(log);
+      if (parsed?.name === "UnitMinted") {
+        const id = parsed.args.tokenId as bigint;
+        out.line(`  ${id}  ${digitalLinkOf(id)}`);
       }
-    },
-    waybillInterfaces,
-    out,
-  );
+    }
+  }, out);
 }
 
 export interface RecallArgs extends CommonArgs {
@@ -120,19 +112,15 @@ export async function recall(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      if (args.reason === "")
-        throw new UserError("--reason is required (it is hashed; publish the notice off-chain)");
-      await sendTransaction(out, `recall lot ${args.lot}`, () =>
-        ctx.passports.recallLot(args.lot, hashOf(args.reason)),
-      );
-      out.line(`✓ Lot ${args.lot} recalled: every unit's verification now says so`);
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openContext(hre, args, "manufacturer", out);
+    if (args.reason === "")
+      throw new UserError("--reason is required (it is hashed; publish the notice off-chain)");
+    await sendTransaction(out, `recall lot ${args.lot}`, () =>
+      ctx.passports.recallLot(args.lot, hashOf(args.reason)),
+    );
+    out.line(`✓ Lot ${args.lot} recalled: every unit's verification now says so`);
+  }, out);
 }
 
 export interface AttestArgs extends CommonArgs {
@@ -159,41 +147,29 @@ export async function attest(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      if ((args.unit === "") === (args.lot === ""))
-        throw new UserError(
-          "give exactly one of --unit <token id | Digital Link> or --lot <lot id>",
-        );
-      if (args.document === "")
-        throw new UserError("--document is required (the certificate's reference or hash)");
-      const ctx: Context = await openContext(hre, args, out);
-      const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-      const expiresAt = now + parseDuration(args.valid, "--valid");
-      const type = certType(args.type);
-      if (args.unit !== "") {
-        const tokenId = unitIdOf(args.unit);
-        await sendTransaction(out, `attest ${args.type} to unit ${tokenId}`, () =>
-          ctx.passports.attestUnit(tokenId, type, hashOf(args.document), expiresAt, args.uri),
-        );
-      } else {
-        await sendTransaction(out, `attest ${args.type} to lot ${args.lot}`, () =>
-          ctx.passports.attestLot(
-            BigInt(args.lot),
-            type,
-            hashOf(args.document),
-            expiresAt,
-            args.uri,
-          ),
-        );
-      }
-      out.line(
-        `✓ Certificate ${args.type} valid until ${new Date(Number(expiresAt) * 1000).toISOString()}`,
+  return runCommand(async () => {
+    if ((args.unit === "") === (args.lot === ""))
+      throw new UserError("give exactly one of --unit <token id | Digital Link> or --lot <lot id>");
+    if (args.document === "")
+      throw new UserError("--document is required (the certificate's reference or hash)");
+    const ctx: Context = await openContext(hre, args, "certifier", out);
+    const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+    const expiresAt = now + parseDuration(args.valid, "--valid");
+    const type = certType(args.type);
+    if (args.unit !== "") {
+      const tokenId = unitIdOf(args.unit);
+      await sendTransaction(out, `attest ${args.type} to unit ${tokenId}`, () =>
+        ctx.passports.attestUnit(tokenId, type, hashOf(args.document), expiresAt, args.uri),
       );
-    },
-    waybillInterfaces,
-    out,
-  );
+    } else {
+      await sendTransaction(out, `attest ${args.type} to lot ${args.lot}`, () =>
+        ctx.passports.attestLot(BigInt(args.lot), type, hashOf(args.document), expiresAt, args.uri),
+      );
+    }
+    out.line(
+      `✓ Certificate ${args.type} valid until ${new Date(Number(expiresAt) * 1000).toISOString()}`,
+    );
+  }, out);
 }
 
 export interface VerifyArgs extends CommonArgs {
@@ -206,17 +182,13 @@ export async function verify(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
 ) {
-  return runCommand(
-    async () => {
-      const ctx = await openContext(hre, args, out);
-      const tokenId = unitIdOf(args.unit);
-      const result = await ctx.passports.verify(tokenId);
-      const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-      let lotNumber: string | undefined;
-      if (/^https?:\/\//.test(args.unit)) lotNumber = parseDigitalLink(args.unit).lot;
-      out.line(formatPassportReport(result, { now, lotNumber }));
-    },
-    waybillInterfaces,
-    out,
-  );
+  return runCommand(async () => {
+    const ctx = await openReader(hre, args, out);
+    const tokenId = unitIdOf(args.unit);
+    const result = await ctx.passports.verify(tokenId);
+    const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+    let lotNumber: string | undefined;
+    if (/^https?:\/\//.test(args.unit)) lotNumber = parseDigitalLink(args.unit).lot;
+    out.line(formatPassportReport(result, { now, lotNumber }));
+  }, out);
 }

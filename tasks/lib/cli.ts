@@ -3,7 +3,7 @@
  * and a transaction runner that says what it is about to do, shows progress while the
  * network confirms, and reports the hash and gas used.
  */
-import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import { describeError } from "./errors.js";
@@ -23,26 +23,14 @@ export const consoleOutput: Output = {
  * Runs a task body; any failure becomes `✗ <one line>` on stderr and a failed result, so the
  * CLI exits 1 without a stack trace.
  */
-export async function runCommand(
-  body: () => Promise<void>,
-  interfaces: () => readonly Interface[],
-  out: Output = consoleOutput,
-) {
+export async function runCommand(body: () => Promise<void>, out: Output = consoleOutput) {
   try {
     await body();
     return successfulResult();
   } catch (error) {
-    const message = describeError(error, safeInterfaces(interfaces));
+    const message = describeError(error);
     out.error(`✗ ${message}`);
     return errorResult(message);
-  }
-}
-
-function safeInterfaces(interfaces: () => readonly Interface[]): readonly Interface[] {
-  try {
-    return interfaces();
-  } catch {
-    return [];
   }
 }
 
@@ -74,28 +62,4 @@ export async function sendTransaction(
     `  ✓ confirmed in block ${receipt.blockNumber}, gas used ${receipt.gasUsed.toLocaleString("en-US")}`,
   );
   return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
-}
-
-/** Amount in a token's smallest unit, printed with its decimals and symbol: "12.50 USDC". */
-export function formatAmount(amount: bigint, decimals: number, symbol: string): string {
-  const negative = amount < 0n;
-  const abs = negative ? -amount : amount;
-  const base = 10n ** BigInt(decimals);
-  const whole = abs / base;
-  const fraction = (abs % base)
-    .toString()
-    .padStart(decimals, "0")
-    .replace(/0+$/, "")
-    .padEnd(2, "0");
-  return `${negative ? "-" : ""}${whole.toLocaleString("en-US")}.${fraction} ${symbol}`;
-}
-
-/** Parses "12.5" into the token's smallest unit, refusing more decimals than the token has. */
-export function parseAmount(text: string, decimals: number): bigint {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (match === null)
-    throw new Error(`"${text}" is not an amount (use digits and an optional decimal point)`);
-  const fraction = match[2] ?? "";
-  if (fraction.length > decimals) throw new Error(`"${text}" has more than ${decimals} decimals`);
-  return BigInt(match[1]) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
 }

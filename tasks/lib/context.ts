@@ -1,107 +1,278 @@
 /**
- * Opens everything a command needs on the selected network: the signing account, the Waybill
- * contracts of this chain's Ignition deployment as typed handles, and token lookup by symbol.
+ * Opens what a command needs on the selected network. Reading needs no key: the contracts
+ * come from the offer line, else the SDK's deployments table, else this directory's Ignition
+ * record. Signing picks the account by a visible rule: `--account`, the network's configured
+ * key, or, on a local node, the account the local role map gives the command's role (said out
+ * loud, never silently the admin).
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { type Interface, isAddress } from "ethers";
+import { isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
-  type MockStablecoin,
-  MockStablecoin__factory,
+  CIRCLE_TESTNET_STABLECOINS,
   type ProductPassport,
-  ProductPassport__factory,
   type ShipmentRegistry,
-  ShipmentRegistry__factory,
+  type Stablecoin,
   type WaybillEscrow,
-  WaybillEscrow__factory,
-} from "../../typechain-types/index.js";
-import { type Output, consoleOutput, formatAmount } from "./cli.js";
-import { type WaybillDeployment, readDeployment } from "./deployment.js";
+  WaybillError,
+  connectStablecoin,
+  contractsFromEscrow,
+  deploymentOn,
+  formatAmount,
+} from "@waybill/sdk";
+import { type Output, consoleOutput } from "./cli.js";
+import {
+  type WaybillDeployment,
+  deploymentIdFor,
+  explicitDeploymentId,
+  findDeployment,
+} from "./deployment.js";
 import { UserError } from "./errors.js";
-import { CIRCLE_TESTNET_STABLECOINS } from "./stablecoins.js";
-
-/** Every ABI whose custom errors a command may meet, for decoding reverts by name. */
-export function waybillInterfaces(): Interface[] {
-  return [
-    WaybillEscrow__factory.createInterface(),
-    ShipmentRegistry__factory.createInterface(),
-    ProductPassport__factory.createInterface(),
-    MockStablecoin__factory.createInterface(),
-  ];
-}
 
 export interface CommonArgs {
+  /** Index among the network's accounts; -1 when not given. */
   account: number;
   deploymentId: string;
 }
 
-export interface Context {
+/** Chains of local development nodes (Hardhat, Anvil), whose accounts are shared test keys. */
+export const LOCAL_CHAIN_IDS: ReadonlySet<bigint> = new Set([31337n, 1337n]);
+
+/** Who a command acts as, for choosing the signing account on a local node. */
+export type Role =
+  "admin" | "arbiter" | "merchant" | "buyer" | "carrier" | "manufacturer" | "certifier" | "anyone";
+
+/**
+ * The local role map: which of a local node's funded accounts plays which role. `waybill
+ * deploy` prints it. Certifiers have no default: an admin appoints them, so a certifying
+ * command asks for `--account`.
+ */
+export const LOCAL_ROLE_ACCOUNTS: Readonly<Partial<Record<Role, number>>> = {
+  admin: 0,
+  arbiter: 0,
+  merchant: 1,
+  buyer: 2,
+  carrier: 3,
+  manufacturer: 4,
+  anyone: 0,
+};
+
+/** The role map as a person reads it. */
+export function describeRoleMap(): string {
+  return "0 admin (and arbiter), 1 merchant, 2 buyer, 3 carrier, 4 manufacturer";
+}
+
+export interface Network {
   ethers: HardhatEthers;
-  signer: HardhatEthersSigner;
   networkName: string;
   chainId: bigint;
-  deployment: WaybillDeployment;
-  escrow: WaybillEscrow;
-  registry: ShipmentRegistry;
-  passports: ProductPassport;
+  /** A local development chain (Hardhat or Anvil). */
+  local: boolean;
+  /** Hardhat's in-process chain, which is gone when the command ends. */
+  inProcess: boolean;
   out: Output;
 }
 
-export async function openContext(
+/** A read-only view of one Waybill deployment. */
+export interface Reader extends Network {
+  escrow: WaybillEscrow;
+  registry: ShipmentRegistry;
+  passports: ProductPassport;
+  escrowAddress: string;
+  /** Where the escrow's address came from, for messages. */
+  source: string;
+  /** This directory's Ignition record of the deployment, when there is one (local stablecoins). */
+  deployment?: WaybillDeployment;
+  root: string;
+}
+
+/** A reader with the signing account, its contracts connected to that account. */
+export interface Context extends Reader {
+  signer: HardhatEthersSigner;
+}
+
+export async function openNetwork(
   hre: HardhatRuntimeEnvironment,
-  args: CommonArgs,
   out: Output = consoleOutput,
-): Promise<Context> {
+): Promise<Network> {
   const connection = await hre.network.create();
-  const { ethers, networkName } = connection;
-  const { chainId } = await ethers.provider.getNetwork();
-  const signers = await ethers.getSigners();
-  if (signers.length === 0) {
-    throw new UserError(
-      `network ${networkName} has no account to sign with: set WAYBILL_PRIVATE_KEY (npx hardhat keystore set WAYBILL_PRIVATE_KEY)`,
-    );
-  }
-  const signer = signers[args.account];
-  if (signer === undefined) {
-    throw new UserError(
-      `--account ${args.account} does not exist: network ${networkName} has ${signers.length} account(s)`,
-    );
-  }
-  const deployment = await readDeployment(
-    hre.config.paths.root,
-    chainId,
-    networkName,
-    args.deploymentId,
-  );
-  for (const [name, address] of Object.entries({
-    escrow: deployment.escrow,
-    registry: deployment.registry,
-    passports: deployment.passports,
-  })) {
-    if ((await ethers.provider.getCode(address)) === "0x") {
-      throw new UserError(
-        `the ${name} recorded in deployment "${deployment.deploymentId}" (${address}) has no code on ${networkName}: ` +
-          "wrong network, or a restarted local node; deploy again",
-      );
-    }
-  }
-  out.line(`network ${networkName} (chain ${chainId}), account ${signer.address}`);
+  const { chainId } = await connection.ethers.provider.getNetwork();
   return {
-    ethers,
-    signer,
-    networkName,
+    ethers: connection.ethers,
+    networkName: connection.networkName,
     chainId,
-    deployment,
-    escrow: WaybillEscrow__factory.connect(deployment.escrow, signer),
-    registry: ShipmentRegistry__factory.connect(deployment.registry, signer),
-    passports: ProductPassport__factory.connect(deployment.passports, signer),
+    local: LOCAL_CHAIN_IDS.has(chainId),
+    inProcess: connection.networkConfig.type === "edr-simulated",
     out,
   };
 }
 
+/** Configured networks whose chain id is `chainId`, to suggest the right `--network`. */
+function networksOfChain(hre: HardhatRuntimeEnvironment, chainId: bigint): string[] {
+  return Object.entries(hre.config.networks)
+    .filter(([, config]) => config.chainId !== undefined && BigInt(config.chainId) === chainId)
+    .map(([name]) => name);
+}
+
+/** Where a command finds the escrow: an offer line's, or whatever this chain has on record. */
+export interface EscrowHint {
+  chainId: bigint;
+  escrow: string;
+}
+
+function inProcessForgets(): WaybillError {
+  return new WaybillError(
+    "NOT_DEPLOYED",
+    "Hardhat's in-process network forgets everything between commands: start a node (`npx hardhat node`) " +
+      "and run commands with --network localhost, or run `npm run demo` to see the whole flow",
+  );
+}
+
+export async function openReader(
+  hre: HardhatRuntimeEnvironment,
+  args: Pick<CommonArgs, "deploymentId">,
+  out: Output = consoleOutput,
+  fromLine?: EscrowHint,
+): Promise<Reader> {
+  const net = await openNetwork(hre, out);
+  const root = hre.config.paths.root;
+  const explicitId = explicitDeploymentId(args.deploymentId);
+  const record = await findDeployment(root, deploymentIdFor(net.chainId, explicitId));
+  let escrowAddress: string;
+  let source: string;
+  if (fromLine !== undefined) {
+    if (fromLine.chainId !== net.chainId) {
+      const names = networksOfChain(hre, fromLine.chainId);
+      throw new WaybillError(
+        "WRONG_NETWORK",
+        `this offer is for chain ${fromLine.chainId}, not ${net.networkName} (chain ${net.chainId}): ` +
+          (names.length > 0
+            ? `add --network ${names.join(" or --network ")}`
+            : "no configured network has that chain id"),
+      );
+    }
+    escrowAddress = fromLine.escrow;
+    source = "the offer line";
+  } else if (explicitId !== undefined) {
+    if (record === undefined) {
+      throw new WaybillError(
+        "NOT_DEPLOYED",
+        `no Waybill deployment "${explicitId}" is recorded in ignition/deployments/ of this directory`,
+      );
+    }
+    escrowAddress = record.escrow;
+    source = `ignition/deployments/${record.deploymentId}`;
+  } else if (deploymentOn(net.chainId) !== undefined) {
+    escrowAddress = deploymentOn(net.chainId)!.WaybillEscrow.address;
+    source = "the SDK's deployments table";
+  } else if (record !== undefined) {
+    escrowAddress = record.escrow;
+    source = `ignition/deployments/${record.deploymentId}`;
+  } else if (net.inProcess) {
+    throw inProcessForgets();
+  } else {
+    throw new WaybillError(
+      "NOT_DEPLOYED",
+      `no Waybill deployment is known for ${net.networkName} (chain ${net.chainId}): pass the offer line the merchant sent, ` +
+        `or deploy with \`npx hardhat waybill deploy --network ${net.networkName}\``,
+    );
+  }
+  if ((await net.ethers.provider.getCode(escrowAddress)) === "0x") {
+    if (net.inProcess) throw inProcessForgets();
+    throw new WaybillError(
+      "NOT_DEPLOYED",
+      `the escrow ${escrowAddress} from ${source} has no code on ${net.networkName}: wrong network, or a restarted local node ` +
+        `(deploy again with \`npx hardhat waybill deploy --network ${net.networkName}\`)`,
+    );
+  }
+  const contracts = await contractsFromEscrow(escrowAddress, net.ethers.provider);
+  out.line(
+    `network ${net.networkName} (chain ${net.chainId}), escrow ${escrowAddress} from ${source}`,
+  );
+  return {
+    ...net,
+    ...contracts,
+    escrowAddress,
+    source,
+    root,
+    ...(record !== undefined && record.escrow.toLowerCase() === escrowAddress.toLowerCase()
+      ? { deployment: record }
+      : {}),
+  };
+}
+
+/** The account a command signs with, chosen and announced by the account rule. */
+export async function chooseSigner(
+  net: Network,
+  role: Role,
+  account: number,
+): Promise<HardhatEthersSigner> {
+  const signers = await net.ethers.getSigners();
+  if (signers.length === 0) {
+    throw new UserError(
+      `network ${net.networkName} has no account to sign with: set WAYBILL_PRIVATE_KEY (npx hardhat keystore set WAYBILL_PRIVATE_KEY)`,
+    );
+  }
+  if (account >= 0) {
+    const signer = signers[account];
+    if (signer === undefined) {
+      throw new UserError(
+        `--account ${account} does not exist: network ${net.networkName} has ${signers.length} account(s)`,
+      );
+    }
+    net.out.line(`signing as account #${account} ${signer.address} (chosen with --account)`);
+    return signer;
+  }
+  if (!net.local || signers.length === 1) {
+    net.out.line(`signing as ${signers[0].address}, the network's configured key`);
+    return signers[0];
+  }
+  const index = LOCAL_ROLE_ACCOUNTS[role];
+  if (index === undefined) {
+    throw new UserError(
+      `say which account signs as the ${role}: --account N (local role map: ${describeRoleMap()})`,
+    );
+  }
+  const signer = signers[index];
+  if (signer === undefined) {
+    throw new UserError(
+      `the local role map gives the ${role} account #${index}, but ${net.networkName} has only ${signers.length}`,
+    );
+  }
+  net.out.line(
+    role === "anyone"
+      ? `signing as account #${index} ${signer.address}: anyone may do this; choose another with --account N`
+      : `signing as account #${index} ${signer.address}, the ${role} in the local role map (${describeRoleMap()}); choose another with --account N`,
+  );
+  return signer;
+}
+
+/** The reader's contracts, connected to the signing account. */
+export async function withSigner(reader: Reader, role: Role, account: number): Promise<Context> {
+  const signer = await chooseSigner(reader, role, account);
+  return {
+    ...reader,
+    signer,
+    escrow: reader.escrow.connect(signer),
+    registry: reader.registry.connect(signer),
+    passports: reader.passports.connect(signer),
+  };
+}
+
+/** Opens the deployment and the account of `role` (see {@link chooseSigner}). */
+export async function openContext(
+  hre: HardhatRuntimeEnvironment,
+  args: CommonArgs,
+  role: Role,
+  out: Output = consoleOutput,
+  fromLine?: EscrowHint,
+): Promise<Context> {
+  return withSigner(await openReader(hre, args, out, fromLine), role, args.account);
+}
+
 /** The signer of another account index (local networks: the demo's and tests' other parties). */
-export async function signerAt(ctx: Context, index: number): Promise<HardhatEthersSigner> {
+export async function signerAt(ctx: Network, index: number): Promise<HardhatEthersSigner> {
   const signer = (await ctx.ethers.getSigners())[index];
   if (signer === undefined)
     throw new UserError(`account #${index} does not exist on ${ctx.networkName}`);
@@ -109,7 +280,7 @@ export async function signerAt(ctx: Context, index: number): Promise<HardhatEthe
 }
 
 export interface TokenInfo {
-  token: MockStablecoin;
+  token: Stablecoin;
   address: string;
   symbol: string;
   decimals: number;
@@ -117,19 +288,23 @@ export interface TokenInfo {
 }
 
 /** A stablecoin by symbol (USDC, EURC) or address, typed with the USDC surface (permit, ERC-3009). */
-export async function resolveToken(ctx: Context, symbolOrAddress: string): Promise<TokenInfo> {
+export async function resolveToken(
+  ctx: Reader | Context,
+  symbolOrAddress: string,
+): Promise<TokenInfo> {
   let address: string | undefined;
   const givenAddress: boolean = isAddress(symbolOrAddress);
   if (givenAddress) {
     address = symbolOrAddress;
   } else {
     const symbol = symbolOrAddress.toUpperCase();
+    const local = ctx.deployment?.localStablecoins ?? {};
     address =
-      ctx.deployment.localStablecoins[symbol] ??
+      local[symbol] ??
       CIRCLE_TESTNET_STABLECOINS[ctx.chainId.toString()]?.[symbol as "USDC" | "EURC"];
     if (address === undefined) {
       const known = [
-        ...Object.keys(ctx.deployment.localStablecoins),
+        ...Object.keys(local),
         ...Object.keys(CIRCLE_TESTNET_STABLECOINS[ctx.chainId.toString()] ?? {}),
       ];
       throw new UserError(
@@ -140,7 +315,7 @@ export async function resolveToken(ctx: Context, symbolOrAddress: string): Promi
   if ((await ctx.ethers.provider.getCode(address)) === "0x") {
     throw new UserError(`${symbolOrAddress} (${address}) is not a contract on ${ctx.networkName}`);
   }
-  const token = MockStablecoin__factory.connect(address, ctx.signer);
+  const token = connectStablecoin(address, "signer" in ctx ? ctx.signer : ctx.ethers.provider);
   const [symbol, decimals] = await Promise.all([token.symbol(), token.decimals()]);
   return {
     token,

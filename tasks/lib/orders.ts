@@ -1,98 +1,150 @@
 /**
  * Finds an order from whatever the user has at hand: the offer line the merchant shared, a
  * file holding it, or just the order id (then the terms come from the escrow's OrderPaid log).
+ * The line also says which chain and escrow the order lives on, so a buyer needs nothing else.
  */
 import { readFile } from "node:fs/promises";
 
-import { decodeOfferPayload } from "@waybill/sdk";
-import { type Offer, decodeOrdersPaid, orderIdOf } from "@waybill/sdk";
-import { sendTransaction } from "./cli.js";
-import type { Context } from "./context.js";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import {
+  ORDER_STATUSES,
+  type Offer,
+  type OrderDetails,
+  type OrderStatusName,
+  type SignedOffer,
+  decodeOfferLine,
+  decodeOrdersPaid,
+  deploymentOn,
+  isOfferLine,
+  nameOf,
+  orderIdOf,
+} from "@waybill/sdk";
+import { type Output, consoleOutput } from "./cli.js";
+import {
+  type CommonArgs,
+  type Context,
+  type Reader,
+  type Role,
+  openReader,
+  withSigner,
+} from "./context.js";
 import { UserError } from "./errors.js";
 import { isOrderId } from "./parse.js";
 
-/** `IShipmentRegistry.ShipmentStatus.Delivered`. */
-const SHIPMENT_DELIVERED = 4n;
-
-export const ORDER_STATUS = [
-  "None",
-  "Paid",
-  "Shipped",
-  "Delivered",
-  "Disputed",
-  "Released",
-  "Refunded",
-  "Resolved",
-  "Cancelled",
-] as const;
+/** What `--order` named: a decoded offer line, or a bare order id. */
+export type OrderReference =
+  { kind: "line"; signed: SignedOffer } | { kind: "id"; orderId: string };
 
 export interface OrderRef {
   orderId: string;
   offer: Offer;
   /** The merchant's signature, when the reference was the shared offer itself. */
   signature?: string;
+  /** The order details a v2 line carries, verified against the offer's detailsHash. */
+  details?: OrderDetails;
 }
 
-async function payloadFrom(reference: string): Promise<string> {
-  if (reference.startsWith("waybill-offer:")) return reference;
-  try {
-    return (await readFile(reference, "utf8")).trim();
-  } catch {
-    throw new UserError(`"${reference}" is neither an order id, an offer line nor a readable file`);
-  }
-}
-
-/** Resolves `reference` (order id, offer line or file) on the context's escrow. */
-export async function loadOrder(ctx: Context, reference: string): Promise<OrderRef> {
+/** Reads `--order` (an order id, an offer line or a file holding one) without touching the network. */
+export async function readOrderReference(reference: string): Promise<OrderReference> {
   if (reference === "")
     throw new UserError("say which order: --order <order id | offer line | file>");
-  if (isOrderId(reference)) {
-    const logs = await ctx.escrow.queryFilter(ctx.escrow.filters.OrderPaid(reference));
-    const [paid] = decodeOrdersPaid(ctx.escrow, logs);
-    if (paid === undefined)
-      throw new UserError(`unknown order ${reference}: no payment recorded on this escrow`);
-    return { orderId: reference, offer: paid.offer };
+  if (isOrderId(reference)) return { kind: "id", orderId: reference };
+  let line = reference;
+  if (!isOfferLine(reference)) {
+    try {
+      line = (await readFile(reference, "utf8")).trim();
+    } catch {
+      throw new UserError(
+        `"${reference}" is neither an order id, an offer line nor a readable file`,
+      );
+    }
   }
-  let signed;
-  try {
-    signed = decodeOfferPayload(await payloadFrom(reference));
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError((error as Error).message);
-  }
-  if (
-    signed.chainId !== ctx.chainId ||
-    signed.escrow.toLowerCase() !== ctx.deployment.escrow.toLowerCase()
-  ) {
-    throw new UserError(
-      `this offer is for escrow ${signed.escrow} on chain ${signed.chainId}, not ${ctx.deployment.escrow} on ${ctx.networkName} (chain ${ctx.chainId}): use --network`,
+  return { kind: "line", signed: decodeOfferLine(line) };
+}
+
+/** The order's terms and id on `reader`'s escrow. */
+export async function loadOrder(reader: Reader, reference: OrderReference): Promise<OrderRef> {
+  if (reference.kind === "id") {
+    const fromBlock = deploymentOn(reader.chainId)?.WaybillEscrow.deployedOnBlock ?? 0;
+    const logs = await reader.escrow.queryFilter(
+      reader.escrow.filters.OrderPaid(reference.orderId),
+      fromBlock,
     );
+    const [paid] = decodeOrdersPaid(reader.escrow, logs);
+    if (paid === undefined)
+      throw new UserError(
+        `unknown order ${reference.orderId}: no payment recorded on escrow ${reader.escrowAddress}`,
+      );
+    return { orderId: reference.orderId, offer: paid.offer };
   }
+  const { signed } = reference;
   return {
-    orderId: await orderIdOf(ctx.escrow, signed.offer, ctx.chainId),
+    orderId: await orderIdOf(reader.escrow, signed.offer, reader.chainId),
     offer: signed.offer,
     signature: signed.signature,
+    ...(signed.details === undefined ? {} : { details: signed.details }),
   };
 }
 
+export interface OrderArgs extends CommonArgs {
+  order: string;
+}
+
+/** Opens the order's deployment read-only: the escrow comes from the line when there is one. */
+export async function openOrderReader(
+  hre: HardhatRuntimeEnvironment,
+  args: OrderArgs,
+  out: Output = consoleOutput,
+): Promise<{ reader: Reader; ref: OrderRef }> {
+  const reference = await readOrderReference(args.order);
+  const reader = await openReader(
+    hre,
+    args,
+    out,
+    reference.kind === "line"
+      ? { chainId: reference.signed.chainId, escrow: reference.signed.escrow }
+      : undefined,
+  );
+  return { reader, ref: await loadOrder(reader, reference) };
+}
+
+/** Opens the order and the account of `role`. */
+export async function openOrder(
+  hre: HardhatRuntimeEnvironment,
+  args: OrderArgs,
+  role: Role,
+  out: Output = consoleOutput,
+): Promise<{ ctx: Context; ref: OrderRef }> {
+  const { reader, ref } = await openOrderReader(hre, args, out);
+  return { ctx: await withSigner(reader, role, args.account), ref };
+}
+
+export interface OrderState {
+  buyer: string;
+  feeBps: bigint;
+  stamp: bigint;
+  statusName: OrderStatusName;
+}
+
 /** The on-chain state of an order, with its status as a word. */
-export async function orderState(ctx: Context, orderId: string) {
+export async function orderState(ctx: Reader, orderId: string): Promise<OrderState> {
   const order = await ctx.escrow.getOrder(orderId);
   return {
     buyer: order.buyer,
     feeBps: order.feeBps,
     stamp: order.stamp,
-    statusName: ORDER_STATUS[Number(order.status)] ?? `Unknown(${order.status})`,
+    statusName: nameOf(ORDER_STATUSES, order.status) as OrderStatusName,
   };
 }
 
 /** Throws a readable error unless the order is in one of `allowed`. */
 export async function requireStatus(
-  ctx: Context,
+  ctx: Reader,
   orderId: string,
   allowed: readonly string[],
   action: string,
-) {
+): Promise<OrderState> {
   const state = await orderState(ctx, orderId);
   if (!allowed.includes(state.statusName)) {
     throw new UserError(
@@ -102,24 +154,11 @@ export async function requireStatus(
   return state;
 }
 
-export function isoTime(seconds: bigint | number): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
-}
-
-/**
- * Marks a shipped order delivered when the registry already shows its shipment delivered
- * (anyone may), so buyer commands work without waiting for a keeper. Returns the new status.
- */
-export async function syncDelivery(ctx: Context, ref: OrderRef): Promise<string> {
-  const state = await orderState(ctx, ref.orderId);
-  if (state.statusName !== "Shipped") return state.statusName;
-  const shipmentId = await ctx.registry.shipmentIdOf(ref.offer.merchant, ref.orderId);
-  if ((await ctx.registry.getShipment(shipmentId)).status !== SHIPMENT_DELIVERED)
-    return state.statusName;
-  await sendTransaction(
-    ctx.out,
-    `mark order ${ref.orderId} delivered (the registry shows it)`,
-    () => ctx.escrow.markDelivered(ref.offer),
-  );
-  return "Delivered";
+/** Throws unless the signing account is `expected` (the order's buyer or merchant). */
+export function requireAccount(ctx: Context, expected: string, who: string, action: string): void {
+  if (expected.toLowerCase() !== ctx.signer.address.toLowerCase()) {
+    throw new UserError(
+      `only the ${who} ${expected} can ${action}, and you are signing as ${ctx.signer.address} (choose the account with --account)`,
+    );
+  }
 }

@@ -13,8 +13,8 @@ import {
   WaybillEscrow__factory,
 } from "../../typechain-types/index.js";
 import { withCheckDigit } from "@waybill/sdk";
-import { readDeployment } from "../../tasks/lib/deployment.js";
-import { CIRCLE_TESTNET_STABLECOINS } from "../../tasks/lib/stablecoins.js";
+import { findDeployment } from "../../tasks/lib/deployment.js";
+import { CIRCLE_TESTNET_STABLECOINS } from "@waybill/sdk";
 import {
   type CommandResult,
   type RunningNode,
@@ -75,7 +75,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
   }
 
   async function contracts() {
-    const deployment = await readDeployment(projectRoot, 31337n, "localhost", deploymentId);
+    const deployment = (await findDeployment(projectRoot, deploymentId))!;
     return {
       deployment,
       escrow: WaybillEscrow__factory.connect(deployment.escrow, node.provider),
@@ -484,7 +484,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
       expect(result.stdout).to.match(
         new RegExp(`Deploying Waybill to sepolia \\(chain 11155111\\) from ${deployer}`, "i"),
       );
-      const deployed = await readDeployment(projectRoot, 11155111n, "sepolia", sepoliaDeployment);
+      const deployed = (await findDeployment(projectRoot, sepoliaDeployment))!;
       expect(deployed.localStablecoins).to.deep.equal({});
       const escrow = WaybillEscrow__factory.connect(deployed.escrow, sepolia.provider);
       for (const token of Object.values(CIRCLE_TESTNET_STABLECOINS["11155111"])) {
