@@ -10,6 +10,8 @@ import path from "node:path";
 
 import { Wallet } from "ethers";
 
+import { formatAmount } from "@waybill/sdk";
+
 import { removeDeployment, startAnvil } from "../../test/e2e/harness.js";
 import { buildApp, serveApp } from "./app-server.js";
 import { ROLES, deployLocal, devKey, localNetworkEntry, seedShop } from "./shop.js";
@@ -40,7 +42,9 @@ async function main(): Promise<void> {
     say(`  chain ready at ${node.url}`);
     say("Deploying Waybill (Ignition module WaybillLocal)…");
     const deployment = await deployLocal(node, deploymentId);
-    say(`  escrow ${deployment.escrow}, registry ${deployment.registry}, passports ${deployment.passports}`);
+    say(
+      `  escrow ${deployment.escrow}, registry ${deployment.registry}, passports ${deployment.passports}`,
+    );
     say("Seeding a small shop: carriers, a workshop, passports, an open offer and two orders…");
     const seeded = await seedShop(node, deployment);
     say("Building the web app…");
@@ -50,20 +54,30 @@ async function main(): Promise<void> {
     const app = server.url;
     say();
     say("✓ Waybill web app running. Open in a browser with a wallet:");
-    say(`  Checkout (open offer, 240 USDC… pick any):  ${app}/pay${rpc}#${seeded.openOffer.line}`);
-    say(`  Order in transit:                            ${app}/order/${deployment.chainId}/${seeded.inTransit.orderId}${rpc}`);
-    say(`  Delivered order (confirm, dispute, review):  ${app}/order/${deployment.chainId}/${seeded.delivered.orderId}${rpc}`);
+    say(`  Checkout (an open offer, 120 USDC):          ${app}/pay${rpc}#${seeded.openOffer.line}`);
+    say(
+      `  Order in transit:                            ${app}/order/${deployment.chainId}/${seeded.inTransit.orderId}${rpc}`,
+    );
+    say(
+      `  Delivered order (confirm, dispute, review):  ${app}/order/${deployment.chainId}/${seeded.delivered.orderId}${rpc}`,
+    );
     say(`  Passport, genuine:                           ${app}${seeded.links.genuine}${rpc}`);
     say(`  Passport, recalled lot:                      ${app}${seeded.links.recalled}${rpc}`);
     say(`  Passport, reported stolen:                   ${app}${seeded.links.stolen}${rpc}`);
     say();
-    say(`Wallet network: "Local Anvil", RPC ${node.url}, chain id ${deployment.chainId}, currency ETH`);
+    say(
+      `Wallet network: "Local Anvil", RPC ${node.url}, chain id ${deployment.chainId}, currency ETH`,
+    );
     say("Test accounts (public Anvil development keys, funded only on this local chain):");
     for (const [role, index] of Object.entries(ROLES)) {
       const key = devKey(index);
       say(`  ${role.padEnd(14)} ${new Wallet(key).address}  key ${key}`);
     }
-    say("  The buyer holds 5,000 USDC and 1,000 EURC; poorBuyer holds 12 USDC.");
+    const usdc = async (role: "buyer" | "poorBuyer") =>
+      formatAmount(await seeded.shop.balanceOf(role), 6, "USDC");
+    say(
+      `  The buyer holds ${await usdc("buyer")}; poorBuyer holds ${await usdc("poorBuyer")} (too little to pay).`,
+    );
     say();
     say("Press Ctrl-C to stop the chain and the server.");
   } catch (error) {

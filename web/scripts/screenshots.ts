@@ -35,7 +35,11 @@ try {
       timezoneId: "Europe/Berlin",
     });
     const page = await context.newPage();
-    const wallet = new TestWallet({ privateKey: devKey(2), rpcUrl: node.url, chainId: deployment.chainId });
+    const wallet = new TestWallet({
+      privateKey: devKey(2),
+      rpcUrl: node.url,
+      chainId: deployment.chainId,
+    });
     if (withWallet) await wallet.install(page);
     await page.goto(url);
     if (withWallet) {
@@ -48,7 +52,12 @@ try {
     wallet.close();
     await context.close();
   };
-  await capture("web-checkout", `${server.url}/pay${rpc}#${seeded.openOffer.line}`, "You hold", true);
+  await capture(
+    "web-checkout",
+    `${server.url}/pay${rpc}#${seeded.openOffer.line}`,
+    "You hold",
+    true,
+  );
   await capture("web-passport", `${server.url}${seeded.links.genuine}${rpc}`, "GENUINE", false);
   await capture(
     "web-order",

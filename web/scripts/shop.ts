@@ -80,7 +80,10 @@ export interface LocalDeployment {
 }
 
 /** Deploys the WaybillLocal module over HTTP with the project's own `waybill deploy` command. */
-export async function deployLocal(node: RunningNode, deploymentId: string): Promise<LocalDeployment> {
+export async function deployLocal(
+  node: RunningNode,
+  deploymentId: string,
+): Promise<LocalDeployment> {
   const deployed = await hardhat(node, [
     "waybill",
     "deploy",
@@ -93,7 +96,13 @@ export async function deployLocal(node: RunningNode, deploymentId: string): Prom
     throw new Error(`deploying the suite failed:\n${deployed.stdout}\n${deployed.stderr}`);
   }
   // Ignition's own record of what it deployed, keyed by future id ("WaybillLocal#WaybillEscrow").
-  const record = path.join(projectRoot, "ignition", "deployments", deploymentId, "deployed_addresses.json");
+  const record = path.join(
+    projectRoot,
+    "ignition",
+    "deployments",
+    deploymentId,
+    "deployed_addresses.json",
+  );
   const addresses = JSON.parse(await readFile(record, "utf8")) as Record<string, string>;
   const find = (suffix: string): string => {
     const entry = Object.entries(addresses).find(([future]) => future.endsWith(suffix));
@@ -160,10 +169,7 @@ export class Shop {
     });
     this.provider = provider;
     this.signers = Object.fromEntries(
-      Object.entries(ROLES).map(([role, index]) => [
-        role,
-        new Wallet(devKey(index), provider),
-      ]),
+      Object.entries(ROLES).map(([role, index]) => [role, new Wallet(devKey(index), provider)]),
     ) as Record<Role, Wallet>;
     this.addresses = Object.fromEntries(
       Object.entries(ROLES).map(([role, index]) => [role, new Wallet(devKey(index)).address]),
@@ -305,7 +311,10 @@ async function send(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
 }
 
 /** Registers carriers and a manufacturer, mints passports and creates the three orders. */
-export async function seedShop(node: RunningNode, deployment: LocalDeployment): Promise<SeededShop> {
+export async function seedShop(
+  node: RunningNode,
+  deployment: LocalDeployment,
+): Promise<SeededShop> {
   const shop = new Shop(node, deployment);
   const { admin, workshop, merchant } = shop.signers;
   const a = shop.addresses;

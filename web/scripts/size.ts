@@ -23,7 +23,9 @@ try {
     const zipped = gzipSync(bytes, { level: 9 }).length;
     raw += bytes.length;
     gzip += zipped;
-    console.log(`  ${file.padEnd(32)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  ${(zipped / 1024).toFixed(1).padStart(6)} KB gzip`);
+    console.log(
+      `  ${file.padEnd(32)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  ${(zipped / 1024).toFixed(1).padStart(6)} KB gzip`,
+    );
   }
   const verdict = gzip / 1024 <= BUDGET_KB ? "within" : "OVER";
   console.log(

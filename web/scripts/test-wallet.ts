@@ -138,7 +138,13 @@ export class TestWallet {
         this.requireAccount(params[1]);
         return { result: await this.signer.signMessage(params[0] as string) };
       case "eth_sendTransaction": {
-        const tx = params[0] as { from?: string; to: string; data?: string; value?: string; gas?: string };
+        const tx = params[0] as {
+          from?: string;
+          to: string;
+          data?: string;
+          value?: string;
+          gas?: string;
+        };
         this.requireAccount(tx.from ?? this.address);
         if (this.chainId !== this.options.chainId) {
           throw new Error(`the wallet is on chain ${this.chainId}, not the node's`);

@@ -32,9 +32,11 @@ export function date(seconds: bigint | number): string {
 
 /** A Unix time as a calendar day in the buyer's time zone ("11 Nov 2026"). */
 export function day(seconds: bigint | number): string {
-  return new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", day: "numeric" }).format(
-    new Date(Number(seconds) * 1000),
-  );
+  return new Intl.DateTimeFormat(locale(), {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+  }).format(new Date(Number(seconds) * 1000));
 }
 
 /** A duration in days and hours, in words of the page's language. */

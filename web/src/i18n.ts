@@ -8,7 +8,8 @@ const en = {
   "app.tagline": "Pay safely abroad: the money waits in escrow until your parcel arrives.",
   "app.language": "Language",
   "app.home": "Home",
-  "app.notFound": "This page does not exist. Open the link the merchant sent you, or a passport label's code.",
+  "app.notFound":
+    "This page does not exist. Open the link the merchant sent you, or a passport label's code.",
   "app.loading": "Loading…",
 
   "home.title": "Waybill",
@@ -37,7 +38,8 @@ const en = {
   "checkout.refuse.cancelled": "The merchant cancelled this offer. Ask them for a new one.",
   "checkout.refuse.paid": "This offer has already been paid. Each offer can be paid only once.",
   "checkout.refuse.expired": "This offer expired on {date}. Ask the merchant for a new link.",
-  "checkout.refuse.token": "Waybill no longer accepts {symbol} for new orders. Ask the merchant for another offer.",
+  "checkout.refuse.token":
+    "Waybill no longer accepts {symbol} for new orders. Ask the merchant for another offer.",
   "checkout.refuse.paused": "New payments are paused on Waybill right now. Try again later.",
   "checkout.title": "The offer",
   "checkout.verified": "Signed by the merchant and checked against Waybill's escrow on {network}.",
@@ -80,7 +82,8 @@ const en = {
   "pay.connect": "Connect {wallet}",
   "pay.connectRejected": "You declined the connection in your wallet. Nothing was shared.",
   "pay.account": "Your account: {account}",
-  "pay.wrongChain": "Your wallet is on another network (chain {chainId}). This offer is on {network}.",
+  "pay.wrongChain":
+    "Your wallet is on another network (chain {chainId}). This offer is on {network}.",
   "pay.switch": "Switch wallet to {network}",
   "pay.switchRejected": "You declined the network switch in your wallet.",
   "pay.notYourOffer": "This offer is reserved for {buyer}; your account cannot pay it.",
@@ -202,7 +205,8 @@ const en = {
   "passport.stolen": "REPORTED STOLEN",
   "passport.stolenText": "Genuine, but its owner reported it stolen. Do not buy this unit.",
   "passport.burned": "NO LONGER VALID",
-  "passport.burnedText": "This unit was consumed or destroyed; its code must not appear on goods for sale.",
+  "passport.burnedText":
+    "This unit was consumed or destroyed; its code must not appear on goods for sale.",
   "passport.product": "Product (GTIN)",
   "passport.serial": "Serial number",
   "passport.lot": "Lot",
@@ -217,6 +221,9 @@ const en = {
   "passport.certificates": "Certificates valid now",
   "passport.noCertificates": "None",
   "passport.certificate": "{type}, valid until {date}",
+  "certificate.COO": "Certificate of origin (COO)",
+  "certificate.CE": "CE conformity (CE)",
+  "certificate.ISO9001": "ISO 9001 quality management",
   "passport.lastShipment": "Last shipment",
   "passport.noShipment": "None recorded",
   "passport.network": "Checked on",
@@ -450,6 +457,9 @@ const zh: Record<MessageKey, string> = {
   "passport.certificates": "当前有效的证书",
   "passport.noCertificates": "无",
   "passport.certificate": "{type}，有效期至 {date}",
+  "certificate.COO": "原产地证书（COO）",
+  "certificate.CE": "CE 合格认证（CE）",
+  "certificate.ISO9001": "ISO 9001 质量管理",
   "passport.lastShipment": "最近一次运输",
   "passport.noShipment": "无记录",
   "passport.network": "核验网络",
@@ -499,7 +509,11 @@ export function language(): Language {
 
 /** The BCP 47 locale for numbers and dates. */
 export function locale(): string {
-  return current === "zh" ? "zh-CN" : navigator.language.startsWith("en") ? navigator.language : "en";
+  return current === "zh"
+    ? "zh-CN"
+    : navigator.language.startsWith("en")
+      ? navigator.language
+      : "en";
 }
 
 export function setLanguage(next: Language): void {

@@ -86,7 +86,14 @@ export async function payOffer(request: PaymentRequest): Promise<string> {
     const permit = await signPermit(token, signer, request.escrow, offer.price, validBefore);
     onStep("sign", "done");
     onStep("pay", "active");
-    const tx = await escrow.payWithPermit(offer, signature, validBefore, permit.v, permit.r, permit.s);
+    const tx = await escrow.payWithPermit(
+      offer,
+      signature,
+      validBefore,
+      permit.v,
+      permit.r,
+      permit.s,
+    );
     return mined(reader, tx);
   }
   const authorization = await signReceiveAuthorization(token, signer, {

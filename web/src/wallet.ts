@@ -29,7 +29,9 @@ function fromDetail(detail: EIP6963ProviderDetail): DiscoveredWallet {
 }
 
 /** The wallets announced so far (or the injected `window.ethereum`), and a way to hear of more. */
-export function discoverWallets(onChange: (wallets: DiscoveredWallet[]) => void): DiscoveredWallet[] {
+export function discoverWallets(
+  onChange: (wallets: DiscoveredWallet[]) => void,
+): DiscoveredWallet[] {
   store ??= createStore();
   const list = (): DiscoveredWallet[] => {
     const announced = store!.getProviders().map(fromDetail);

@@ -88,13 +88,21 @@ describe("Web checkout in Chromium against Anvil", function () {
       expect(order.status).to.equal(BigInt(OrderStatus.Paid));
       expect(order.buyer).to.equal(wallet!.address);
       expect(await shop.balanceOf("buyer")).to.equal(before - signed.offer.price);
-      expect(wallet!.requests.filter((m) => m === "eth_signTypedData_v4")).to.have.length(signatures);
+      expect(wallet!.requests.filter((m) => m === "eth_signTypedData_v4")).to.have.length(
+        signatures,
+      );
       expect(wallet!.sent).to.have.length(transactions);
       expect(await escrowCallOf(wallet!.sent.at(-1)!)).to.equal(call);
       const shownHash = await page.locator("[data-tx]").last().getAttribute("data-tx");
       expect(shownHash).to.equal(wallet!.sent.at(-1));
-      const steps = await page.getByRole("list", { name: "Payment steps" }).locator("li").allInnerTexts();
-      expect(steps.every((step) => / — (done|already done)/.test(step)), steps.join(" | ")).to.equal(true);
+      const steps = await page
+        .getByRole("list", { name: "Payment steps" })
+        .locator("li")
+        .allInnerTexts();
+      expect(
+        steps.every((step) => / — (done|already done)/.test(step)),
+        steps.join(" | "),
+      ).to.equal(true);
     });
   }
 
@@ -106,12 +114,17 @@ describe("Web checkout in Chromium against Anvil", function () {
     });
     const { page, wallet } = opened;
     await connectWallet(page);
-    await page.getByText("Your wallet is on another network (chain 1). This offer is on Local Anvil.").waitFor();
+    await page
+      .getByText("Your wallet is on another network (chain 1). This offer is on Local Anvil.")
+      .waitFor();
     await opened.shot("checkout-wrong-chain");
     await page.getByRole("button", { name: "Switch wallet to Local Anvil" }).click();
     await page.getByRole("button", { name: "Pay 240.00 USDC" }).click();
     await page.getByText("Paid 240.00 USDC.", { exact: false }).waitFor();
-    expect(wallet!.requests).to.include.members(["wallet_switchEthereumChain", "wallet_addEthereumChain"]);
+    expect(wallet!.requests).to.include.members([
+      "wallet_switchEthereumChain",
+      "wallet_addEthereumChain",
+    ]);
     expect((await shop.escrow.getOrder(signed.orderId)).status).to.equal(BigInt(OrderStatus.Paid));
   });
 
@@ -122,7 +135,9 @@ describe("Web checkout in Chromium against Anvil", function () {
     const { page } = opened;
     await connectWallet(page);
     await page
-      .getByText("You hold 12.00 USDC; this order costs 240.00 USDC. You need 228.00 USDC more before you can pay.")
+      .getByText(
+        "You hold 12.00 USDC; this order costs 240.00 USDC. You need 228.00 USDC more before you can pay.",
+      )
       .waitFor();
     await opened.shot("checkout-insufficient-balance");
     expect(await page.getByRole("button", { name: /^Pay / }).count()).to.equal(0);
@@ -142,7 +157,9 @@ describe("Web checkout in Chromium against Anvil", function () {
     await page.getByRole("button", { name: "Pay 240.00 USDC" }).click();
     await page
       .getByRole("alert")
-      .filter({ hasText: "You rejected the request in your wallet. Nothing was sent and nothing was paid." })
+      .filter({
+        hasText: "You rejected the request in your wallet. Nothing was sent and nothing was paid.",
+      })
       .waitFor();
     await opened.shot("checkout-signature-rejected");
     expect(wallet!.requests).not.to.include("eth_sendTransaction");
@@ -166,7 +183,12 @@ describe("Web checkout in Chromium against Anvil", function () {
     const foreignKeySigned = encodeOfferLine({
       ...good,
       signature: await new Wallet(devKey(9)).signTypedData(
-        { name: "Waybill Escrow", version: "1", chainId: good.chainId, verifyingContract: good.escrow },
+        {
+          name: "Waybill Escrow",
+          version: "1",
+          chainId: good.chainId,
+          verifyingContract: good.escrow,
+        },
         OFFER_TYPES,
         good.offer,
       ),
@@ -175,8 +197,16 @@ describe("Web checkout in Chromium against Anvil", function () {
       [expired.line, /^This offer expired on .+\. Ask the merchant for a new link\.$/, "expired"],
       [tampered, /^The merchant's signature does not match these terms/, "tampered"],
       [foreignKeySigned, /^The merchant's signature does not match these terms/, "wrong-signer"],
-      [otherChain, /^This offer is for a network this app does not know \(chain 1\)/, "other-chain"],
-      ["waybill-offer:v2:bm90IGFuIG9mZmVy", /^This is not a complete Waybill offer line/, "damaged"],
+      [
+        otherChain,
+        /^This offer is for a network this app does not know \(chain 1\)/,
+        "other-chain",
+      ],
+      [
+        "waybill-offer:v2:bm90IGFuIG9mZmVy",
+        /^This is not a complete Waybill offer line/,
+        "damaged",
+      ],
     ] as const;
     for (const [line, sentence, name] of cases) {
       opened = await openPage(stack, `/pay#${line}`);

@@ -80,7 +80,11 @@ describe("Web order page in Chromium against Anvil", function () {
     await review.getByRole("radio", { name: "4 star(s)" }).check();
     await review.getByRole("textbox", { name: "Your review" }).fill("Well packed, one day late.");
     await review.getByRole("button", { name: "Send review" }).click();
-    await page.getByText("You reviewed", { exact: false }).or(page.getByText("Reviewed: 4 ★")).first().waitFor();
+    await page
+      .getByText("You reviewed", { exact: false })
+      .or(page.getByText("Reviewed: 4 ★"))
+      .first()
+      .waitFor();
     const [count, sum] = await shop.escrow.ratingOf(shop.addresses.merchant);
     expect(count).to.equal(countBefore + 1n);
     expect(sum).to.equal(sumBefore + 4n);
@@ -96,8 +100,12 @@ describe("Web order page in Chromium against Anvil", function () {
     const { page } = opened;
     await connect(page);
     const form = page.getByRole("form", { name: "Open a dispute" });
-    await form.getByRole("textbox", { name: "What is wrong with the goods" }).fill("One vase arrived cracked.");
-    await form.getByRole("textbox", { name: "Link to photos or documents (optional)" }).fill("https://example.org/photos/1");
+    await form
+      .getByRole("textbox", { name: "What is wrong with the goods" })
+      .fill("One vase arrived cracked.");
+    await form
+      .getByRole("textbox", { name: "Link to photos or documents (optional)" })
+      .fill("https://example.org/photos/1");
     await form.getByRole("button", { name: "Open a dispute" }).click();
     await statusOf(page, "Disputed");
     expect(await shop.statusOf(signed.orderId)).to.equal(BigInt(OrderStatus.Disputed));
@@ -114,7 +122,9 @@ describe("Web order page in Chromium against Anvil", function () {
     await shop.payByApproval(signed);
     opened = await openPage(stack, orderPath(signed));
     await connect(opened.page);
-    expect(await opened.page.getByRole("button", { name: "Claim a full refund" }).count()).to.equal(0);
+    expect(await opened.page.getByRole("button", { name: "Claim a full refund" }).count()).to.equal(
+      0,
+    );
     await opened.close();
 
     await shop.travel(2n * DAY + 60n);
@@ -131,9 +141,13 @@ describe("Web order page in Chromium against Anvil", function () {
 
   it("says so in one sentence when no such order was paid", async function () {
     const unknown = `0x${"ab".repeat(32)}`;
-    opened = await openPage(stack, `/order/${stack.seeded.shop.deployment.chainId}/${unknown}`, { wallet: false });
+    opened = await openPage(stack, `/order/${stack.seeded.shop.deployment.chainId}/${unknown}`, {
+      wallet: false,
+    });
     const alert = opened.page.getByRole("alert");
     await alert.waitFor();
-    expect(await alert.innerText()).to.equal("No paid order with this number exists on Local Anvil.");
+    expect(await alert.innerText()).to.equal(
+      "No paid order with this number exists on Local Anvil.",
+    );
   });
 });

@@ -11,11 +11,26 @@ import path from "node:path";
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 
-import { type RunningNode, projectRoot, removeDeployment, startAnvil } from "../../test/e2e/harness.js";
+import {
+  type RunningNode,
+  projectRoot,
+  removeDeployment,
+  startAnvil,
+} from "../../test/e2e/harness.js";
 import { type ServedApp, buildApp, serveApp } from "../scripts/app-server.js";
 import { launchBrowser } from "../scripts/browser.js";
-import { type SeededShop, deployLocal, devKey, localNetworkEntry, seedShop } from "../scripts/shop.js";
-import { type TestWallet, type TestWalletOptions, TestWallet as Wallet } from "../scripts/test-wallet.js";
+import {
+  type SeededShop,
+  deployLocal,
+  devKey,
+  localNetworkEntry,
+  seedShop,
+} from "../scripts/shop.js";
+import {
+  type TestWallet,
+  type TestWalletOptions,
+  TestWallet as Wallet,
+} from "../scripts/test-wallet.js";
 
 export const SCREENSHOTS = path.join(projectRoot, "test-results", "web");
 
@@ -85,7 +100,7 @@ export interface OpenedPage {
 
 export interface OpenOptions {
   /** A test wallet for this account index (default: the shop's buyer); false for none. */
-  wallet?: false | Partial<TestWalletOptions> & { account?: number };
+  wallet?: false | (Partial<TestWalletOptions> & { account?: number });
   viewport?: { width: number; height: number };
   locale?: string;
 }

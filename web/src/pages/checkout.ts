@@ -4,7 +4,13 @@
  * then the buyer connects a wallet, moves it to the offer's chain, sees the balance sentence
  * and pays by the cheapest method the token supports, step by step.
  */
-import { type JsonRpcProvider, TypedDataEncoder, ZeroAddress, getAddress, verifyTypedData } from "ethers";
+import {
+  type JsonRpcProvider,
+  TypedDataEncoder,
+  ZeroAddress,
+  getAddress,
+  verifyTypedData,
+} from "ethers";
 
 import {
   OFFER_TYPES,
@@ -79,7 +85,9 @@ async function check(line: string): Promise<CheckedOffer> {
     signed = decodeOfferLine(line);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new Refusal(t(code === "OFFER_DETAILS_MISMATCH" ? "checkout.refuse.tampered" : "checkout.refuse.damaged"));
+    throw new Refusal(
+      t(code === "OFFER_DETAILS_MISMATCH" ? "checkout.refuse.tampered" : "checkout.refuse.damaged"),
+    );
   }
   const network = networkFor(Number(signed.chainId));
   if (network === undefined) {
@@ -175,11 +183,39 @@ function offerCard(c: CheckedOffer): HTMLElement {
           ][])),
       [t("checkout.network"), c.network.name],
       [t("checkout.offerExpires"), date(offer.expiry)],
-      [t("checkout.shipBy"), t("checkout.deadline", { date: date(payNow + offer.shipWithin), within: duration(offer.shipWithin) })],
-      [t("checkout.deliverBy"), t("checkout.deadline", { date: date(payNow + offer.deliverWithin), within: duration(offer.deliverWithin) })],
-      [t("checkout.inspection"), t("checkout.inspectionValue", { within: duration(offer.inspectionPeriod) })],
-      [t("checkout.fee"), t("checkout.feeValue", { percent: (Number(c.feeBps) / 100).toString(), amount: money(fee) })],
-      [t("checkout.orderRef"), h("span", { class: "mono", title: c.orderId }, `${c.orderId.slice(0, 10)}…${c.orderId.slice(-6)}`)],
+      [
+        t("checkout.shipBy"),
+        t("checkout.deadline", {
+          date: date(payNow + offer.shipWithin),
+          within: duration(offer.shipWithin),
+        }),
+      ],
+      [
+        t("checkout.deliverBy"),
+        t("checkout.deadline", {
+          date: date(payNow + offer.deliverWithin),
+          within: duration(offer.deliverWithin),
+        }),
+      ],
+      [
+        t("checkout.inspection"),
+        t("checkout.inspectionValue", { within: duration(offer.inspectionPeriod) }),
+      ],
+      [
+        t("checkout.fee"),
+        t("checkout.feeValue", {
+          percent: (Number(c.feeBps) / 100).toString(),
+          amount: money(fee),
+        }),
+      ],
+      [
+        t("checkout.orderRef"),
+        h(
+          "span",
+          { class: "mono", title: c.orderId },
+          `${c.orderId.slice(0, 10)}…${c.orderId.slice(-6)}`,
+        ),
+      ],
     ]),
     h(
       "section",
@@ -217,9 +253,13 @@ function detailsOf(signed: SignedOffer): HTMLElement {
     h(
       "ul",
       { class: "items" },
-      details.items.map((item) => h("li", {}, t("checkout.item", { quantity: item.quantity, name: item.name }))),
+      details.items.map((item) =>
+        h("li", {}, t("checkout.item", { quantity: item.quantity, name: item.name })),
+      ),
     ),
-    details.shipping === undefined ? null : h("p", {}, t("checkout.shipping", { shipping: details.shipping })),
+    details.shipping === undefined
+      ? null
+      : h("p", {}, t("checkout.shipping", { shipping: details.shipping })),
     details.note === undefined ? null : h("p", {}, t("checkout.note", { note: details.note })),
     h("p", { class: "hint" }, t("checkout.detailsMatch")),
   );
@@ -266,7 +306,9 @@ function paySection(c: CheckedOffer): HTMLElement {
             h(
               "button",
               { type: "button", onclick: () => void connected(wallet) },
-              wallet.icon === undefined ? null : h("img", { src: wallet.icon, alt: "", width: "20", height: "20" }),
+              wallet.icon === undefined
+                ? null
+                : h("img", { src: wallet.icon, alt: "", width: "20", height: "20" }),
               t("pay.connect", { wallet: wallet.name }),
             ),
           ),
@@ -303,7 +345,9 @@ function paySection(c: CheckedOffer): HTMLElement {
               try {
                 await switchChain(wallet, c.network);
               } catch (error) {
-                body.append(banner("error", isRejection(error) ? t("pay.switchRejected") : explain(error)));
+                body.append(
+                  banner("error", isRejection(error) ? t("pay.switchRejected") : explain(error)),
+                );
                 return;
               }
               await onChain(wallet, account);
@@ -333,7 +377,12 @@ function paySection(c: CheckedOffer): HTMLElement {
       replace(
         body,
         h("p", { class: "mono" }, t("pay.account", { account })),
-        banner("error", sentence, " ", t("pay.notEnough", { missing: money(offer.price - balance) })),
+        banner(
+          "error",
+          sentence,
+          " ",
+          t("pay.notEnough", { missing: money(offer.price - balance) }),
+        ),
       );
       return;
     }
@@ -370,7 +419,11 @@ function paySection(c: CheckedOffer): HTMLElement {
         ),
       ),
     );
-    const payButton = h("button", { type: "button", class: "primary" }, t("pay.pay", { price: money(offer.price) }));
+    const payButton = h(
+      "button",
+      { type: "button", class: "primary" },
+      t("pay.pay", { price: money(offer.price) }),
+    );
     payButton.addEventListener("click", async () => {
       payButton.disabled = true;
       replace(outcome);
@@ -381,7 +434,12 @@ function paySection(c: CheckedOffer): HTMLElement {
         item.setAttribute("data-state", state);
         const label = STEP_LABEL[method][step]();
         const note = t(`pay.state.${state}` as "pay.state.done");
-        replace(item, `${label} — ${note}`, hash === undefined ? null : h("br"), hash === undefined ? null : txAnchor(c.network, hash));
+        replace(
+          item,
+          `${label} — ${note}`,
+          hash === undefined ? null : h("br"),
+          hash === undefined ? null : txAnchor(c.network, hash),
+        );
       };
       try {
         const signer = await signerOf(wallet, c.network, account);
@@ -401,7 +459,15 @@ function paySection(c: CheckedOffer): HTMLElement {
           outcome,
           banner("ok", t("pay.paid", { price: money(offer.price) })),
           h("p", {}, txAnchor(c.network, hash)),
-          h("p", {}, h("a", { href: appLink(`/order/${c.network.chainId}/${c.orderId}`) }, t("pay.followOrder"))),
+          h(
+            "p",
+            {},
+            h(
+              "a",
+              { href: appLink(`/order/${c.network.chainId}/${c.orderId}`) },
+              t("pay.followOrder"),
+            ),
+          ),
         );
         methodChoice.remove();
         payButton.remove();
@@ -438,7 +504,11 @@ export function txAnchor(network: NetworkEntry, hash: string): HTMLElement {
   const text = t("tx.label", { hash: `${hash.slice(0, 10)}…${hash.slice(-6)}` });
   return link === undefined
     ? h("span", { class: "mono tx", title: hash, "data-tx": hash }, text)
-    : h("a", { href: link, target: "_blank", rel: "noopener", class: "mono tx", "data-tx": hash }, text);
+    : h(
+        "a",
+        { href: link, target: "_blank", rel: "noopener", class: "mono tx", "data-tx": hash },
+        text,
+      );
 }
 
 export async function renderCheckout(root: HTMLElement, line: string): Promise<void> {
@@ -447,7 +517,11 @@ export async function renderCheckout(root: HTMLElement, line: string): Promise<v
     replace(root, h("h1", {}, t("checkout.heading")), pasteForm());
     return;
   }
-  replace(root, h("h1", {}, t("checkout.heading")), h("p", { role: "status" }, t("checkout.checking")));
+  replace(
+    root,
+    h("h1", {}, t("checkout.heading")),
+    h("p", { role: "status" }, t("checkout.checking")),
+  );
   try {
     const checked = await check(line);
     replace(root, h("h1", {}, t("checkout.heading")), offerCard(checked), paySection(checked));

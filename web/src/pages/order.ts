@@ -3,13 +3,7 @@
  * shipment's carrier events with places), the deadlines still ahead, and the actions the
  * connected wallet may take now. It reads everything without a wallet.
  */
-import {
-  type JsonRpcProvider,
-  type Log,
-  type TransactionResponse,
-  getAddress,
-  id,
-} from "ethers";
+import { type JsonRpcProvider, type Log, type TransactionResponse, getAddress, id } from "ethers";
 
 import {
   EVENT_CODES,
@@ -32,7 +26,14 @@ import { amount, date, short } from "../format.js";
 import { type MessageKey, t } from "../i18n.js";
 import type { NetworkEntry } from "../network-config.js";
 import { networkFor } from "../networks.js";
-import { type DiscoveredWallet, connect, discoverWallets, signerOf, switchChain, walletChainId } from "../wallet.js";
+import {
+  type DiscoveredWallet,
+  connect,
+  discoverWallets,
+  signerOf,
+  switchChain,
+  walletChainId,
+} from "../wallet.js";
 import { txAnchor } from "./checkout.js";
 
 interface OrderView {
@@ -59,7 +60,10 @@ interface OrderView {
 const FLAG_REVIEWED = 2n;
 const FLAG_DELIVERY_RECORDED = 4n;
 
-async function blockTimes(reader: JsonRpcProvider, logs: readonly Log[]): Promise<Map<number, bigint>> {
+async function blockTimes(
+  reader: JsonRpcProvider,
+  logs: readonly Log[],
+): Promise<Map<number, bigint>> {
   const numbers = [...new Set(logs.map((log) => log.blockNumber))];
   const blocks = await Promise.all(numbers.map((n) => reader.getBlock(n)));
   return new Map(numbers.map((n, i) => [n, BigInt(blocks[i]?.timestamp ?? 0)]));
@@ -156,7 +160,10 @@ function asciiCode(hex: string): string {
   return text;
 }
 
-function escrowEventLine(view: OrderView, e: OrderView["escrowEvents"][number]): string | undefined {
+function escrowEventLine(
+  view: OrderView,
+  e: OrderView["escrowEvents"][number],
+): string | undefined {
   const money = (value: unknown) => amount(value as bigint, view.decimals, view.symbol);
   switch (e.name) {
     case "OrderPaid":
@@ -197,9 +204,17 @@ function deadlines(view: OrderView): string[] {
   return ahead;
 }
 
-type Action = { label: string; run: (form: FormData) => Promise<TransactionResponse[]>; fields?: HTMLElement[] };
+type Action = {
+  label: string;
+  run: (form: FormData) => Promise<TransactionResponse[]>;
+  fields?: HTMLElement[];
+};
 
-async function actionsFor(view: OrderView, account: string, escrow: WaybillEscrow): Promise<Action[]> {
+async function actionsFor(
+  view: OrderView,
+  account: string,
+  escrow: WaybillEscrow,
+): Promise<Action[]> {
   const { offer, status, stamp, now } = view;
   const isBuyer = getAddress(view.buyer) === account;
   const isMerchant = getAddress(offer.merchant) === account;
@@ -273,7 +288,18 @@ async function actionsFor(view: OrderView, account: string, escrow: WaybillEscro
       { class: "stars" },
       h("legend", {}, t("order.stars")),
       [1, 2, 3, 4, 5].map((n) =>
-        h("label", {}, h("input", { type: "radio", name: "rating", value: String(n), required: true, checked: n === 5 }), t("order.star", { n })),
+        h(
+          "label",
+          {},
+          h("input", {
+            type: "radio",
+            name: "rating",
+            value: String(n),
+            required: true,
+            checked: n === 5,
+          }),
+          t("order.star", { n }),
+        ),
       ),
     );
     actions.push({
@@ -313,26 +339,47 @@ function render(root: HTMLElement, view: OrderView): void {
       "section",
       { class: "card", "aria-labelledby": "status-title" },
       h("h2", { id: "status-title" }, t("order.status")),
-      h("p", { class: "price", "data-testid": "order-status", "data-status": statusName }, t(`orderStatus.${statusName}` as MessageKey)),
+      h(
+        "p",
+        { class: "price", "data-testid": "order-status", "data-status": statusName },
+        t(`orderStatus.${statusName}` as MessageKey),
+      ),
       facts([
         [t("order.price"), money(view.offer.price)],
         [t("order.merchant"), h("span", { class: "mono" }, view.offer.merchant)],
         [t("order.buyer"), h("span", { class: "mono" }, view.buyer)],
         [t("checkout.network"), view.network.name],
-        [t("checkout.orderRef"), h("span", { class: "mono", title: view.orderId }, `${view.orderId.slice(0, 10)}…${view.orderId.slice(-6)}`)],
+        [
+          t("checkout.orderRef"),
+          h(
+            "span",
+            { class: "mono", title: view.orderId },
+            `${view.orderId.slice(0, 10)}…${view.orderId.slice(-6)}`,
+          ),
+        ],
       ]),
     ),
     h(
       "section",
       { class: "card", "aria-labelledby": "deadlines-title" },
       h("h2", { id: "deadlines-title" }, t("order.deadlines")),
-      ahead.length === 0 ? h("p", {}, t("order.noDeadlines")) : h("ul", {}, ahead.map((line) => h("li", {}, line))),
+      ahead.length === 0
+        ? h("p", {}, t("order.noDeadlines"))
+        : h(
+            "ul",
+            {},
+            ahead.map((line) => h("li", {}, line)),
+          ),
     ),
     h(
       "section",
       { class: "card", "aria-labelledby": "timeline-title" },
       h("h2", { id: "timeline-title" }, t("order.timeline")),
-      h("ol", { class: "timeline" }, timeline.map((e) => h("li", {}, h("time", {}, date(e.time)), e.line))),
+      h(
+        "ol",
+        { class: "timeline" },
+        timeline.map((e) => h("li", {}, h("time", {}, date(e.time)), e.line)),
+      ),
     ),
     h(
       "section",
@@ -341,7 +388,13 @@ function render(root: HTMLElement, view: OrderView): void {
       view.shipment === undefined
         ? h("p", {}, t("order.noShipment"))
         : [
-            h("p", {}, t(`shipmentStatus.${SHIPMENT_STATUSES[view.shipment.status] ?? "None"}` as MessageKey)),
+            h(
+              "p",
+              {},
+              t(
+                `shipmentStatus.${SHIPMENT_STATUSES[view.shipment.status] ?? "None"}` as MessageKey,
+              ),
+            ),
             h(
               "ol",
               { class: "timeline", "aria-label": t("order.shipment") },
@@ -374,7 +427,11 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
       body,
       h("p", {}, t("order.readOnly")),
       found.map((wallet) =>
-        h("button", { type: "button", onclick: () => void connected(wallet) }, t("pay.connect", { wallet: wallet.name })),
+        h(
+          "button",
+          { type: "button", onclick: () => void connected(wallet) },
+          t("pay.connect", { wallet: wallet.name }),
+        ),
       ),
     );
   };
@@ -382,7 +439,8 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
     let account: string;
     try {
       account = getAddress(await connect(wallet));
-      if ((await walletChainId(wallet)) !== view.network.chainId) await switchChain(wallet, view.network);
+      if ((await walletChainId(wallet)) !== view.network.chainId)
+        await switchChain(wallet, view.network);
     } catch (error) {
       body.append(banner("warn", explain(error)));
       return;
@@ -410,7 +468,14 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
             const fresh = await load(view.network, view.orderId);
             if (fresh !== undefined) render(root, fresh);
             const card = root.querySelector(".actions");
-            card?.append(banner("ok", t("order.done"), " ", ...sent.map((tx) => txAnchor(view.network, tx.hash))));
+            card?.append(
+              banner(
+                "ok",
+                t("order.done"),
+                " ",
+                ...sent.map((tx) => txAnchor(view.network, tx.hash)),
+              ),
+            );
           } catch (error) {
             replace(outcome, banner("error", explain(error)));
             for (const b of body.querySelectorAll("button")) b.disabled = false;
@@ -425,18 +490,30 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
   else showWallets(wallets);
 }
 
-export async function renderOrder(root: HTMLElement, chainId: number, orderId: string): Promise<void> {
+export async function renderOrder(
+  root: HTMLElement,
+  chainId: number,
+  orderId: string,
+): Promise<void> {
   document.title = t("order.pageTitle");
   const network = networkFor(chainId);
   if (network === undefined) {
-    replace(root, h("h1", {}, t("order.heading")), banner("error", t("order.unknownChain", { chainId })));
+    replace(
+      root,
+      h("h1", {}, t("order.heading")),
+      banner("error", t("order.unknownChain", { chainId })),
+    );
     return;
   }
   replace(root, h("h1", {}, t("order.heading")), h("p", { role: "status" }, t("app.loading")));
   try {
     const view = await load(network, orderId);
     if (view === undefined) {
-      replace(root, h("h1", {}, t("order.heading")), banner("error", t("order.notFound", { network: network.name })));
+      replace(
+        root,
+        h("h1", {}, t("order.heading")),
+        banner("error", t("order.notFound", { network: network.name })),
+      );
       return;
     }
     render(root, view);
@@ -444,4 +521,3 @@ export async function renderOrder(root: HTMLElement, chainId: number, orderId: s
     replace(root, h("h1", {}, t("order.heading")), banner("error", explain(error)));
   }
 }
-

@@ -19,8 +19,14 @@ import { chainTime, readProvider } from "../chain.js";
 import { banner, facts, h, replace } from "../dom.js";
 import { explain } from "../errors.js";
 import { country, day } from "../format.js";
-import { type MessageKey, t } from "../i18n.js";
+import { type MessageKey, has, t } from "../i18n.js";
 import { defaultNetwork } from "../networks.js";
+
+/** "Certificate of origin (COO)" for the certificate types the catalogue names, else the code. */
+function certificateName(code: string): string {
+  const key = `certificate.${code}`;
+  return has(key) ? t(key) : code;
+}
 
 type Verdict = "genuine" | "notFound" | "recalled" | "stolen" | "burned";
 
@@ -90,9 +96,7 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
         : owner === getAddress(network.escrow)
           ? t("passport.heldByEscrow")
           : owner;
-    const certificates = view.certificates.filter(
-      (c) => c.expiresAt > now,
-    );
+    const certificates = view.certificates.filter((c) => c.expiresAt > now);
     const shipmentStatus = SHIPMENT_STATUSES[Number(view.lastShipmentStatus)] ?? "None";
     const details = facts([
       [t("passport.product"), h("span", { class: "mono" }, link.gtin)],
@@ -109,7 +113,14 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
               "ul",
               {},
               certificates.map((c) =>
-                h("li", {}, t("passport.certificate", { type: bytesToAscii(c.certType), date: day(c.expiresAt) })),
+                h(
+                  "li",
+                  {},
+                  t("passport.certificate", {
+                    type: certificateName(bytesToAscii(c.certType)),
+                    date: day(c.expiresAt),
+                  }),
+                ),
               ),
             ),
       ],
