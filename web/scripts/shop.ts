@@ -411,6 +411,7 @@ export function localNetworkEntry(deployment: LocalDeployment, rpcUrl: string): 
     escrow: deployment.escrow,
     registry: deployment.registry,
     passports: deployment.passports,
+    fromBlock: 0,
     explorer: "",
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
   };

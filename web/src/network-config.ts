@@ -11,6 +11,8 @@ export interface NetworkEntry {
   escrow: string;
   registry: string;
   passports: string;
+  /** The block the suite was deployed in: log queries start there (public RPCs limit ranges). */
+  fromBlock: number;
   /** Block explorer base URL ("https://sepolia.basescan.org"), or "" for none. */
   explorer: string;
   /** The native currency, for wallet_addEthereumChain. */

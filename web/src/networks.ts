@@ -27,6 +27,10 @@ function known(): NetworkEntry[] {
       escrow: deployment.WaybillEscrow.address,
       registry: deployment.ShipmentRegistry.address,
       passports: deployment.ProductPassport.address,
+      fromBlock: Math.min(
+        deployment.WaybillEscrow.deployedOnBlock,
+        deployment.ShipmentRegistry.deployedOnBlock,
+      ),
     });
   }
   return list;

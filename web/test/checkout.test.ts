@@ -221,6 +221,36 @@ describe("Web checkout in Chromium against Anvil", function () {
     }
   });
 
+  it("checks a pasted line, and refuses an offer already paid or cancelled", async function () {
+    const { shop } = stack.seeded;
+    const signed = await shop.offer();
+    opened = await openPage(stack, "/pay");
+    const { page } = opened;
+    await page.getByRole("textbox", { name: "Offer line from the merchant" }).fill(signed.line);
+    await page.getByRole("button", { name: "Check offer" }).click();
+    await page.getByRole("heading", { name: "The offer" }).waitFor();
+    await opened.close();
+
+    const cancelled = await shop.offer();
+    await (await shop.escrow.connect(shop.signers.merchant).cancelOffer(cancelled.offer)).wait();
+    expect(await shop.statusOf(cancelled.orderId)).to.equal(BigInt(OrderStatus.Cancelled));
+    for (const [line, sentence] of [
+      [
+        stack.seeded.inTransit.line,
+        "This offer has already been paid. Each offer can be paid only once.",
+      ],
+      [cancelled.line, "The merchant cancelled this offer. Ask them for a new one."],
+    ] as const) {
+      opened = await openPage(stack, `/pay#${line}`);
+      const alert = opened.page.getByRole("alert");
+      await alert.waitFor();
+      expect(await alert.innerText()).to.equal(sentence);
+      await opened.shot(`checkout-refused-${line === cancelled.line ? "cancelled" : "paid"}`);
+      await opened.close();
+      opened = undefined;
+    }
+  });
+
   it("switches between English and Simplified Chinese, and starts in Chinese for a zh-CN browser", async function () {
     const { shop } = stack.seeded;
     const signed = await shop.offer();

@@ -114,6 +114,38 @@ describe("Web order page in Chromium against Anvil", function () {
     expect(evidence.args.evidenceURI).to.equal("https://example.org/photos/1");
     expect(await page.locator("main").innerText()).to.match(/The arbiter rules by /);
     await opened.shot("order-disputed");
+
+    const more = page.getByRole("form", { name: "Submit evidence" });
+    await more
+      .getByRole("textbox", { name: "What is wrong with the goods" })
+      .fill("Courier's damage report.");
+    await more.getByRole("button", { name: "Submit evidence" }).click();
+    await page.getByText("Evidence submitted").nth(1).waitFor();
+    const filed = await shop.escrow.queryFilter(shop.escrow.filters.Evidence(signed.orderId));
+    expect(filed).to.have.length(2);
+    expect(filed[1].args.evidenceHash).to.equal(id("Courier's damage report."));
+    expect(filed[1].args.party).to.equal(shop.addresses.buyer);
+    await opened.shot("order-evidence");
+  });
+
+  it("lets a merchant whose payout was credited (frozen address) withdraw it", async function () {
+    const { shop } = stack.seeded;
+    const signed = await deliveredOrder();
+    const owner = shop.usdc.connect(shop.signers.admin);
+    await (await owner.blocklist(shop.addresses.merchant)).wait();
+    await (await shop.escrow.connect(shop.signers.buyer).confirmReceipt(signed.offer)).wait();
+    await (await owner.unblocklist(shop.addresses.merchant)).wait();
+    const credit = await shop.escrow.credits(shop.deployment.usdc, shop.addresses.merchant);
+    expect(credit).to.equal(signed.offer.price - (signed.offer.price * 100n) / 10_000n);
+    const before = await shop.balanceOf("merchant");
+    opened = await openPage(stack, orderPath(signed), { wallet: { account: 1 } });
+    const { page } = opened;
+    await connect(page);
+    await page.getByRole("button", { name: "Withdraw 237.60 USDC credited to you" }).click();
+    await page.getByText("Done.", { exact: false }).waitFor();
+    expect(await shop.escrow.credits(shop.deployment.usdc, shop.addresses.merchant)).to.equal(0n);
+    expect(await shop.balanceOf("merchant")).to.equal(before + credit);
+    await opened.shot("order-credit-withdrawn");
   });
 
   it("offers a full refund once the ship-by deadline passed, and returns the price on-chain", async function () {

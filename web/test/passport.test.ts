@@ -41,7 +41,7 @@ describe("Web passport page in Chromium against Anvil", function () {
     expect(text.indexOf("GENUINE")).to.be.lessThan(text.indexOf("Product (GTIN)"));
     expect(text).to.include("BT-2026-11 (matches the label)");
     expect(text).to.include("Vietnam");
-    expect(text).to.match(/COO, valid until /);
+    expect(text).to.match(/Certificate of origin \(COO\), valid until /);
     const view = await onChain(link);
     expect(view.exists && view.genuine && !view.lot.recalled).to.equal(true);
     expect(text).to.include(view.owner);

@@ -76,7 +76,11 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
   // Every escrow event about this order has the order id as its first indexed argument.
   const [order, logs, now, arbitrationPeriod] = await Promise.all([
     escrow.getOrder(orderId),
-    reader.getLogs({ address: network.escrow, topics: [null, orderId], fromBlock: 0 }),
+    reader.getLogs({
+      address: network.escrow,
+      topics: [null, orderId],
+      fromBlock: network.fromBlock,
+    }),
     chainTime(reader),
     escrow.ARBITRATION_PERIOD(),
   ]);
@@ -93,7 +97,11 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     token.symbol(),
     token.decimals(),
     registry.getShipment(shipmentId),
-    reader.getLogs({ address: network.registry, topics: [null, shipmentId], fromBlock: 0 }),
+    reader.getLogs({
+      address: network.registry,
+      topics: [null, shipmentId],
+      fromBlock: network.fromBlock,
+    }),
   ]);
   const times = await blockTimes(reader, [...logs, ...shipmentLogs]);
   const escrowEvents = parsed.map(({ log, event }) => ({
