@@ -156,7 +156,8 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   InvalidOfferSignature: (a) =>
     `the offer for ${order(a)} is not signed by its merchant ${String(a.merchant)}`,
   AlreadyReviewed: (a) => `${order(a)} has already been reviewed`,
-  ReviewNotAllowed: (a) => `${order(a)} can be reviewed only once it is Released or Resolved`,
+  ReviewNotAllowed: (a) =>
+    `${order(a)} cannot be reviewed: its delivery was never recorded (it was confirmed before the registry showed it delivered)`,
   InvalidRating: (a) => `a rating is 1 to 5 stars, not ${String(a.rating)}`,
   InvalidShipmentStatus: (a) =>
     `${shipment(a)} of ${order(a)} is ${shipmentStatus(a.status)}, which does not allow this step`,

@@ -1,7 +1,15 @@
 import { toUtf8Bytes, zeroPadBytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { ShipmentStatus, decodeOrdersPaid, formatDate, parseAmount } from "@waybill/sdk";
+import {
+  ROLE_NAMES,
+  ShipmentStatus,
+  decodeOrdersPaid,
+  formatDate,
+  parseAmount,
+  parseRoleName,
+  roleHash,
+} from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
 import { type CommonArgs, type Context, openContext, resolveToken } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
@@ -33,14 +41,18 @@ export async function role(
   return runCommand(async () => {
     const ctx = await openContext(hre, args, "admin", out);
     const target = contractNamed(ctx, args.contract);
-    const roleName = args.role.toUpperCase().endsWith("_ROLE")
-      ? args.role.toUpperCase()
-      : `${args.role.toUpperCase()}_ROLE`;
-    let roleId: string;
-    try {
-      roleId = (await target.getFunction(roleName).staticCall()) as string;
-    } catch {
-      throw new UserError(`the ${args.contract} has no ${roleName}`);
+    const roleName = parseRoleName(args.role);
+    if (roleName === undefined) {
+      throw new UserError(`unknown role "${args.role}"; use one of ${ROLE_NAMES.join(", ")}`);
+    }
+    const roleId = roleHash(roleName);
+    // Every contract has the admin role; any other must be one this contract defines.
+    if (roleName !== "DEFAULT_ADMIN") {
+      const defined = await target
+        .getFunction(`${roleName}_ROLE`)
+        .staticCall()
+        .catch(() => undefined);
+      if (defined !== roleId) throw new UserError(`the ${args.contract} has no ${roleName} role`);
     }
     if (args.to === "")
       throw new UserError("--to is required: the account receiving or losing the role");

@@ -4,6 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   OFFER_TYPES,
   SHIPMENT_STATUSES,
+  ShipmentStatus,
   choosePaymentMethod,
   describeOrderDetails,
   escrowDomain,
@@ -275,15 +276,38 @@ export function orderCall(
     }, out);
 }
 
-/** `buyer confirm`: confirms receipt (allowed from Paid on) and releases the payment to the merchant. */
-export const confirm = orderCall(
-  "buyer",
-  "buyer",
-  ["Paid", "Shipped", "Delivered"],
-  (ref) => `confirm receipt of order ${ref.orderId}`,
-  (ctx, ref) => ctx.escrow.confirmReceipt(ref.offer),
-  "Receipt confirmed; the merchant is paid",
-);
+/**
+ * `buyer confirm`: confirms receipt (allowed from Paid on) and releases the payment to the
+ * merchant. When the registry already shows the delivery, it is recorded first (anyone may),
+ * so the order can be reviewed; that first transaction is sent only once the caller and the
+ * order's state are known to allow the confirmation.
+ */
+export async function confirm(
+  args: OrderArgs,
+  hre: HardhatRuntimeEnvironment,
+  out: Output = consoleOutput,
+) {
+  return runCommand(async () => {
+    const { ctx, ref } = await openOrder(hre, args, "buyer", out);
+    const action = `confirm receipt of order ${ref.orderId}`;
+    const state = await requireStatus(ctx, ref.orderId, ["Paid", "Shipped", "Delivered"], action);
+    await requireCaller(ctx, ref, "buyer", action);
+    if (state.statusName === "Shipped") {
+      const shipmentId = await ctx.registry.shipmentIdOf(ref.offer.merchant, ref.orderId);
+      if (
+        (await ctx.registry.getShipment(shipmentId)).status === BigInt(ShipmentStatus.Delivered)
+      ) {
+        await sendTransaction(
+          out,
+          `record the delivery the registry shows for order ${ref.orderId}`,
+          () => ctx.escrow.markDelivered(ref.offer),
+        );
+      }
+    }
+    await sendTransaction(out, action, () => ctx.escrow.confirmReceipt(ref.offer));
+    out.line("✓ Receipt confirmed; the merchant is paid");
+  }, out);
+}
 
 /** `buyer refund`: takes the full refund a missed deadline or a failed shipment allows. */
 export const refund = orderCall(

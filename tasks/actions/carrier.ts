@@ -52,6 +52,7 @@ async function openShipment(
   hre: HardhatRuntimeEnvironment,
   args: CommonArgs & { shipment: string },
   out: Output,
+  signing: boolean,
 ): Promise<{ reader: Reader; shipmentId: string }> {
   if (args.shipment === "")
     throw new UserError("say which shipment: --shipment <shipment id | order id | offer line>");
@@ -63,6 +64,7 @@ async function openShipment(
     reference.kind === "line"
       ? { chainId: reference.signed.chainId, escrow: reference.signed.escrow }
       : undefined,
+    signing,
   );
   if (reference.kind === "id") {
     const direct = await reader.registry.getShipment(reference.orderId);
@@ -102,7 +104,7 @@ export async function record(
   out: Output = consoleOutput,
 ) {
   return runCommand(async () => {
-    const { reader, shipmentId } = await openShipment(hre, args, out);
+    const { reader, shipmentId } = await openShipment(hre, args, out, true);
     const ctx = await withSigner(reader, "carrier", args.account);
     const ev = await buildEvent(ctx, shipmentId, args);
     await sendTransaction(
@@ -149,7 +151,7 @@ export async function sign(
   out: Output = consoleOutput,
 ) {
   return runCommand(async () => {
-    const { reader, shipmentId } = await openShipment(hre, args, out);
+    const { reader, shipmentId } = await openShipment(hre, args, out, true);
     const ctx = await withSigner(reader, "carrier", args.account);
     const ev = await buildEvent(ctx, shipmentId, args);
     const registryAddress = await ctx.registry.getAddress();
@@ -235,7 +237,7 @@ export async function track(
   out: Output = consoleOutput,
 ) {
   return runCommand(async () => {
-    const { reader, shipmentId } = await openShipment(hre, args, out);
+    const { reader, shipmentId } = await openShipment(hre, args, out, false);
     const shipment = await reader.registry.getShipment(shipmentId);
     out.line(
       `Shipment ${shipmentId}: ${nameOf(SHIPMENT_STATUSES, shipment.status)}, carrier ${shipment.carrier}`,

@@ -92,11 +92,20 @@ export interface Context extends Reader {
   signer: HardhatEthersSigner;
 }
 
+/**
+ * Connects to the selected network. A read-only connection ignores the network's configured
+ * keys (they are not even looked up), so reading needs no WAYBILL_PRIVATE_KEY.
+ */
 export async function openNetwork(
   hre: HardhatRuntimeEnvironment,
   out: Output = consoleOutput,
+  readOnly = false,
 ): Promise<Network> {
-  const connection = await hre.network.create();
+  const selected: string | undefined = hre.globalOptions.network;
+  const connection =
+    readOnly && selected !== undefined && hre.config.networks[selected]?.type === "http"
+      ? await hre.network.create({ override: { accounts: "remote" } })
+      : await hre.network.create();
   const { chainId } = await connection.ethers.provider.getNetwork();
   return {
     ethers: connection.ethers,
@@ -129,13 +138,18 @@ function inProcessForgets(): WaybillError {
   );
 }
 
+/**
+ * Opens the deployment read-only. Pass `signing` when the reader will become a {@link Context}
+ * (the connection then carries the network's keys).
+ */
 export async function openReader(
   hre: HardhatRuntimeEnvironment,
   args: Pick<CommonArgs, "deploymentId">,
   out: Output = consoleOutput,
   fromLine?: EscrowHint,
+  signing = false,
 ): Promise<Reader> {
-  const net = await openNetwork(hre, out);
+  const net = await openNetwork(hre, out, !signing);
   const root = hre.config.paths.root;
   const explicitId = explicitDeploymentId(args.deploymentId);
   const record = await findDeployment(root, deploymentIdFor(net.chainId, explicitId));
@@ -268,7 +282,7 @@ export async function openContext(
   out: Output = consoleOutput,
   fromLine?: EscrowHint,
 ): Promise<Context> {
-  return withSigner(await openReader(hre, args, out, fromLine), role, args.account);
+  return withSigner(await openReader(hre, args, out, fromLine, true), role, args.account);
 }
 
 /** The signer of another account index (local networks: the demo's and tests' other parties). */

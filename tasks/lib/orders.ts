@@ -96,6 +96,7 @@ export async function openOrderReader(
   hre: HardhatRuntimeEnvironment,
   args: OrderArgs,
   out: Output = consoleOutput,
+  signing = false,
 ): Promise<{ reader: Reader; ref: OrderRef }> {
   const reference = await readOrderReference(args.order);
   const reader = await openReader(
@@ -105,6 +106,7 @@ export async function openOrderReader(
     reference.kind === "line"
       ? { chainId: reference.signed.chainId, escrow: reference.signed.escrow }
       : undefined,
+    signing,
   );
   return { reader, ref: await loadOrder(reader, reference) };
 }
@@ -116,7 +118,7 @@ export async function openOrder(
   role: Role,
   out: Output = consoleOutput,
 ): Promise<{ ctx: Context; ref: OrderRef }> {
-  const { reader, ref } = await openOrderReader(hre, args, out);
+  const { reader, ref } = await openOrderReader(hre, args, out, true);
   return { ctx: await withSigner(reader, role, args.account), ref };
 }
 

@@ -121,11 +121,15 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `hardhat <args>` in the project against `node`, with `env` added (undefined removes a variable). */
+/**
+ * Runs `hardhat <args>` against `node`, with `env` added (undefined removes a variable), in the
+ * project or in another working directory `cwd` (a user's own, with its own Hardhat config).
+ */
 export async function hardhat(
   node: RunningNode,
   args: readonly string[],
   env: Record<string, string | undefined> = {},
+  cwd: string = projectRoot,
 ): Promise<CommandResult> {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -141,7 +145,7 @@ export async function hardhat(
   }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [hardhatCli, ...args], {
-      cwd: projectRoot,
+      cwd,
       env: childEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -111,11 +111,18 @@ describe("sdk: timeline and UN/LOCODE helpers", function () {
     });
   });
 
-  it("formats one text line per step", async function () {
+  it("formats one text line per step: dates with their time zone, places by name", async function () {
     const f = await networkHelpers.loadFixture(customsCrossingFixture);
     const lines = formatTimeline(await getTimeline(f.registry, f.shipmentId));
     expect(lines).to.have.length(9);
-    expect(lines[0]).to.match(/^\d{4}-\d\d-\d\dT.*Z {2}Created {9}CNSHA {2}carrier 0x/);
+    expect(lines[0]).to.match(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d UTC {2}Created {9}Shanghai, China \(CNSHA\) {2}carrier 0x.* to Hamburg, Germany \(DEHAM\)$/,
+    );
+    const named = formatTimeline(await getTimeline(f.registry, f.shipmentId), {
+      timeZone: "Asia/Shanghai",
+      names: { [f.carrier.address]: "Pacific Freight" },
+    });
+    expect(named[0]).to.match(/ GMT\+8 {2}Created .* carrier Pacific Freight \(0x/);
     expect(lines[4])
       .to.contain("CustomsHeld")
       .and.to.contain("NLRTM")
