@@ -41,6 +41,8 @@ const en = {
   "checkout.refuse.token":
     "Waybill no longer accepts {symbol} for new orders. Ask the merchant for another offer.",
   "checkout.refuse.paused": "New payments are paused on Waybill right now. Try again later.",
+  "checkout.refuse.terms":
+    "This offer's terms cannot be kept ({problems}). Ask the merchant for a corrected offer.",
   "checkout.title": "The offer",
   "checkout.verified": "Signed by the merchant and checked against Waybill's escrow on {network}.",
   "checkout.items": "What you are buying",
@@ -286,6 +288,7 @@ const zh: Record<MessageKey, string> = {
   "checkout.refuse.expired": "此报价已于 {date} 过期。请向商家索取新的链接。",
   "checkout.refuse.token": "Waybill 已不再接受用 {symbol} 下新订单。请向商家索取其他报价。",
   "checkout.refuse.paused": "Waybill 目前暂停接收新付款。请稍后再试。",
+  "checkout.refuse.terms": "此报价的条款无法履行（{problems}）。请向商家索取更正后的报价。",
   "checkout.title": "报价",
   "checkout.verified": "已由商家签名，并已与 {network} 上的 Waybill 托管合约核对。",
   "checkout.items": "您购买的商品",

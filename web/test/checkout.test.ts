@@ -177,6 +177,7 @@ describe("Web checkout in Chromium against Anvil", function () {
     const { shop } = stack.seeded;
     const expired = await shop.offer({ expiresIn: 60n });
     await shop.travel(120n);
+    const shortWindow = await shop.offer({ inspectionPeriod: 3600n });
     const good = decodeOfferLine((await shop.offer()).line);
     const tampered = encodeOfferLine({ ...good, offer: { ...good.offer, price: 1_000_000n } });
     const otherChain = encodeOfferLine({ ...good, chainId: 1n });

@@ -18,8 +18,10 @@ import {
   type PaymentMethod,
   type SignedOffer,
   connectEscrow,
+  MIN_OFFER_LIFETIME_SECONDS,
   connectStablecoin,
   decodeOfferLine,
+  offerProblems,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -135,6 +137,14 @@ async function check(line: string): Promise<CheckedOffer> {
   if (status !== 0) throw new Refusal(t("checkout.refuse.paid"));
   if (offer.expiry <= now) {
     throw new Refusal(t("checkout.refuse.expired", { date: date(offer.expiry) }));
+  }
+  // The SDK's signing rules, minus the minimum lifetime (a buyer may pay in an offer's last minutes).
+  const problems = offerProblems(
+    { ...offer, expiry: now + BigInt(MIN_OFFER_LIFETIME_SECONDS) },
+    now,
+  );
+  if (problems.length > 0) {
+    throw new Refusal(t("checkout.refuse.terms", { problems: problems.join("; ") }));
   }
   if (!allowed) throw new Refusal(t("checkout.refuse.token", { symbol }));
   if (config.paused) throw new Refusal(t("checkout.refuse.paused"));
