@@ -81,6 +81,7 @@ const en = {
   "pay.noWallet":
     "No wallet found in this browser. Install a wallet extension, or open this link in your wallet app's browser.",
   "pay.chooseWallet": "Choose your wallet:",
+  "pay.injectedWallet": "Browser wallet",
   "pay.connect": "Connect {wallet}",
   "pay.connectRejected": "You declined the connection in your wallet. Nothing was shared.",
   "pay.account": "Your account: {account}",
@@ -322,6 +323,7 @@ const zh: Record<MessageKey, string> = {
   "pay.title": "用钱包付款",
   "pay.noWallet": "此浏览器中没有找到钱包。请安装钱包扩展，或在钱包应用的浏览器中打开此链接。",
   "pay.chooseWallet": "选择您的钱包：",
+  "pay.injectedWallet": "浏览器钱包",
   "pay.connect": "连接 {wallet}",
   "pay.connectRejected": "您在钱包中拒绝了连接。没有共享任何信息。",
   "pay.account": "您的账户：{account}",

@@ -6,6 +6,7 @@
 import { BrowserProvider, type Eip1193Provider, type JsonRpcSigner, toBeHex } from "ethers";
 import { type EIP6963ProviderDetail, createStore } from "mipd";
 
+import { t } from "./i18n.js";
 import type { NetworkEntry } from "./network-config.js";
 
 export interface DiscoveredWallet {
@@ -37,7 +38,7 @@ export function discoverWallets(
     const announced = store!.getProviders().map(fromDetail);
     const injected = (window as unknown as { ethereum?: DiscoveredWallet["provider"] }).ethereum;
     if (announced.length === 0 && injected !== undefined) {
-      return [{ name: "Browser wallet", rdns: "injected", provider: injected }];
+      return [{ name: t("pay.injectedWallet"), rdns: "injected", provider: injected }];
     }
     return announced;
   };

@@ -208,6 +208,11 @@ describe("Web checkout in Chromium against Anvil", function () {
         /^This is not a complete Waybill offer line/,
         "damaged",
       ],
+      [
+        shortWindow.line,
+        /^This offer's terms cannot be kept \(the buyer's inspection window must be at least 1 day, not 1 hour\)/,
+        "short-inspection-window",
+      ],
     ] as const;
     for (const [line, sentence, name] of cases) {
       opened = await openPage(stack, `/pay#${line}`);
