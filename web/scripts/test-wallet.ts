@@ -18,6 +18,8 @@ export interface TestWalletOptions {
   startChainId?: number;
   /** Whether the wallet already knows the node's chain (default true); if not, it must be added. */
   knowsChain?: boolean;
+  /** An older wallet: only `window.ethereum`, no EIP-6963 announcement (default false). */
+  legacy?: boolean;
 }
 
 interface Reply {
@@ -73,12 +75,15 @@ export class TestWallet {
       this.handle(method, JSON.parse(params) as unknown[]).then((reply) => JSON.stringify(reply)),
     );
     await page.addInitScript(
-      injectedWallet({
-        uuid: "5d1b8c1e-7a55-4d0e-9a41-2f0c6b7e9a11",
-        name: "Waybill Test Wallet",
-        rdns: "org.waybill.testwallet",
-        icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'%3E%3Crect width='1' height='1' fill='%23164'/%3E%3C/svg%3E",
-      }),
+      injectedWallet(
+        {
+          uuid: "5d1b8c1e-7a55-4d0e-9a41-2f0c6b7e9a11",
+          name: "Waybill Test Wallet",
+          rdns: "org.waybill.testwallet",
+          icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'%3E%3Crect width='1' height='1' fill='%23164'/%3E%3C/svg%3E",
+        },
+        this.options.legacy === true,
+      ),
     );
   }
 
@@ -183,8 +188,9 @@ interface WalletInfo {
  * serialised function, because the TypeScript loader decorates functions with helpers
  * (`__name`) that do not exist in the page.
  */
-function injectedWallet(info: WalletInfo): string {
+function injectedWallet(info: WalletInfo, legacy: boolean): string {
   return `(() => {
+  const legacy = ${JSON.stringify(legacy)};
   const info = ${JSON.stringify(info)};
   const bridge = window.__waybillTestWallet;
   const listeners = new Map();
@@ -213,6 +219,10 @@ function injectedWallet(info: WalletInfo): string {
     window.dispatchEvent(
       new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }),
     );
+  if (legacy) {
+    window.ethereum = provider;
+    return;
+  }
   window.addEventListener("eip6963:requestProvider", announce);
   announce();
 })();`;

@@ -128,6 +128,17 @@ describe("Web checkout in Chromium against Anvil", function () {
     expect((await shop.escrow.getOrder(signed.orderId)).status).to.equal(BigInt(OrderStatus.Paid));
   });
 
+  it("falls back to window.ethereum for a wallet that does not announce itself (EIP-6963)", async function () {
+    const { shop } = stack.seeded;
+    const signed = await shop.offer();
+    opened = await openPage(stack, `/pay#${signed.line}`, { wallet: { legacy: true } });
+    const { page } = opened;
+    await page.getByRole("button", { name: "Connect Browser wallet" }).click();
+    await page.getByRole("button", { name: "Pay 240.00 USDC" }).click();
+    await page.getByText("Paid 240.00 USDC.", { exact: false }).waitFor();
+    expect((await shop.escrow.getOrder(signed.orderId)).buyer).to.equal(opened.wallet!.address);
+  });
+
   it("says what is missing when the balance is short, and offers no pay button", async function () {
     const { shop } = stack.seeded;
     const signed = await shop.offer();
