@@ -1,3 +1,4 @@
+import { readFile, readdir } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import path from "node:path";
 
@@ -81,5 +82,18 @@ describe("sdk: runs unchanged in a browser", function () {
     expect("errors" in failing ? failing.errors.map((e) => e.text).join() : "").to.match(
       /Node built-in "node:fs\/promises"/,
     );
+  });
+
+  it("imports nothing upward: neither sdk/ nor scripts/ reach into tasks/", async function () {
+    for (const folder of ["sdk", "scripts"]) {
+      const files = (await readdir(path.join(projectRoot, folder), { recursive: true })).filter(
+        (file) => file.endsWith(".ts"),
+      );
+      expect(files.length, folder).to.be.greaterThan(0);
+      for (const file of files) {
+        const source = await readFile(path.join(projectRoot, folder, file), "utf8");
+        expect(source, `${folder}/${file}`).not.to.match(/from "[./]*\/?tasks\//);
+      }
+    }
   });
 });
