@@ -24,6 +24,8 @@ import {
   offerProblems,
 } from "@waybill/sdk";
 
+// The SDK's index does not export its chain facts yet (a file this branch added).
+import { chainInfo } from "../../../sdk/src/chains.js";
 import { chainTime, readProvider } from "../chain.js";
 import { banner, facts, h, replace } from "../dom.js";
 import { explain, isRejection } from "../errors.js";
@@ -346,7 +348,13 @@ function paySection(c: CheckedOffer): HTMLElement {
       replace(
         body,
         h("p", { class: "mono" }, t("pay.account", { account })),
-        banner("warn", t("pay.wrongChain", { network: c.network.name, chainId: String(chainId) })),
+        banner(
+          "warn",
+          t("pay.wrongChain", {
+            network: c.network.name,
+            current: chainInfo(chainId)?.name ?? t("pay.chainNumber", { chainId: String(chainId) }),
+          }),
+        ),
         h(
           "button",
           {
