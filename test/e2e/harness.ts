@@ -4,6 +4,7 @@
  * `npx hardhat …` commands spawned as child processes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -21,9 +22,20 @@ const hardhatCli = path.join(
   "src",
   "cli.js",
 );
-const anvilBin = path.join(projectRoot, "node_modules", ".bin", "anvil");
+// Anvil's platform binary, so the PID we keep (and stop) is Anvil's own; the npm shim otherwise.
+const platformAnvil = path.join(
+  projectRoot,
+  "node_modules",
+  "@foundry-rs",
+  `anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`,
+  "bin",
+  "anvil",
+);
+const anvilBin = existsSync(platformAnvil)
+  ? platformAnvil
+  : path.join(projectRoot, "node_modules", ".bin", "anvil");
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
