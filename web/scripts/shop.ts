@@ -136,6 +136,8 @@ export interface OfferTerms {
   shipWithin?: bigint;
   deliverWithin?: bigint;
   inspectionPeriod?: bigint;
+  /** The highest platform fee the merchant accepts (default: the escrow's current fee). */
+  maxFeeBps?: bigint;
   /** Seconds from the chain's latest block until the offer expires (negative: already expired). */
   expiresIn?: bigint;
   details?: OrderDetails;
@@ -206,6 +208,7 @@ export class Shop {
       shipWithin: terms.shipWithin ?? 5n * DAY,
       deliverWithin: terms.deliverWithin ?? 45n * DAY,
       inspectionPeriod: terms.inspectionPeriod ?? 3n * DAY,
+      maxFeeBps: terms.maxFeeBps ?? (await this.escrow.config())[0],
       expiry: (await this.now()) + (terms.expiresIn ?? 7n * DAY),
       salt: this.salt++,
     };

@@ -41,6 +41,10 @@ const en = {
   "checkout.refuse.token":
     "Waybill no longer accepts {symbol} for new orders. Ask the merchant for another offer.",
   "checkout.refuse.paused": "New payments are paused on Waybill right now. Try again later.",
+  "checkout.refuse.feeRaised":
+    "The platform fee is now {current}%, above the {max}% the merchant accepted in this offer, so it cannot be paid. Ask the merchant for a new link.",
+  "checkout.refuse.outdated":
+    "This link was signed for an earlier version of Waybill. Ask the merchant to send a new one.",
   "checkout.refuse.terms":
     "This offer's terms cannot be kept ({problems}). Ask the merchant for a corrected offer.",
   "checkout.title": "The offer",
@@ -289,6 +293,9 @@ const zh: Record<MessageKey, string> = {
   "checkout.refuse.expired": "此报价已于 {date} 过期。请向商家索取新的链接。",
   "checkout.refuse.token": "Waybill 已不再接受用 {symbol} 下新订单。请向商家索取其他报价。",
   "checkout.refuse.paused": "Waybill 目前暂停接收新付款。请稍后再试。",
+  "checkout.refuse.feeRaised":
+    "平台费现为 {current}%，高于商家在此报价中接受的 {max}%，因此无法付款。请向商家索取新链接。",
+  "checkout.refuse.outdated": "此链接是为旧版 Waybill 签署的。请商家重新发送。",
   "checkout.refuse.terms": "此报价的条款无法履行（{problems}）。请向商家索取更正后的报价。",
   "checkout.title": "报价",
   "checkout.verified": "已由商家签名，并已与 {network} 上的 Waybill 托管合约核对。",

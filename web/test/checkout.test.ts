@@ -184,11 +184,13 @@ describe("Web checkout in Chromium against Anvil", function () {
     expect((await shop.escrow.getOrder(signed.orderId)).status).to.equal(BigInt(OrderStatus.Paid));
   });
 
-  it("refuses expired, tampered, other-chain and damaged links with one sentence each", async function () {
+  it("refuses expired, tampered, other-chain, damaged and fee-capped links with one sentence each", async function () {
     const { shop } = stack.seeded;
     const expired = await shop.offer({ expiresIn: 60n });
     await shop.travel(120n);
     const shortWindow = await shop.offer({ inspectionPeriod: 3600n });
+    // Signed when the merchant accepted no fee at all; the escrow charges one, so payment would revert.
+    const feeCapped = await shop.offer({ maxFeeBps: 0n });
     const good = decodeOfferLine((await shop.offer()).line);
     const tampered = encodeOfferLine({ ...good, offer: { ...good.offer, price: 1_000_000n } });
     const otherChain = encodeOfferLine({ ...good, chainId: 1n });
@@ -223,6 +225,11 @@ describe("Web checkout in Chromium against Anvil", function () {
         shortWindow.line,
         /^This offer's terms cannot be kept \(the buyer's inspection window must be at least 1 day, not 1 hour\)/,
         "short-inspection-window",
+      ],
+      [
+        feeCapped.line,
+        /^The platform fee is now [\d.]+%, above the 0% the merchant accepted in this offer/,
+        "fee-above-offer-maximum",
       ],
     ] as const;
     for (const [line, sentence, name] of cases) {

@@ -90,7 +90,13 @@ async function check(line: string): Promise<CheckedOffer> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw new Refusal(
-      t(code === "OFFER_DETAILS_MISMATCH" ? "checkout.refuse.tampered" : "checkout.refuse.damaged"),
+      t(
+        code === "OFFER_DETAILS_MISMATCH"
+          ? "checkout.refuse.tampered"
+          : code === "OFFER_LINE_OUTDATED"
+            ? "checkout.refuse.outdated"
+            : "checkout.refuse.damaged",
+      ),
     );
   }
   const network = networkFor(Number(signed.chainId));
@@ -150,6 +156,14 @@ async function check(line: string): Promise<CheckedOffer> {
   }
   if (!allowed) throw new Refusal(t("checkout.refuse.token", { symbol }));
   if (config.paused) throw new Refusal(t("checkout.refuse.paused"));
+  if (config.feeBps > offer.maxFeeBps) {
+    throw new Refusal(
+      t("checkout.refuse.feeRaised", {
+        current: (Number(config.feeBps) / 100).toString(),
+        max: (Number(offer.maxFeeBps) / 100).toString(),
+      }),
+    );
+  }
   return {
     signed,
     network,
