@@ -191,6 +191,9 @@ interface IShipmentRegistry {
     function registerCarrier(address carrier, bytes8 code) external;
 
     /// @notice Stops a carrier and all its keys from recording events. Carrier-manager role.
+    /// @dev The escrow also stops releasing payments on the carrier's recorded deliveries while it
+    /// is suspended, and a suspension outlasting an order's inspection window opens the buyer's
+    /// refund (docs/trust-model.md): suspend only for cause.
     function suspendCarrier(address carrier) external;
 
     /// @notice Lets a suspended carrier record events again. Carrier-manager role.
