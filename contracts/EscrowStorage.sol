@@ -62,6 +62,9 @@ abstract contract EscrowStorage is
     /// @dev {Order-flags} bit: the recorded delivery happened after paid-at + `deliverWithin`, so the
     /// buyer may still take a full refund within the inspection window.
     uint8 internal constant FLAG_LATE = 8;
+    /// @dev {Order-flags} bit: the order ended with the seller paid something (Released, or Resolved
+    /// with `buyerAmount < price`), so its passports belong to the buyer, else to the merchant.
+    uint8 internal constant FLAG_SELLER_PAID = 16;
 
     // ---------------------------------------------------------------------- immutables
 
@@ -144,6 +147,9 @@ abstract contract EscrowStorage is
         address arbiter
     ) internal {
         order.status = finalStatus;
+        // Where the passports go, kept for {WaybillEscrowExtension-retryPassportHandOver}: the
+        // order does not store the ruling's split. Same slot, same write.
+        if (buyerAmount < offer.price) order.flags |= FLAG_SELLER_PAID;
         _store(orderId, order);
         uint256 sellerPart;
         uint256 fee;

@@ -181,12 +181,40 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         order.status = Status.Shipped;
         _store(orderId, order);
         emit OrderShipped(orderId, shipmentId, hasPassports);
-        for (uint256 i = 0; i < ids.length; ++i) {
-            // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
-            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i]))
-                revert PassportRecalled(orderId, ids[i]);
-            PASSPORTS.transferFrom(offer.merchant, address(this), ids[i]);
+        if (hasPassports) _takeCustody(orderId, offer.merchant, ids);
+    }
+
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev The registry trusts this contract to create shipments in a shipper's name
+     * ({IShipmentRegistry-createShipmentFor}); this is the only call that does, and only for the
+     * caller's own order: the caller must be the offer's merchant, the order Paid and within its
+     * ship-by deadline, and the reference the order id, so the shipment is exactly the one the
+     * merchant could have created itself and {markShipped} would then have linked. The registry has
+     * the passport contract check the merchant owns each unit and none is stolen; the escrow then
+     * takes them into custody as {markShipped} does. The order is stored Shipped before the external
+     * calls, and the call is `nonReentrant`.
+     */
+    function ship(Offer calldata offer, IShipmentRegistry.NewShipment calldata shipment) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireStatus(orderId, order.status, Status.Paid);
+        _requireMerchant(orderId, offer);
+        uint256 deadline = _after(order.stamp, offer.shipWithin);
+        if (block.timestamp > deadline) revert ShipByDeadlinePassed(orderId, deadline);
+        if (shipment.shipperRef != orderId) revert ShipmentRefNotOrder(orderId, shipment.shipperRef);
+        uint256 count = shipment.passportIds.length;
+        bool hasPassports = count != 0;
+        if (hasPassports) {
+            // Without a passport contract the registry refuses the ids (PassportsNotEnabled) first.
+            if (address(PASSPORTS) != address(0) && !PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
+                revert PassportsNotApproved(offer.merchant);
+            order.flags |= FLAG_PASSPORTS;
         }
+        order.status = Status.Shipped;
+        _store(orderId, order);
+        bytes32 shipmentId = REGISTRY.createShipmentFor(offer.merchant, shipment);
+        emit OrderShipped(orderId, shipmentId, hasPassports);
+        if (hasPassports) _takeCustody(orderId, offer.merchant, shipment.passportIds);
     }
 
     /**
@@ -226,8 +254,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         _requireStatus(orderId, order.status, Status.Delivered);
         uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
         if (block.timestamp < endsAt) revert InspectionWindowOpen(orderId, endsAt);
-        (, IShipmentRegistry.FinalEvent memory delivery) = _evidenceOf(offer.merchant, orderId);
-        if (delivery.carrierSuspended) revert EvidenceCarrierSuspended(orderId, delivery.carrier);
+        // Only the suspension matters here: markDelivered checked everything else, and a final
+        // event never changes. The lean view skips the struct round trip of {finalEventOf}.
+        (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
+        if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
         _complete(offer, orderId, order, Status.Released, 0, address(0));
     }
 
@@ -338,6 +368,15 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         return SignatureChecker.isValidERC1271SignatureNowCalldata(merchant, orderId, signature);
     }
 
+    /// @dev Pulls the shipment's passports from the merchant into custody (see {markShipped}).
+    function _takeCustody(bytes32 orderId, address merchant, uint256[] memory ids) private {
+        for (uint256 i = 0; i < ids.length; ++i) {
+            // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
+            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i])) revert PassportRecalled(orderId, ids[i]);
+            PASSPORTS.transferFrom(merchant, address(this), ids[i]);
+        }
+    }
+
     /// @dev Pulls `price` from the caller, measuring what actually arrived.
     function _pull(IERC20 token, uint256 price) private {
         uint256 balanceBefore = token.balanceOf(address(this));
@@ -385,6 +424,11 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /// @inheritdoc IWaybillEscrow
     function review(Offer calldata, uint8, bytes32) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function retryPassportHandOver(Offer calldata) external {
         _delegateToExtension();
     }
 

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 
 import {EscrowStorage} from "./EscrowStorage.sol";
+import {IProductPassport} from "./interfaces/IProductPassport.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 
 /**
@@ -197,8 +198,9 @@ contract WaybillEscrowExtension is EscrowStorage {
         }
         _requireBuyer(orderId, order);
         if (msg.sender == offer.merchant || msg.sender == offer.payee) revert SelfReview(orderId, msg.sender);
-        if (order.flags & FLAG_DELIVERED == 0) revert ReviewNotAllowed(orderId);
         if (order.flags & FLAG_REVIEWED != 0) revert AlreadyReviewed(orderId);
+        if (order.flags & FLAG_DELIVERED == 0 && !_registryShowsDelivery(offer, orderId, order))
+            revert ReviewNotAllowed(orderId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         order.flags |= FLAG_REVIEWED;
         _store(orderId, order);
@@ -209,6 +211,69 @@ contract WaybillEscrowExtension is EscrowStorage {
             merchantRating.sum += rating;
         }
         emit Reviewed(orderId, offer.merchant, rating, reviewHash);
+    }
+
+    /**
+     * @dev Whether the registry shows a delivery that {markDelivered} would have accepted for this
+     * order: Delivered, recorded by a key and held by a carrier that are neither party, that carrier
+     * not suspended now, and dated at or after the payment (the stamp is still paid-at: an order
+     * completed without a recorded delivery never changed it). Read only here, lazily, so a buyer
+     * who confirmed straight away keeps the review and nobody pays for a {markDelivered} call.
+     */
+    function _registryShowsDelivery(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) private view returns (bool) {
+        (, IShipmentRegistry.FinalEvent memory delivery) = _evidenceOf(offer.merchant, orderId);
+        return
+            delivery.status == IShipmentRegistry.ShipmentStatus.Delivered &&
+            _isIndependent(offer, order.buyer, delivery) &&
+            delivery.occurredAt >= order.stamp;
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev Bounded by the registry's `MAX_PASSPORTS` (50). A unit counts only while the escrow holds
+     * it AND the passport contract's `lastShipmentOf` is still this order's shipment: a unit that
+     * left and was shipped again (on a newer order, even by the same merchant, and so possibly back
+     * in custody) has a newer shipment there, so an old order can never take it.
+     */
+    function retryPassportHandOver(Offer calldata offer) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        Status status = order.status;
+        if (status != Status.Released && status != Status.Resolved && status != Status.Refunded)
+            revert InvalidOrderStatus(orderId, status);
+        if (order.flags & FLAG_PASSPORTS == 0) revert NoPassportsInCustody(orderId);
+        bool toBuyer = order.flags & FLAG_SELLER_PAID != 0;
+        address to = toBuyer ? order.buyer : offer.merchant;
+        bytes32 shipmentId = REGISTRY.shipmentIdOf(offer.merchant, orderId);
+        uint256[] memory ids = _passportsOf(shipmentId);
+        uint256 moved;
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 tokenId = ids[i];
+            if (!_heldFor(tokenId, shipmentId)) continue;
+            ++moved;
+            try PASSPORTS.transferFrom(address(this), to, tokenId) {
+                if (toBuyer) emit PassportHandedOver(orderId, tokenId, to);
+                else emit PassportReturned(orderId, tokenId, to);
+            } catch {
+                if (toBuyer) emit PassportHandOverFailed(orderId, tokenId);
+                else emit PassportReturnFailed(orderId, tokenId);
+            }
+        }
+        if (moved == 0) revert NoPassportsInCustody(orderId);
+    }
+
+    /// @dev Whether the escrow holds `tokenId` and its last shipment is `shipmentId`.
+    function _heldFor(uint256 tokenId, bytes32 shipmentId) private view returns (bool) {
+        try PASSPORTS.ownerOf(tokenId) returns (address owner) {
+            return
+                owner == address(this) &&
+                IProductPassport(address(PASSPORTS)).lastShipmentOf(tokenId) == shipmentId;
+        } catch {
+            return false;
+        }
     }
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IShipmentRegistry} from "./IShipmentRegistry.sol";
 import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
 
 /**
@@ -137,6 +138,18 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
     function markShipped(Offer calldata offer) external;
 
     /**
+     * @notice Ships a paid order in one call: creates its registry shipment in the merchant's name
+     * (id `shipmentIdOf(merchant, orderId)`, as if the merchant had called `createShipment`; carriers
+     * record on it as on any shipment) and links it, taking its passports into custody as
+     * {markShipped} does. Merchant only, before the ship-by deadline. `shipment.shipperRef` must be
+     * the order id ({ShipmentRefNotOrder}); every registry check of `createShipment` applies
+     * (active carrier, UN/LOCODEs, ascending passport ids the merchant owns, none stolen).
+     * @param offer The order's terms.
+     * @param shipment The shipment to register.
+     */
+    function ship(Offer calldata offer, IShipmentRegistry.NewShipment calldata shipment) external;
+
+    /**
      * @notice Records that the registry shows the order's shipment Delivered. Anyone. The inspection
      * window starts at this call (block time), not at the registry's delivery time, so the buyer always
      * gets the full period on-chain; the seller wants this called promptly, and a late call only
@@ -148,8 +161,8 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
 
     /**
      * @notice The buyer confirms receipt (before or after delivery is recorded): the payee is paid now.
-     * An order confirmed before its delivery was recorded cannot be reviewed; a buyer who wants to
-     * review calls {markDelivered} first once the registry shows the delivery.
+     * Confirming never costs the review: {review} accepts an order whose delivery the escrow did not
+     * record when the registry shows one that {markDelivered} would have accepted.
      * @param offer The order's terms.
      */
     function confirmReceipt(Offer calldata offer) external;
@@ -212,12 +225,27 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
 
     /**
      * @notice The buyer of a Released or Resolved order whose delivery was recorded rates its merchant
-     * once; a buyer that is the order's merchant or payee cannot.
+     * once; a buyer that is the order's merchant or payee cannot. When the escrow did not record the
+     * delivery (the buyer confirmed first), the registry is read now: the review is allowed if it
+     * shows a delivery {markDelivered} would accept (independent key and carrier, carrier not
+     * suspended, dated at or after the payment), else {ReviewNotAllowed}.
      * @param offer The order's terms.
      * @param rating 1 to 5.
      * @param reviewHash Hash of the review text stored off-chain.
      */
     function review(Offer calldata offer, uint8 rating, bytes32 reviewHash) external;
+
+    /**
+     * @notice Hands over again the passports of a final order (Released, Resolved, Refunded) that
+     * the passport contract refused to move at completion (e.g. a unit flagged stolen while in
+     * custody, since cleared). Anyone. Each unit of the order's shipment that the escrow still holds
+     * and whose `lastShipmentOf` is still this order's shipment goes where the outcome sent it: to
+     * the buyer when the seller was paid anything, else to the merchant ({PassportHandedOver} /
+     * {PassportReturned}, or the matching Failed event again). Reverts with {InvalidOrderStatus}
+     * before the order is final and {NoPassportsInCustody} when no such unit is left.
+     * @param offer The order's terms.
+     */
+    function retryPassportHandOver(Offer calldata offer) external;
 
     /**
      * @notice Withdraws the caller's credited payouts of `token` to `to`.

@@ -69,8 +69,9 @@ interface IWaybillEscrowTypes {
      * @dev `stamp` is the time the current phase started: payment time while Paid or Shipped,
      * the time the escrow recorded the delivery while Delivered (the inspection window's start),
      * the dispute time while Disputed; final states keep the last value.
-     * `flags` bits: 1 = the escrow holds the shipment's passports, 2 = reviewed, 4 = delivery
-     * recorded (required by {review}), 8 = that delivery was late (after paid-at + `deliverWithin`).
+     * `flags` bits: 1 = the escrow took the shipment's passports into custody, 2 = reviewed,
+     * 4 = delivery recorded (else {review} reads the registry), 8 = that delivery was late (after
+     * paid-at + `deliverWithin`), 16 = final with the seller paid something (passports to the buyer).
      */
     // 29 bytes already fit one slot; the rule's heuristic misreads it.
     // solhint-disable-next-line gas-struct-packing
@@ -247,5 +248,11 @@ interface IWaybillEscrowTypes {
     error PassportRecalled(bytes32 orderId, uint256 tokenId);
     /// @dev `reviewer` is the order's merchant or payee and cannot review its own sale.
     error SelfReview(bytes32 orderId, address reviewer);
+    /// @notice {ship}'s shipment must use the order id as its reference, so its id stays
+    /// `shipmentIdOf(merchant, orderId)`.
+    error ShipmentRefNotOrder(bytes32 orderId, bytes32 shipperRef);
+    /// @notice {retryPassportHandOver}: the final order left no unit of its shipment in the
+    /// escrow's custody (none carried, all handed over, or re-shipped since).
+    error NoPassportsInCustody(bytes32 orderId);
 
 }

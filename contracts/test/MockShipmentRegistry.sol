@@ -95,6 +95,15 @@ contract MockShipmentRegistry {
         evidence.carrierSuspended = suspended[shipment.carrier];
     }
 
+    /// @notice See {IShipmentRegistry-carrierStandingOf}.
+    function carrierStandingOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (address carrier, bool isSuspended) {
+        carrier = _shipments[keccak256(abi.encode(shipper, shipperRef))].carrier;
+        isSuspended = suspended[carrier];
+    }
+
     /// @notice See {IShipmentRegistry-passportsOf}.
     function passportsOf(bytes32 shipmentId) external view returns (uint256[] memory) {
         return _passports[shipmentId];
