@@ -44,6 +44,8 @@ export function deployWaybill(m: IgnitionModuleBuilder, stablecoins: ArgumentTyp
       ),
   );
   m.call(escrow, "setTokensAllowed", [stablecoins, true], { after: grants });
+  // The escrow's one-call ship creates registry shipments for the calling merchant's own paid order.
+  m.call(registry, "setEscrow", [escrow]);
   m.call(registry, "grantRole", [m.staticCall(registry, "CARRIER_MANAGER_ROLE", [], 0), deployer], {
     id: "grant_registry_CARRIER_MANAGER_ROLE",
   });
