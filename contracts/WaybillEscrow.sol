@@ -347,7 +347,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
                 flags: 0
             })
         );
-        emit OrderPaid(orderId, offer.merchant, buyer, offer, cfg.feeBps);
+        _emitOrderPaid(orderId, offer, buyer, cfg.feeBps);
     }
 
     /**
@@ -366,6 +366,26 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(orderId, signature);
         if (err == ECDSA.RecoverError.NoError && recovered == merchant) return true;
         return SignatureChecker.isValidERC1271SignatureNowCalldata(merchant, orderId, signature);
+    }
+
+    /// @dev {OrderPaid} in its packed layout (see the event); a function of its own for the stack.
+    function _emitOrderPaid(bytes32 orderId, Offer calldata offer, address buyer, uint16 feeBps) private {
+        emit OrderPaid(
+            orderId,
+            offer.merchant,
+            buyer,
+            (uint256(uint160(offer.payee)) << 96) | offer.price,
+            (uint256(uint160(offer.token)) << 96) |
+                (uint256(offer.shipWithin) << 64) |
+                (uint256(offer.deliverWithin) << 32) |
+                offer.inspectionPeriod,
+            offer.detailsHash,
+            offer.salt,
+            (offer.buyer == address(0) ? uint256(1) << 72 : 0) |
+                (uint256(offer.maxFeeBps) << 56) |
+                (uint256(offer.expiry) << 16) |
+                feeBps
+        );
     }
 
     /// @dev Pulls the shipment's passports from the merchant into custody (see {markShipped}).

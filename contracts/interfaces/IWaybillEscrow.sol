@@ -31,7 +31,7 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
  *
  * @dev The order id is the EIP-712 digest of its {Offer}. Only one storage slot is kept per order
  * ({Order}); every later call passes the `Offer` again and the escrow recomputes the digest, so the
- * terms cannot be changed after payment. {OrderPaid} carries the whole offer so indexers can
+ * terms cannot be changed after payment. {OrderPaid} carries every offer field (packed) so indexers can
  * rebuild it.
  *
  * Inspection window: it runs for `inspectionPeriod` seconds from the moment the escrow records the

@@ -88,13 +88,27 @@ interface IWaybillEscrowTypes {
     /// @notice A merchant cancelled an offer nobody had paid.
     event OfferCancelled(bytes32 indexed orderId, address indexed merchant);
 
-    /// @notice An offer was paid into escrow; `offer` lets indexers rebuild the order terms.
+    /**
+     * @notice An offer was paid into escrow. With the topics it carries every offer field, so the
+     * order can be rebuilt from logs alone (a buyer paying from a smart-contract wallet leaves no
+     * readable calldata), in 5 data words instead of the offer's 12 plus the fee (saves pay ~2.5k):
+     * - `payeeAndPrice`: payee (bits 96-255) | price (bits 0-95);
+     * - `tokenAndPeriods`: token (bits 96-255) | shipWithin (64-95) | deliverWithin (32-63) |
+     *   inspectionPeriod (0-31);
+     * - `detailsHash`, `salt`: as in the offer;
+     * - `feeTerms`: 1 at bit 72 when the offer was open to any buyer (`offer.buyer` zero, else it is
+     *   `buyer`) | maxFeeBps (bits 56-71) | expiry (bits 16-55) | feeBps, the fee charged (bits 0-15).
+     * The SDK's `decodeOrdersPaid` unpacks it.
+     */
     event OrderPaid(
         bytes32 indexed orderId,
         address indexed merchant,
         address indexed buyer,
-        Offer offer,
-        uint16 feeBps
+        uint256 payeeAndPrice,
+        uint256 tokenAndPeriods,
+        bytes32 detailsHash,
+        uint256 salt,
+        uint256 feeTerms
     );
 
     /// @notice The merchant linked the order to the registry shipment `shipmentId`.
