@@ -51,6 +51,10 @@ abstract contract EscrowStorage is
     );
 
     uint256 internal constant BPS = 10_000;
+    /// @dev {_tokenModes}: allowed; every payment measures what arrived (fee-on-transfer guard).
+    uint8 internal constant TOKEN_MEASURED = 1;
+    /// @dev {_tokenModes}: allowed and flagged plain: a payment trusts the token's transfer.
+    uint8 internal constant TOKEN_PLAIN = 2;
     /// @dev {Order-flags} bit: the shipment carries passports, which the escrow took into custody at
     /// {markShipped}; completing an order without it never reads the registry's passport list.
     uint8 internal constant FLAG_PASSPORTS = 1;
@@ -93,7 +97,9 @@ abstract contract EscrowStorage is
 
     Config internal _config;
     mapping(bytes32 orderId => Order) internal _orders;
-    mapping(address token => bool) internal _allowedTokens;
+    /// @dev 0 = not allowed, {TOKEN_MEASURED} = allowed, each payment's arrival measured,
+    /// {TOKEN_PLAIN} = allowed and flagged plain by the token manager (no fee on transfer).
+    mapping(address token => uint8 mode) internal _tokenModes;
     mapping(address token => uint256) internal _accruedFees;
     mapping(address token => mapping(address account => uint256)) internal _credits;
     mapping(address merchant => Rating) internal _ratings;

@@ -315,15 +315,26 @@ contract WaybillEscrowExtension is EscrowStorage {
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
     function setTokenAllowed(address token, bool allowed) external onlyRole(TOKEN_MANAGER_ROLE) {
-        _allowedTokens[token] = allowed;
+        _tokenModes[token] = allowed ? TOKEN_MEASURED : 0;
         emit TokenAllowlistUpdated(token, allowed);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    /// @dev The loop is bounded by the caller's own calldata, and only the token manager calls it.
+    function setTokensPlain(address[] calldata tokens, bool plain) external onlyRole(TOKEN_MANAGER_ROLE) {
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            address token = tokens[i];
+            if (_tokenModes[token] == 0) revert TokenNotAllowed(token);
+            _tokenModes[token] = plain ? TOKEN_PLAIN : TOKEN_MEASURED;
+            emit TokenPlainUpdated(token, plain);
+        }
     }
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
     /// @dev The loop is bounded by the caller's own calldata, and only the token manager calls it.
     function setTokensAllowed(address[] calldata tokens, bool allowed) external onlyRole(TOKEN_MANAGER_ROLE) {
         for (uint256 i = 0; i < tokens.length; ++i) {
-            _allowedTokens[tokens[i]] = allowed;
+            _tokenModes[tokens[i]] = allowed ? TOKEN_MEASURED : 0;
             emit TokenAllowlistUpdated(tokens[i], allowed);
         }
     }

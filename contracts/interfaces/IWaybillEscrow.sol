@@ -295,6 +295,17 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
      */
     function setTokensAllowed(address[] calldata tokens, bool allowed) external;
 
+    /**
+     * @notice Flags allowed tokens plain: they move exact amounts (no fee on transfer, no rebasing),
+     * so payments skip measuring what arrived. TOKEN_MANAGER_ROLE only; {TokenNotAllowed} for a token
+     * not allow-listed (the whole call reverts). Allowing a token again ({setTokenAllowed}) makes it measured again. A token
+     * wrongly flagged plain that delivers less would leave its orders under-funded: flag only tokens
+     * whose transfer is known exact (Circle's USDC and EURC), and unflag on any upgrade that adds fees.
+     * @param tokens The tokens.
+     * @param plain Whether payments trust their transfer.
+     */
+    function setTokensPlain(address[] calldata tokens, bool plain) external;
+
     /// @notice Stops new payments; existing orders are unaffected. PAUSER_ROLE only.
     function pause() external;
 
@@ -342,6 +353,13 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
      * @return Whether it is allow-listed.
      */
     function isTokenAllowed(address token) external view returns (bool);
+
+    /**
+     * @notice Whether `token` is flagged plain (payments do not measure what arrived).
+     * @param token The token.
+     * @return Whether it is flagged plain.
+     */
+    function isTokenPlain(address token) external view returns (bool);
 
     /**
      * @notice The merchant's reviews.

@@ -183,6 +183,10 @@ interface IWaybillEscrowTypes {
     /// @notice A token was added to or removed from the allow-list for new orders.
     event TokenAllowlistUpdated(address indexed token, bool allowed);
 
+    /// @notice The token manager flagged an allowed token plain (payments trust its transfer) or
+    /// measured again (payments check what arrived).
+    event TokenPlainUpdated(address indexed token, bool plain);
+
     /// @notice New payments were stopped by `account`.
     event Paused(address account);
 
