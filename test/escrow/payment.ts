@@ -463,6 +463,28 @@ describe("WaybillEscrow: payment", function () {
         .withArgs(await fot.getAddress(), PRICE, PRICE - PRICE / 100n);
     });
 
+    it("trusts a token flagged plain: pay and payWithPermit take the price without measuring it", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      await w.escrow.setTokensPlain([await w.usdc.getAddress()], true);
+      const offer = await w.makeOffer();
+      const tx = w.escrow.connect(w.buyer).pay(offer, await w.sign(offer));
+      await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer, w.escrow], [-PRICE, PRICE]);
+      expect((await w.escrow.getOrder(await w.orderId(offer))).status).to.equal(Status.Paid);
+    });
+
+    it("takes a fee-on-transfer token's short amount only when the token manager wrongly flagged it plain", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const fot = await ethers.deployContract("FeeOnTransferToken");
+      await w.escrow.setTokenAllowed(await fot.getAddress(), true);
+      await w.escrow.setTokensPlain([await fot.getAddress()], true);
+      await fot.mint(w.buyer.address, PRICE);
+      await fot.connect(w.buyer).approve(await w.escrow.getAddress(), PRICE);
+      const offer = await w.makeOffer({ token: await fot.getAddress() });
+      // The documented risk of the flag: the escrow then holds less than the price.
+      await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer));
+      expect(await fot.balanceOf(await w.escrow.getAddress())).to.equal(PRICE - PRICE / 100n);
+    });
+
     it("reverts with SafeERC20FailedOperation for a token whose transferFrom returns false", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const bad = await ethers.deployContract("FalseReturningToken");

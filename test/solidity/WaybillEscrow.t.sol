@@ -28,6 +28,8 @@ contract WaybillEscrowHandler is Test {
     bool public partyEvidenceAccepted;
     /// @notice Set when the buyer of a late delivery was refused a refund within the window.
     bool public lateRefundRefused;
+    /// @notice Set when a hand-over retry moved a unit whose last shipment is another order's.
+    bool public retryTookForeignUnit;
     /// @notice Set when a pushed credit did not reach its owner in full.
     bool public pushedCreditMissed;
     uint256 public pushedCredits;
@@ -111,6 +113,48 @@ contract WaybillEscrowHandler is Test {
         }
         vm.prank(offer.merchant);
         escrow.markShipped(offer);
+    }
+
+    /// @dev The one-call ship: the shipment is created (in the mock) with the listed passports and
+    /// linked, custody taken, in one call.
+    function ship(uint256 orderSeed, bool wrongRef) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        IShipmentRegistry.NewShipment memory shipment = IShipmentRegistry.NewShipment({
+            shipperRef: wrongRef ? keccak256(abi.encode(orderId)) : orderId,
+            carrier: INDEPENDENT_CARRIER,
+            origin: bytes5("CNSHA"),
+            destination: bytes5("DEHAM"),
+            documentsHash: orderId,
+            passportIds: registry.passportsOf(_shipmentId(offer))
+        });
+        vm.prank(offer.merchant);
+        escrow.ship(offer, shipment);
+    }
+
+    /// @dev Locks or unlocks a unit, as a theft flag and its clearing do on the real passport: a
+    /// locked unit in custody makes the completion's hand-over fail and strands it.
+    function toggleLock(uint256 tokenSeed) external {
+        if (_lastPassport == 0) return;
+        uint256 tokenId = 1 + (tokenSeed % _lastPassport);
+        passports.setLocked(tokenId, !passports.locked(tokenId));
+    }
+
+    /// @dev Anyone retries the hand-over of a final order; a unit whose last shipment is another
+    /// order's must never move.
+    function retryPassportHandOver(uint256 orderSeed) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 shipmentId = _shipmentId(offer);
+        uint256[] memory ids = registry.passportsOf(shipmentId);
+        address[] memory owners = new address[](ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) owners[i] = passports.ownerOf(ids[i]);
+        escrow.retryPassportHandOver(offer);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (passports.lastShipmentOf(ids[i]) != shipmentId && passports.ownerOf(ids[i]) != owners[i])
+                retryTookForeignUnit = true;
+        }
     }
 
     /// @dev Moves an order one step down the path (ship; deliver, recorded by a random carrier or
@@ -292,12 +336,22 @@ contract WaybillEscrowHandler is Test {
 
     // ------------------------------------------------------------------ checks
 
-    /// @dev How many passports the open orders holding custody listed: what the escrow must own.
+    /// @dev How many passports the open orders holding custody listed, plus the units final orders
+    /// left stranded (a refused hand-over: still held, last shipped on that order): what the escrow
+    /// must own.
     function sumOpenPassports() public view returns (uint256 sum) {
         for (uint256 i = 0; i < _offers.length; ++i) {
             IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(_offers[i]));
-            if (_isOpen(order.status) && order.flags & 1 != 0) {
-                sum += registry.passportsOf(_shipmentId(_offers[i])).length;
+            if (order.flags & 1 == 0) continue;
+            bytes32 shipmentId = _shipmentId(_offers[i]);
+            uint256[] memory ids = registry.passportsOf(shipmentId);
+            if (_isOpen(order.status)) {
+                sum += ids.length;
+                continue;
+            }
+            for (uint256 j = 0; j < ids.length; ++j) {
+                if (passports.ownerOf(ids[j]) == address(escrow) && passports.lastShipmentOf(ids[j]) == shipmentId)
+                    ++sum;
             }
         }
     }
@@ -359,6 +413,11 @@ contract WaybillEscrowHandler is Test {
             escrow.withdrawCredit(address(token), rescue);
         }
         if (escrow.accruedFees(address(token)) != 0) escrow.withdrawFees(address(token));
+        // Theft flags cleared: every stranded unit goes where its order's outcome sent it.
+        for (uint256 id = 1; id <= _lastPassport; ++id) passports.setLocked(id, false);
+        for (uint256 i = 0; i < _offers.length; ++i) {
+            try escrow.retryPassportHandOver(_offers[i]) {} catch {}
+        }
         if (passports.balanceOf(address(escrow)) != 0)
             revert PassportsStuck(passports.balanceOf(address(escrow)));
     }
@@ -379,7 +438,11 @@ contract WaybillEscrowHandler is Test {
         uint256[] memory ids = new uint256[](mode == 2 && fresh > 1 ? 2 : 1);
         ids[0] = fresh;
         if (ids.length == 2) ids[1] = fresh - 1;
-        registry.setPassports(_shipmentId(offer), ids);
+        bytes32 shipmentId = _shipmentId(offer);
+        registry.setPassports(shipmentId, ids);
+        // The real registry records the shipment on the units only when the merchant owns them all.
+        for (uint256 i = 0; i < ids.length; ++i) if (passports.ownerOf(ids[i]) != offer.merchant) return;
+        for (uint256 i = 0; i < ids.length; ++i) passports.setLastShipment(ids[i], shipmentId);
     }
 
     /// @dev The rule the escrow must apply: Delivered after the payment, by a key and a carrier that
@@ -489,6 +552,11 @@ contract WaybillEscrowTest is Test {
             handler.sumOpenPassports(),
             "escrow passports != passports of open orders in custody"
         );
+    }
+
+    /// @dev Retries: a hand-over retry never moves a unit last shipped on another order.
+    function invariant_retryNeverTakesAnotherOrdersUnit() public view {
+        assertFalse(handler.retryTookForeignUnit(), "a retry moved a unit of another order's shipment");
     }
 
     /// @dev Self-dealing recorders: no final event recorded by a party, a suspended carrier or
