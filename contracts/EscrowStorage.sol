@@ -128,7 +128,12 @@ abstract contract EscrowStorage is
     // ---------------------------------------------------------------------- internals
 
     /// @dev Returns the full price to the buyer and the passports in custody to the merchant.
-    function _refund(Offer calldata offer, bytes32 orderId, Order memory order, RefundReason reason) internal {
+    function _refund(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        RefundReason reason
+    ) internal {
         order.status = Status.Refunded;
         _store(orderId, order);
         emit OrderRefunded(orderId, order.buyer, offer.price, reason);
@@ -345,5 +350,4 @@ abstract contract EscrowStorage is
     function _requireParty(bytes32 orderId, Offer calldata offer, Order memory order) internal view {
         if (msg.sender != order.buyer && msg.sender != offer.merchant) revert NotParty(orderId, msg.sender);
     }
-
 }

@@ -249,7 +249,10 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IShipmentRegistry
     /// @dev Reverts with {NotEscrow} for any caller but the escrow, then as {createShipment}.
-    function createShipmentFor(address shipper, NewShipment calldata s) external returns (bytes32 shipmentId) {
+    function createShipmentFor(
+        address shipper,
+        NewShipment calldata s
+    ) external returns (bytes32 shipmentId) {
         if (msg.sender != _escrow) revert NotEscrow(msg.sender);
         return _createShipment(shipper, s);
     }

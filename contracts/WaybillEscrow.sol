@@ -213,7 +213,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
      * takes them into custody as {markShipped} does. The order is stored Shipped before the external
      * calls, and the call is `nonReentrant`.
      */
-    function ship(Offer calldata offer, IShipmentRegistry.NewShipment calldata shipment) external nonReentrant {
+    function ship(
+        Offer calldata offer,
+        IShipmentRegistry.NewShipment calldata shipment
+    ) external nonReentrant {
         (bytes32 orderId, Order memory order) = _load(offer);
         _requireStatus(orderId, order.status, Status.Paid);
         _requireMerchant(orderId, offer);
@@ -224,8 +227,9 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         bool hasPassports = count != 0;
         if (hasPassports) {
             // Without a passport contract the registry refuses the ids (PassportsNotEnabled) first.
-            if (address(PASSPORTS) != address(0) && !PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
-                revert PassportsNotApproved(offer.merchant);
+            if (
+                address(PASSPORTS) != address(0) && !PASSPORTS.isApprovedForAll(offer.merchant, address(this))
+            ) revert PassportsNotApproved(offer.merchant);
             order.flags |= FLAG_PASSPORTS;
         }
         order.status = Status.Shipped;
@@ -417,7 +421,8 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     function _takeCustody(bytes32 orderId, address merchant, uint256[] memory ids) private {
         for (uint256 i = 0; i < ids.length; ++i) {
             // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
-            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i])) revert PassportRecalled(orderId, ids[i]);
+            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i]))
+                revert PassportRecalled(orderId, ids[i]);
             PASSPORTS.transferFrom(merchant, address(this), ids[i]);
         }
     }

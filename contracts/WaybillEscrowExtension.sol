@@ -46,7 +46,7 @@ contract WaybillEscrowExtension is EscrowStorage {
     }
 
     /**
-      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
      * @dev The buyer decides when to give up on an order, so nobody can force a refund on a buyer
      * still happy to wait; only once {REFUND_GRACE_PERIOD} has passed after the deadline that made
      * the refund due may anyone push it to the buyer, so an order cannot strand funds even when its
@@ -126,7 +126,7 @@ contract WaybillEscrowExtension is EscrowStorage {
     }
 
     /**
-      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
      * @dev From Shipped it first records the delivery the registry shows (as {markDelivered} would),
      * so the buyer disputes in one transaction even if nobody recorded it yet.
      */
@@ -171,7 +171,7 @@ contract WaybillEscrowExtension is EscrowStorage {
     }
 
     /**
-      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
      * @dev The default is an even split: the buyer gets floor(price / 2), the payee the rest less the
      * fee on that half. Neither party can profit from stalling: whoever is right has every reason to
      * get an arbiter to rule, and nobody's money is held forever. The odd unit goes to the seller,
@@ -186,7 +186,7 @@ contract WaybillEscrowExtension is EscrowStorage {
     }
 
     /**
-      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
      * @dev Only orders whose delivery the escrow recorded may be reviewed: an order confirmed straight
      * from Paid proves no sale, and a merchant paying its own offers could otherwise rate itself. A
      * buyer that is the order's merchant or payee is refused outright for the same reason.

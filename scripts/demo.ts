@@ -399,16 +399,19 @@ async function main(): Promise<void> {
           auth.s,
         ),
   );
-  await step(who(exporter), "ships order 2 in one call with Hanse Parcel from its Hamburg stock", () =>
-    escrow.connect(exporter).ship(
-      offer2,
-      orderShipment(order2, {
-        carrier: parcel.address,
-        origin: "DEHAM",
-        destination: "DEHAM",
-        documents: "delivery note SCE-1043",
-      }),
-    ),
+  await step(
+    who(exporter),
+    "ships order 2 in one call with Hanse Parcel from its Hamburg stock",
+    () =>
+      escrow.connect(exporter).ship(
+        offer2,
+        orderShipment(order2, {
+          carrier: parcel.address,
+          origin: "DEHAM",
+          destination: "DEHAM",
+          documents: "delivery note SCE-1043",
+        }),
+      ),
   );
   const shipment2 = await registry.shipmentIdOf(exporter.address, order2);
   for (const code of ["PickedUp", "Delivered"] as const) {

@@ -272,5 +272,4 @@ interface IWaybillEscrowTypes {
     /// @notice {retryPassportHandOver}: the final order left no unit of its shipment in the
     /// escrow's custody (none carried, all handed over, or re-shipped since).
     error NoPassportsInCustody(bytes32 orderId);
-
 }

@@ -111,7 +111,10 @@ const suite: BenchSuite = {
       passportIds,
     });
     const deliverAtRegistry = async (offer: Offer) => {
-      const shipmentId = await registry.shipmentIdOf(merchant.address, await escrow.orderIdOf(offer));
+      const shipmentId = await registry.shipmentIdOf(
+        merchant.address,
+        await escrow.orderIdOf(offer),
+      );
       for (const code of [EventCode.PickedUp, EventCode.Delivered]) {
         await networkHelpers.time.increase(3600);
         await registry.connect(carrier).recordEvent({

@@ -34,7 +34,9 @@ describe("WaybillEscrow: payment", function () {
     it("packs the offer into OrderPaid's words as documented, and the SDK unpacks a buyer-bound offer", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer({ buyer: w.buyer.address });
-      const receipt = await (await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer))).wait();
+      const receipt = await (
+        await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer))
+      ).wait();
       const log = receipt!.logs.find((l) => w.escrow.interface.parseLog(l)?.name === "OrderPaid")!;
       const args = w.escrow.interface.parseLog(log)!.args;
       expect(toBeHex(args.payeeAndPrice, 32)).to.equal(

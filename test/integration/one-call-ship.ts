@@ -83,7 +83,9 @@ describe("Integration: one-call ship", function () {
   it("takes the passports into custody in the same call, after the passport contract checked the merchant owns them", async function () {
     const w = await networkHelpers.loadFixture(paidOrderFixture);
     await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-    const tx = w.escrow.connect(w.merchant).ship(w.offer, w.newShipment(w.orderId, [UNIT_1, UNIT_2]));
+    const tx = w.escrow
+      .connect(w.merchant)
+      .ship(w.offer, w.newShipment(w.orderId, [UNIT_1, UNIT_2]));
     await expect(tx)
       .to.emit(w.passports, "PassportShipped")
       .withArgs(UNIT_1, w.shipmentId)
@@ -141,8 +143,12 @@ describe("Integration: one-call ship", function () {
       .to.be.revertedWithCustomError(w.escrow, "PassportsNotApproved")
       .withArgs(w.merchant.address);
     await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-    await w.passports.connect(w.merchant).transferFrom(w.merchant.address, w.stranger.address, UNIT_3);
-    await expect(w.escrow.connect(w.merchant).ship(w.offer, w.newShipment(w.orderId, [UNIT_1, UNIT_3])))
+    await w.passports
+      .connect(w.merchant)
+      .transferFrom(w.merchant.address, w.stranger.address, UNIT_3);
+    await expect(
+      w.escrow.connect(w.merchant).ship(w.offer, w.newShipment(w.orderId, [UNIT_1, UNIT_3])),
+    )
       .to.be.revertedWithCustomError(w.passports, "PassportNotOwnedByShipper")
       .withArgs(UNIT_3, w.merchant.address);
     expect((await w.escrow.getOrder(w.orderId)).status).to.equal(OrderStatus.Paid);
@@ -169,7 +175,9 @@ describe("Integration: the registry's trust in the escrow", function () {
   it("lets nobody but the escrow create a shipment in another shipper's name", async function () {
     const w = await networkHelpers.loadFixture(waybillFixture);
     await expect(
-      w.registry.connect(w.stranger).createShipmentFor(w.merchant.address, w.newShipment(id("ref"))),
+      w.registry
+        .connect(w.stranger)
+        .createShipmentFor(w.merchant.address, w.newShipment(id("ref"))),
     )
       .to.be.revertedWithCustomError(w.registry, "NotEscrow")
       .withArgs(w.stranger.address);
@@ -181,14 +189,20 @@ describe("Integration: the registry's trust in the escrow", function () {
     await expect(w.registry.setEscrow(w.stranger.address))
       .to.be.revertedWithCustomError(w.registry, "EscrowAlreadySet")
       .withArgs(escrowAddress);
-    const fresh = await ethers.deployContract("ShipmentRegistry", [w.admin.address, 0, ZeroAddress]);
+    const fresh = await ethers.deployContract("ShipmentRegistry", [
+      w.admin.address,
+      0,
+      ZeroAddress,
+    ]);
     await expect(fresh.connect(w.stranger).setEscrow(escrowAddress))
       .to.be.revertedWithCustomError(fresh, "AccessControlUnauthorizedAccount")
       .withArgs(w.stranger.address, await fresh.DEFAULT_ADMIN_ROLE());
     await expect(fresh.setEscrow(ZeroAddress))
       .to.be.revertedWithCustomError(fresh, "InvalidAccount")
       .withArgs(ZeroAddress);
-    await expect(fresh.setEscrow(escrowAddress)).to.emit(fresh, "EscrowSet").withArgs(escrowAddress);
+    await expect(fresh.setEscrow(escrowAddress))
+      .to.emit(fresh, "EscrowSet")
+      .withArgs(escrowAddress);
     expect(await fresh.escrow()).to.equal(escrowAddress);
   });
 
@@ -237,7 +251,10 @@ describe("Integration: a buyer who confirms straight away keeps the review", fun
       .to.be.revertedWithCustomError(w.escrow, "ReviewNotAllowed")
       .withArgs(w.orderId);
     await w.registry.reinstateCarrier(w.carrierB.address);
-    await expect(w.escrow.connect(w.buyer).review(w.offer, 5, id("now"))).to.emit(w.escrow, "Reviewed");
+    await expect(w.escrow.connect(w.buyer).review(w.offer, 5, id("now"))).to.emit(
+      w.escrow,
+      "Reviewed",
+    );
   });
 
   it("refuses the review of a delivery dated before the payment", async function () {
@@ -318,7 +335,9 @@ describe("Integration: retrying a passport hand-over the passport contract refus
     expect(await w.passports.ownerOf(UNIT_1)).to.equal(await w.escrow.getAddress());
     await w.passports.clearStolen(UNIT_2);
     const retry = w.escrow.connect(w.stranger).retryPassportHandOver(w.offer);
-    await expect(retry).to.emit(w.escrow, "PassportHandedOver").withArgs(w.orderId, UNIT_2, w.buyer.address);
+    await expect(retry)
+      .to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(w.orderId, UNIT_2, w.buyer.address);
     const receipt = await (await retry).wait();
     const handedOver = receipt!.logs
       .map((log) => w.escrow.interface.parseLog(log))

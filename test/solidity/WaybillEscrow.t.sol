@@ -350,8 +350,10 @@ contract WaybillEscrowHandler is Test {
                 continue;
             }
             for (uint256 j = 0; j < ids.length; ++j) {
-                if (passports.ownerOf(ids[j]) == address(escrow) && passports.lastShipmentOf(ids[j]) == shipmentId)
-                    ++sum;
+                if (
+                    passports.ownerOf(ids[j]) == address(escrow) &&
+                    passports.lastShipmentOf(ids[j]) == shipmentId
+                ) ++sum;
             }
         }
     }
