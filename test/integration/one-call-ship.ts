@@ -324,6 +324,33 @@ describe("Integration: retrying a passport hand-over the passport contract refus
     expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.merchant.address);
   });
 
+  it("returns the units to the merchant after a full-refund ruling, and to the buyer after a split", async function () {
+    const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
+    await w.recordJourney(w.shipmentId);
+    await w.escrow.connect(w.buyer).openDispute(w.offer);
+    await w.passports.flagStolen(UNIT_1, id("police report 1"));
+    await expect(w.escrow.resolveDispute(w.offer, PRICE))
+      .to.emit(w.escrow, "PassportReturnFailed")
+      .withArgs(w.orderId, UNIT_1);
+    await w.passports.clearStolen(UNIT_1);
+    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
+      .to.emit(w.escrow, "PassportReturned")
+      .withArgs(w.orderId, UNIT_1, w.merchant.address);
+
+    const split = await w.makeOffer();
+    const { orderId, shipmentId } = await w.payAndShipInOneCall(split, [UNIT_3]);
+    await w.recordJourney(shipmentId);
+    await w.escrow.connect(w.buyer).openDispute(split);
+    await w.passports.flagStolen(UNIT_3, id("police report 3"));
+    await expect(w.escrow.resolveDispute(split, PRICE / 2n))
+      .to.emit(w.escrow, "PassportHandOverFailed")
+      .withArgs(orderId, UNIT_3);
+    await w.passports.clearStolen(UNIT_3);
+    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(split))
+      .to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(orderId, UNIT_3, w.buyer.address);
+  });
+
   it("never takes a unit shipped again on a newer order, even back in the escrow's custody", async function () {
     const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
     await w.passports.flagStolen(UNIT_2, id("police report 2"));
