@@ -226,10 +226,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         uint256 count = shipment.passportIds.length;
         bool hasPassports = count != 0;
         if (hasPassports) {
-            // Without a passport contract the registry refuses the ids (PassportsNotEnabled) first.
-            if (
-                address(PASSPORTS) != address(0) && !PASSPORTS.isApprovedForAll(offer.merchant, address(this))
-            ) revert PassportsNotApproved(offer.merchant);
+            // An escrow without a passport contract cannot take custody, whatever the registry accepts.
+            if (address(PASSPORTS) == address(0)) revert IShipmentRegistry.PassportsNotEnabled();
+            if (!PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
+                revert PassportsNotApproved(offer.merchant);
             order.flags |= FLAG_PASSPORTS;
         }
         order.status = Status.Shipped;

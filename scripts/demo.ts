@@ -479,7 +479,7 @@ async function main(): Promise<void> {
     `${gas.toLocaleString("en-US").padStart(9)} gas = ${usd(gas, L1_GWEI)} at ${L1_GWEI} gwei, ${usd(gas, L2_GWEI)} at ${L2_GWEI} gwei`;
   say();
   say(
-    `  Order 1, offer → pay → ship → deliver → release (ETH at $${ETH_USD.toLocaleString("en-US")}):`,
+    `  Order 1 (two vases with passports), offer → pay → ship → confirm (ETH at $${ETH_USD.toLocaleString("en-US")}):`,
   );
   const partBytes = gasLedger
     .filter((l) => l.part === "parties")

@@ -7,13 +7,14 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
 /**
  * @title IWaybillEscrow
  * @notice Stablecoin escrow released on delivery. A merchant signs an EIP-712 {Offer} off-chain;
- * a buyer pays it into escrow; the merchant links the order to its shipment in the
- * {IShipmentRegistry}; once the registry shows the shipment delivered and the buyer's inspection
+ * a buyer pays it into escrow; the merchant ships it in one call ({ship}), which creates the
+ * order's shipment in the {IShipmentRegistry} and links it; once the registry shows the shipment delivered and the buyer's inspection
  * window closes without a dispute, the merchant's payee is paid, minus the platform fee.
  *
  * Lifecycle (`→` is a transition, `[who]` may trigger it):
  *
- *   None ─pay[buyer/relayer]→ Paid ─markShipped[merchant]→ Shipped ─markDelivered[anyone]→ Delivered
+ *   None ─pay[buyer/relayer]→ Paid ─ship / markShipped[merchant]→ Shipped ─markDelivered[anyone]→ Delivered
+ *   (ship creates the registry shipment and links it in one call; markShipped links one created elsewhere)
  *   None ─cancelOffer[merchant]→ Cancelled
  *   Paid, Shipped ─refund[merchant]→ Refunded
  *   Paid ─claimRefund[buyer, after ship-by]→ Refunded
