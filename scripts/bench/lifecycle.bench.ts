@@ -26,7 +26,7 @@ const suite: BenchSuite = {
     "escrow.ship[2 passports]": 255_000,
     "lifecycle.total": 230_000,
     // Issue 13 asked 275,000 before the suspended-carrier rule added ~7,100 to release (see
-    // escrow.bench.ts); measured 278,209.
+    // escrow.bench.ts); measured 278,197.
     "lifecycle.keeper": 279_000,
     "size.WaybillEscrow": EIP170_LIMIT,
     "size.ShipmentRegistry": EIP170_LIMIT,
