@@ -121,6 +121,8 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// `deliveredAt` is not stored either: Delivered is final, so it equals `lastEventAt`.
     /// Written only by {_packShipment}; read by shifting out the field needed.
     mapping(bytes32 shipmentId => uint256 record) private _shipments;
+    /// @dev The escrow that may create shipments for its merchants; set once by the admin.
+    address private _escrow;
     /// @dev Written only for shipments that carry passports.
     mapping(bytes32 shipmentId => uint256[]) private _passportIds;
     mapping(address account => Account) private _accounts;
@@ -242,7 +244,32 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     /// unshippable), or whatever the passport contract reverts with (e.g. `PassportNotOwnedByShipper`).
     /// @param s The shipment to register.
     function createShipment(NewShipment calldata s) external returns (bytes32 shipmentId) {
-        shipmentId = _shipmentIdOf(msg.sender, s.shipperRef);
+        return _createShipment(msg.sender, s);
+    }
+
+    /// @inheritdoc IShipmentRegistry
+    /// @dev Reverts with {NotEscrow} for any caller but the escrow, then as {createShipment}.
+    function createShipmentFor(
+        address shipper,
+        NewShipment calldata s
+    ) external returns (bytes32 shipmentId) {
+        if (msg.sender != _escrow) revert NotEscrow(msg.sender);
+        return _createShipment(shipper, s);
+    }
+
+    /// @inheritdoc IShipmentRegistry
+    /// @dev Reverts with {InvalidAccount} for zero and {EscrowAlreadySet} once set: a later change
+    /// could point shipment creation at a contract that does not restrict it to the merchant's own orders.
+    function setEscrow(address escrow_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (escrow_ == address(0)) revert InvalidAccount(escrow_);
+        if (_escrow != address(0)) revert EscrowAlreadySet(_escrow);
+        _escrow = escrow_;
+        emit EscrowSet(escrow_);
+    }
+
+    /// @dev {createShipment} for `shipper`.
+    function _createShipment(address shipper, NewShipment calldata s) private returns (bytes32 shipmentId) {
+        shipmentId = _shipmentIdOf(shipper, s.shipperRef);
         if (_shipments[shipmentId] != 0) revert ShipmentAlreadyExists(shipmentId);
         _requireActiveCarrier(s.carrier);
         _requireLocode(s.origin);
@@ -265,7 +292,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         if (passportCount != 0) _passportIds[shipmentId] = s.passportIds;
         emit ShipmentCreated(
             shipmentId,
-            msg.sender,
+            shipper,
             s.carrier,
             s.shipperRef,
             s.origin,
@@ -274,7 +301,7 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
             s.passportIds
         );
 
-        if (passportCount != 0) _passports.recordShipment(shipmentId, msg.sender, s.passportIds);
+        if (passportCount != 0) _passports.recordShipment(shipmentId, shipper, s.passportIds);
     }
 
     /// @inheritdoc IShipmentRegistry
@@ -374,6 +401,22 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
             recordedBy: recordedBy,
             carrierSuspended: _accounts[carrier].suspended
         });
+    }
+
+    /// @inheritdoc IShipmentRegistry
+    /// @param shipper The shipment's creator (the escrow order's merchant).
+    /// @param shipperRef Its reference (the escrow order id).
+    function carrierStandingOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (address carrier, bool suspended) {
+        carrier = _carrierOfRecord(_shipments[_shipmentIdOf(shipper, shipperRef)]);
+        suspended = _accounts[carrier].suspended;
+    }
+
+    /// @inheritdoc IShipmentRegistry
+    function escrow() external view returns (address) {
+        return _escrow;
     }
 
     /// @inheritdoc IShipmentRegistry

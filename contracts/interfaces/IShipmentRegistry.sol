@@ -139,6 +139,9 @@ interface IShipmentRegistry {
     );
 
     /// @notice Emitted when a signed-batch nonce is used or cancelled.
+    /// @notice The admin named the escrow that may create shipments for its merchants ({createShipmentFor}).
+    event EscrowSet(address indexed escrow);
+
     event NonceUsed(address indexed signer, uint256 nonce);
 
     // ------------------------------------------------------------------------ errors
@@ -183,6 +186,10 @@ interface IShipmentRegistry {
     /// @dev A shipment's passport ids must be strictly ascending; the one at `index` is not
     /// above its predecessor (a duplicate, or out of order).
     error PassportIdsNotAscending(uint256 index, uint256 tokenId);
+    /// @dev Only the escrow set by the admin may create shipments on a shipper's behalf.
+    error NotEscrow(address caller);
+    /// @dev The escrow can be set once, to a non-zero address.
+    error EscrowAlreadySet(address escrow);
 
     // ------------------------------------------------------------------- operations
 
@@ -211,6 +218,20 @@ interface IShipmentRegistry {
     /// @notice Registers a shipment; the caller is its shipper. Passport ids must be strictly ascending.
     /// @return shipmentId `shipmentIdOf(msg.sender, s.shipperRef)`.
     function createShipment(NewShipment calldata s) external returns (bytes32 shipmentId);
+
+    /// @notice Registers a shipment for `shipper`, exactly as if `shipper` had called
+    /// {createShipment}: same id (`shipmentIdOf(shipper, s.shipperRef)`), same checks, and the
+    /// passport contract checks that `shipper` owns the passports. Only the escrow set with
+    /// {setEscrow}, which calls it from its one-call ship for the calling merchant's own paid order
+    /// (the reference must be that order's id): it cannot create a shipment for anyone else.
+    /// @param shipper The shipment's shipper (the order's merchant).
+    /// @param s The shipment to register.
+    /// @return shipmentId `shipmentIdOf(shipper, s.shipperRef)`.
+    function createShipmentFor(address shipper, NewShipment calldata s) external returns (bytes32 shipmentId);
+
+    /// @notice Names, once, the escrow allowed to call {createShipmentFor}. Default admin only.
+    /// @param escrow The escrow contract.
+    function setEscrow(address escrow) external;
 
     /// @notice Records one event; the caller is the shipment's carrier or one of its keys.
     function recordEvent(ShipmentEvent calldata ev) external;
@@ -265,6 +286,19 @@ interface IShipmentRegistry {
         address shipper,
         bytes32 shipperRef
     ) external view returns (bytes32 shipmentId, FinalEvent memory evidence);
+
+    /// @notice The carrier that holds (or recorded the final event of) the shipment `shipper`
+    /// registered under `shipperRef`, and whether it is suspended now: the part of
+    /// {finalEventOf} the escrow's release needs, without the struct round trip.
+    /// @return carrier The carrier.
+    /// @return suspended Whether it is suspended now.
+    function carrierStandingOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (address carrier, bool suspended);
+
+    /// @notice The escrow allowed to call {createShipmentFor} (zero until the admin sets it).
+    function escrow() external view returns (address);
 
     /// @notice The carrier registered under an industry code (zero when none).
     function carrierByCode(bytes8 code) external view returns (address);

@@ -2,17 +2,19 @@
 pragma solidity 0.8.30;
 
 import {IShipmentRegistry} from "./IShipmentRegistry.sol";
+import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
 
 /**
  * @title IWaybillEscrow
  * @notice Stablecoin escrow released on delivery. A merchant signs an EIP-712 {Offer} off-chain;
- * a buyer pays it into escrow; the merchant links the order to its shipment in the
- * {IShipmentRegistry}; once the registry shows the shipment delivered and the buyer's inspection
+ * a buyer pays it into escrow; the merchant ships it in one call ({ship}), which creates the
+ * order's shipment in the {IShipmentRegistry} and links it; once the registry shows the shipment delivered and the buyer's inspection
  * window closes without a dispute, the merchant's payee is paid, minus the platform fee.
  *
  * Lifecycle (`→` is a transition, `[who]` may trigger it):
  *
- *   None ─pay[buyer/relayer]→ Paid ─markShipped[merchant]→ Shipped ─markDelivered[anyone]→ Delivered
+ *   None ─pay[buyer/relayer]→ Paid ─ship / markShipped[merchant]→ Shipped ─markDelivered[anyone]→ Delivered
+ *   (ship creates the registry shipment and links it in one call; markShipped links one created elsewhere)
  *   None ─cancelOffer[merchant]→ Cancelled
  *   Paid, Shipped ─refund[merchant]→ Refunded
  *   Paid ─claimRefund[buyer, after ship-by]→ Refunded
@@ -30,7 +32,7 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  *
  * @dev The order id is the EIP-712 digest of its {Offer}. Only one storage slot is kept per order
  * ({Order}); every later call passes the `Offer` again and the escrow recomputes the digest, so the
- * terms cannot be changed after payment. {OrderPaid} carries the whole offer so indexers can
+ * terms cannot be changed after payment. {OrderPaid} carries every offer field (packed) so indexers can
  * rebuild it.
  *
  * Inspection window: it runs for `inspectionPeriod` seconds from the moment the escrow records the
@@ -57,245 +59,7 @@ import {IShipmentRegistry} from "./IShipmentRegistry.sol";
  * something (Released, or Resolved with `buyerAmount < price`, the default ruling included) and back
  * to the merchant on a refund or a full-refund ruling.
  */
-interface IWaybillEscrow {
-    // ------------------------------------------------------------------------- types
-
-    /// @notice Where an order is in its lifecycle. Released, Refunded, Resolved and Cancelled are final.
-    enum Status {
-        None, // offer never paid nor cancelled
-        Paid, // funds held, waiting for the merchant to ship
-        Shipped, // linked to its registry shipment, waiting for delivery
-        Delivered, // registry shows delivery: the buyer's inspection window runs
-        Disputed, // a party disputed within the window: waiting for an arbiter
-        Released, // the payee was paid (final)
-        Refunded, // the buyer was refunded in full (final)
-        Resolved, // an arbiter's ruling, or the default ruling, split the funds (final)
-        Cancelled // the merchant cancelled the offer before anyone paid it (final)
-    }
-
-    /// @notice Why a buyer got their money back, for tracking pages.
-    enum RefundReason {
-        MerchantCancelled, // the merchant refunded before delivery
-        NotShippedInTime, // no shipment linked by the ship-by deadline
-        ShipmentFailed, // the registry shows the shipment Lost or Returned
-        NotDeliveredInTime // no delivery recorded by the deliver-by deadline
-    }
-
-    /// @notice What a merchant signs (EIP-712 type `Offer`, domain "Waybill Escrow" version "1").
-    struct Offer {
-        /// @dev The signer (EOA or ERC-1271 wallet) and the party who ships, refunds and disputes.
-        address merchant;
-        /// @dev Where the seller's share is paid.
-        address payee;
-        /// @dev The only account allowed to pay, or zero to let anyone pay.
-        address buyer;
-        /// @dev The stablecoin; must be allow-listed when the offer is paid.
-        address token;
-        /// @dev Amount in the token's smallest unit. uint96 keeps `price * MAX_FEE_BPS` far from overflow.
-        uint96 price;
-        /// @dev Hash of the off-chain order details (items, shipping address); nothing personal on-chain.
-        bytes32 detailsHash;
-        /// @dev Seconds after payment by which the merchant must link a shipment.
-        uint32 shipWithin;
-        /// @dev Seconds after payment by which the registry must show the shipment delivered.
-        uint32 deliverWithin;
-        /// @dev Seconds after delivery during which the buyer may inspect and dispute, at least
-        /// {MIN_INSPECTION_PERIOD}.
-        uint32 inspectionPeriod;
-        /// @dev The highest platform fee the merchant accepts, in basis points: payment reverts
-        /// while the fee manager has set a higher fee.
-        uint16 maxFeeBps;
-        /// @dev Unix time after which the offer can no longer be paid.
-        uint40 expiry;
-        /// @dev Makes otherwise identical offers distinct.
-        uint256 salt;
-    }
-
-    /**
-     * @notice The one storage slot kept per order: buyer (20 bytes) | feeBps (2) | status (1) |
-     * stamp (5) | flags (1) = 29 bytes.
-     * @dev `stamp` is the time the current phase started: payment time while Paid or Shipped,
-     * the time the escrow recorded the delivery while Delivered (the inspection window's start),
-     * the dispute time while Disputed; final states keep the last value.
-     * `flags` bits: 1 = the escrow holds the shipment's passports, 2 = reviewed, 4 = delivery
-     * recorded (required by {review}), 8 = that delivery was late (after paid-at + `deliverWithin`).
-     */
-    // 29 bytes already fit one slot; the rule's heuristic misreads it.
-    // solhint-disable-next-line gas-struct-packing
-    struct Order {
-        address buyer;
-        uint16 feeBps;
-        Status status;
-        uint40 stamp;
-        uint8 flags;
-    }
-
-    // ------------------------------------------------------------------------ events
-
-    /// @notice A merchant cancelled an offer nobody had paid.
-    event OfferCancelled(bytes32 indexed orderId, address indexed merchant);
-
-    /// @notice An offer was paid into escrow; `offer` lets indexers rebuild the order terms.
-    event OrderPaid(
-        bytes32 indexed orderId,
-        address indexed merchant,
-        address indexed buyer,
-        Offer offer,
-        uint16 feeBps
-    );
-
-    /// @notice The merchant linked the order to the registry shipment `shipmentId`.
-    event OrderShipped(bytes32 indexed orderId, bytes32 indexed shipmentId, bool hasPassports);
-
-    /**
-     * @notice The escrow recorded the delivery now; disputes are possible until `inspectionEndsAt`
-     * (now + the inspection period). `deliveredAt` is the registry's delivery time, for information
-     * only: the window does not start there.
-     */
-    event OrderDelivered(bytes32 indexed orderId, uint40 deliveredAt, uint40 inspectionEndsAt);
-
-    /// @notice The payee received `sellerAmount` (pushed or credited) and `fee` accrued to the platform.
-    event OrderReleased(bytes32 indexed orderId, address indexed payee, uint256 sellerAmount, uint256 fee);
-
-    /// @notice The buyer got the full price back.
-    event OrderRefunded(bytes32 indexed orderId, address indexed buyer, uint256 amount, RefundReason reason);
-
-    /// @notice ERC-1497-style: `party` disputed the order; without a ruling by `rulingDeadline` the default applies.
-    event Dispute(bytes32 indexed orderId, address indexed party, uint40 rulingDeadline);
-
-    /// @notice ERC-1497-style: `party` submitted evidence for the order (a hash and where to find it).
-    event Evidence(bytes32 indexed orderId, address indexed party, bytes32 evidenceHash, string evidenceURI);
-
-    /// @notice A dispute ended. `arbiter` is zero when the default ruling was applied.
-    event DisputeResolved(
-        bytes32 indexed orderId,
-        address indexed arbiter,
-        uint256 buyerAmount,
-        uint256 sellerAmount,
-        uint256 fee
-    );
-
-    /// @notice A payout could not be pushed (e.g. a frozen address) and was credited to `account` instead.
-    event PayoutCredited(address indexed token, address indexed account, uint256 amount);
-
-    /// @notice `caller` pushed `account`'s credited payouts to `account` itself.
-    event CreditPushed(
-        address indexed token,
-        address indexed account,
-        address indexed caller,
-        uint256 amount
-    );
-
-    /// @notice `account` withdrew its credited payouts to `to`.
-    event CreditWithdrawn(address indexed token, address indexed account, address indexed to, uint256 amount);
-
-    /// @notice Accrued fees were sent to the treasury.
-    event FeesWithdrawn(address indexed token, address indexed treasury, uint256 amount);
-
-    /// @notice A passport travelled with a completed order and now belongs to the buyer.
-    event PassportHandedOver(bytes32 indexed orderId, uint256 indexed tokenId, address indexed buyer);
-
-    /// @notice A passport could not be moved to the buyer and stays in the escrow; the payout went ahead regardless.
-    event PassportHandOverFailed(bytes32 indexed orderId, uint256 indexed tokenId);
-
-    /// @notice A passport held for a refunded order (or a full-refund ruling) went back to the merchant.
-    event PassportReturned(bytes32 indexed orderId, uint256 indexed tokenId, address indexed merchant);
-
-    /// @notice A passport could not be returned to the merchant and stays in the escrow; the refund went ahead regardless.
-    event PassportReturnFailed(bytes32 indexed orderId, uint256 indexed tokenId);
-
-    /// @notice The buyer reviewed the merchant of a completed order.
-    event Reviewed(bytes32 indexed orderId, address indexed merchant, uint8 rating, bytes32 reviewHash);
-
-    /// @notice The platform fee for new orders changed.
-    event FeeUpdated(uint16 oldFeeBps, uint16 newFeeBps);
-
-    /// @notice The account that receives withdrawn fees changed.
-    event TreasuryUpdated(address oldTreasury, address newTreasury);
-
-    /// @notice A token was added to or removed from the allow-list for new orders.
-    event TokenAllowlistUpdated(address indexed token, bool allowed);
-
-    /// @notice New payments were stopped by `account`.
-    event Paused(address account);
-
-    /// @notice New payments were allowed again by `account`.
-    event Unpaused(address account);
-
-    // ------------------------------------------------------------------------ errors
-
-    /// @dev The order is in `current`, where this operation is not allowed.
-    error InvalidOrderStatus(bytes32 orderId, Status current);
-    /// @dev New payments are paused.
-    error PaymentsPaused();
-    /// @dev `token` is not on the allow-list.
-    error TokenNotAllowed(address token);
-    /// @dev The offer expired at `expiry`.
-    error OfferExpired(bytes32 orderId, uint40 expiry);
-    /// @dev The offer's terms are unusable (zero price, zero or escrow payee, or periods out of range).
-    error InvalidOfferTerms(bytes32 orderId);
-    /// @dev `signature` is not `merchant`'s signature of the order id.
-    error InvalidOfferSignature(bytes32 orderId, address merchant);
-    /// @dev The offer is reserved for `expected`; `payer` may not pay it.
-    error NotOfferBuyer(bytes32 orderId, address payer, address expected);
-    /// @dev The escrow received `received` instead of `expected` (fee-on-transfer token).
-    error AmountNotReceived(address token, uint256 expected, uint256 received);
-    /// @dev Only the order's merchant may do this.
-    error NotMerchant(bytes32 orderId, address caller, address merchant);
-    /// @dev Only the order's buyer may do this.
-    error NotBuyer(bytes32 orderId, address caller, address buyer);
-    /// @dev Only the order's buyer or merchant may do this.
-    error NotParty(bytes32 orderId, address caller);
-    /// @dev The ship-by deadline passed: the merchant can no longer link a shipment.
-    error ShipByDeadlinePassed(bytes32 orderId, uint256 deadline);
-    /// @dev The registry's shipment for this order is in `status`, which this operation does not accept.
-    error InvalidShipmentStatus(bytes32 orderId, bytes32 shipmentId, IShipmentRegistry.ShipmentStatus status);
-    /// @dev The merchant has not let the escrow take its passports into custody (`setApprovalForAll`).
-    error PassportsNotApproved(address merchant);
-    /// @dev Nothing entitles the buyer to a refund yet; `availableAt` is when the current deadline passes.
-    error RefundNotAvailable(bytes32 orderId, uint256 availableAt);
-    /// @dev The inspection window is still open until `endsAt`.
-    error InspectionWindowOpen(bytes32 orderId, uint256 endsAt);
-    /// @dev The inspection window closed at `endedAt`.
-    error InspectionWindowClosed(bytes32 orderId, uint256 endedAt);
-    /// @dev The arbitration period runs until `endsAt`.
-    error ArbitrationPeriodRunning(bytes32 orderId, uint256 endsAt);
-    /// @dev The buyer's part exceeds the price.
-    error BuyerAmountTooHigh(uint256 buyerAmount, uint256 price);
-    /// @dev A rating must be 1 to 5.
-    error InvalidRating(uint8 rating);
-    /// @dev The order was already reviewed.
-    error AlreadyReviewed(bytes32 orderId);
-    /// @dev The order never had its delivery recorded (e.g. confirmed straight from Paid), so it
-    /// cannot be reviewed: otherwise a merchant paying its own offers could rate itself.
-    error ReviewNotAllowed(bytes32 orderId);
-    /// @dev There is nothing to withdraw.
-    error NothingToWithdraw(address token, address account);
-    /// @dev A fee above {MAX_FEE_BPS}.
-    error FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
-    /// @dev The zero address where an account is required.
-    error ZeroAddress();
-    /// @dev Tokens sent to `to` would be lost: the zero address, or the escrow itself (where they
-    /// would sit outside every order, credit and fee and could never leave).
-    error InvalidRecipient(address to);
-    /// @dev The arbitration period must be 1 second to {MAX_PERIOD}.
-    error InvalidArbitrationPeriod(uint256 period);
-    /// @dev The offer's inspection period is below {MIN_INSPECTION_PERIOD}.
-    error InspectionPeriodTooShort(bytes32 orderId, uint256 inspectionPeriod, uint256 minimum);
-    /// @dev The fee for new orders is `currentFeeBps`, above the offer's `maxFeeBps`.
-    error FeeAboveOfferMaximum(bytes32 orderId, uint256 currentFeeBps, uint256 maxFeeBps);
-    /// @dev The order's final shipment event was recorded by `recordedBy` for `carrier`, and one of
-    /// them is the order's merchant, payee or buyer: a party cannot supply its own evidence.
-    error EvidenceFromParty(bytes32 orderId, address recordedBy, address carrier);
-    /// @dev `carrier`, which recorded the order's delivery, is suspended: its evidence does not count now.
-    error EvidenceCarrierSuspended(bytes32 orderId, address carrier);
-    /// @dev The shipment was delivered at `deliveredAt`, before the order was paid at `paidAt`.
-    error DeliveredBeforePayment(bytes32 orderId, uint256 deliveredAt, uint256 paidAt);
-    /// @dev The shipment carries `tokenId`, whose lot is recalled: it cannot be sold through escrow.
-    error PassportRecalled(bytes32 orderId, uint256 tokenId);
-    /// @dev `reviewer` is the order's merchant or payee and cannot review its own sale.
-    error SelfReview(bytes32 orderId, address reviewer);
-
+interface IWaybillEscrow is IWaybillEscrowTypes {
     // ------------------------------------------------------------------- operations
 
     /**
@@ -375,6 +139,18 @@ interface IWaybillEscrow {
     function markShipped(Offer calldata offer) external;
 
     /**
+     * @notice Ships a paid order in one call: creates its registry shipment in the merchant's name
+     * (id `shipmentIdOf(merchant, orderId)`, as if the merchant had called `createShipment`; carriers
+     * record on it as on any shipment) and links it, taking its passports into custody as
+     * {markShipped} does. Merchant only, before the ship-by deadline. `shipment.shipperRef` must be
+     * the order id ({ShipmentRefNotOrder}); every registry check of `createShipment` applies
+     * (active carrier, UN/LOCODEs, ascending passport ids the merchant owns, none stolen).
+     * @param offer The order's terms.
+     * @param shipment The shipment to register.
+     */
+    function ship(Offer calldata offer, IShipmentRegistry.NewShipment calldata shipment) external;
+
+    /**
      * @notice Records that the registry shows the order's shipment Delivered. Anyone. The inspection
      * window starts at this call (block time), not at the registry's delivery time, so the buyer always
      * gets the full period on-chain; the seller wants this called promptly, and a late call only
@@ -386,8 +162,8 @@ interface IWaybillEscrow {
 
     /**
      * @notice The buyer confirms receipt (before or after delivery is recorded): the payee is paid now.
-     * An order confirmed before its delivery was recorded cannot be reviewed; a buyer who wants to
-     * review calls {markDelivered} first once the registry shows the delivery.
+     * Confirming never costs the review: {review} accepts an order whose delivery the escrow did not
+     * record when the registry shows one that {markDelivered} would have accepted.
      * @param offer The order's terms.
      */
     function confirmReceipt(Offer calldata offer) external;
@@ -450,12 +226,27 @@ interface IWaybillEscrow {
 
     /**
      * @notice The buyer of a Released or Resolved order whose delivery was recorded rates its merchant
-     * once; a buyer that is the order's merchant or payee cannot.
+     * once; a buyer that is the order's merchant or payee cannot. When the escrow did not record the
+     * delivery (the buyer confirmed first), the registry is read now: the review is allowed if it
+     * shows a delivery {markDelivered} would accept (independent key and carrier, carrier not
+     * suspended, dated at or after the payment), else {ReviewNotAllowed}.
      * @param offer The order's terms.
      * @param rating 1 to 5.
      * @param reviewHash Hash of the review text stored off-chain.
      */
     function review(Offer calldata offer, uint8 rating, bytes32 reviewHash) external;
+
+    /**
+     * @notice Hands over again the passports of a final order (Released, Resolved, Refunded) that
+     * the passport contract refused to move at completion (e.g. a unit flagged stolen while in
+     * custody, since cleared). Anyone. Each unit of the order's shipment that the escrow still holds
+     * and whose `lastShipmentOf` is still this order's shipment goes where the outcome sent it: to
+     * the buyer when the seller was paid anything, else to the merchant ({PassportHandedOver} /
+     * {PassportReturned}, or the matching Failed event again). Reverts with {InvalidOrderStatus}
+     * before the order is final and {NoPassportsInCustody} when no such unit is left.
+     * @param offer The order's terms.
+     */
+    function retryPassportHandOver(Offer calldata offer) external;
 
     /**
      * @notice Withdraws the caller's credited payouts of `token` to `to`.
@@ -505,6 +296,17 @@ interface IWaybillEscrow {
      */
     function setTokensAllowed(address[] calldata tokens, bool allowed) external;
 
+    /**
+     * @notice Flags allowed tokens plain: they move exact amounts (no fee on transfer, no rebasing),
+     * so payments skip measuring what arrived. TOKEN_MANAGER_ROLE only; {TokenNotAllowed} for a token
+     * not allow-listed (the whole call reverts). Allowing a token again ({setTokenAllowed}) makes it measured again. A token
+     * wrongly flagged plain that delivers less would leave its orders under-funded: flag only tokens
+     * whose transfer is known exact (Circle's USDC and EURC), and unflag on any upgrade that adds fees.
+     * @param tokens The tokens.
+     * @param plain Whether payments trust their transfer.
+     */
+    function setTokensPlain(address[] calldata tokens, bool plain) external;
+
     /// @notice Stops new payments; existing orders are unaffected. PAUSER_ROLE only.
     function pause() external;
 
@@ -552,6 +354,13 @@ interface IWaybillEscrow {
      * @return Whether it is allow-listed.
      */
     function isTokenAllowed(address token) external view returns (bool);
+
+    /**
+     * @notice Whether `token` is flagged plain (payments do not measure what arrived).
+     * @param token The token.
+     * @return Whether it is flagged plain.
+     */
+    function isTokenPlain(address token) external view returns (bool);
 
     /**
      * @notice The merchant's reviews.

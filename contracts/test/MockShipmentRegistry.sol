@@ -95,6 +95,31 @@ contract MockShipmentRegistry {
         evidence.carrierSuspended = suspended[shipment.carrier];
     }
 
+    /// @notice See {IShipmentRegistry-carrierStandingOf}.
+    function carrierStandingOf(
+        address shipper,
+        bytes32 shipperRef
+    ) external view returns (address carrier, bool isSuspended) {
+        carrier = _shipments[keccak256(abi.encode(shipper, shipperRef))].carrier;
+        isSuspended = suspended[carrier];
+    }
+
+    /// @notice See {IShipmentRegistry-createShipmentFor}: records the shipment Created with its
+    /// passports; open to any caller (the real registry admits only its escrow).
+    function createShipmentFor(
+        address shipper,
+        IShipmentRegistry.NewShipment calldata s
+    ) external returns (bytes32 shipmentId) {
+        shipmentId = keccak256(abi.encode(shipper, s.shipperRef));
+        Record storage shipment = _shipments[shipmentId];
+        if (shipment.status != IShipmentRegistry.ShipmentStatus.None)
+            revert IShipmentRegistry.ShipmentAlreadyExists(shipmentId);
+        shipment.status = IShipmentRegistry.ShipmentStatus.Created;
+        shipment.carrier = s.carrier;
+        shipment.lastEventAt = uint40(block.timestamp);
+        _passports[shipmentId] = s.passportIds;
+    }
+
     /// @notice See {IShipmentRegistry-passportsOf}.
     function passportsOf(bytes32 shipmentId) external view returns (uint256[] memory) {
         return _passports[shipmentId];

@@ -43,7 +43,11 @@ export function deployWaybill(m: IgnitionModuleBuilder, stablecoins: ArgumentTyp
         },
       ),
   );
-  m.call(escrow, "setTokensAllowed", [stablecoins, true], { after: grants });
+  const allowed = m.call(escrow, "setTokensAllowed", [stablecoins, true], { after: grants });
+  // Circle's USDC and EURC move exact amounts: payments skip the fee-on-transfer measurement.
+  m.call(escrow, "setTokensPlain", [stablecoins, true], { after: [allowed] });
+  // The escrow's one-call ship creates registry shipments for the calling merchant's own paid order.
+  m.call(registry, "setEscrow", [escrow]);
   m.call(registry, "grantRole", [m.staticCall(registry, "CARRIER_MANAGER_ROLE", [], 0), deployer], {
     id: "grant_registry_CARRIER_MANAGER_ROLE",
   });

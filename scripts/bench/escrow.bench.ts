@@ -11,13 +11,18 @@ import type { BenchSuite } from "./types.js";
  */
 const suite: BenchSuite = {
   ceilings: {
-    "escrow.pay": 100_000,
-    "escrow.payWithPermit": 140_000,
-    "escrow.payWithAuthorization": 130_000,
+    // Issue 13's ceilings for pay, confirmReceipt and release; the others keep theirs.
+    "escrow.pay": 93_000,
+    "escrow.payWithPermit": 122_000,
+    "escrow.payWithAuthorization": 119_000,
     "escrow.markShipped": 50_000,
     "escrow.markDelivered": 50_000,
-    "escrow.confirmReceipt": 65_000,
-    "escrow.release": 75_000,
+    "escrow.confirmReceipt": 61_000,
+    // Issue 13 set 61,000 before issue 9's rule that release refuses while the delivering carrier is
+    // suspended: that read is a cold registry account, its record slot and the carrier's account
+    // slot (2,600 + 2 × 2,100, about 7,100 with the call) on top of a ~61,700 release. 69,500 is
+    // the honest floor with the rule kept.
+    "escrow.release": 69_500,
     "escrow.refund": 55_000,
     "escrow.resolveDispute": 90_000,
   },
@@ -39,6 +44,8 @@ const suite: BenchSuite = {
     await escrow.grantRole(await escrow.ARBITER_ROLE(), arbiter.address);
     await escrow.grantRole(await escrow.TOKEN_MANAGER_ROLE(), admin.address);
     await escrow.setTokenAllowed(await usdc.getAddress(), true);
+    // As the deployment does for Circle's stablecoins (see ignition/modules/core.ts).
+    await escrow.setTokensPlain([await usdc.getAddress()], true);
     for (const account of [buyer, payee, permitBuyer, treasury])
       await usdc.mint(account.address, 1_000_000_000n);
     await usdc.connect(buyer).approve(escrowAddress, 1_000_000_000n);

@@ -161,7 +161,7 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
     `the offer for ${order(a)} is not signed by its merchant ${String(a.merchant)}`,
   AlreadyReviewed: (a) => `${order(a)} has already been reviewed`,
   ReviewNotAllowed: (a) =>
-    `${order(a)} cannot be reviewed: its delivery was never recorded (it was confirmed before the registry showed it delivered)`,
+    `${order(a)} cannot be reviewed: neither the escrow nor the registry shows a delivery by an independent, unsuspended carrier after the payment`,
   InvalidRating: (a) => `a rating is 1 to 5 stars, not ${String(a.rating)}`,
   InvalidShipmentStatus: (a) =>
     `${shipment(a)} of ${order(a)} is ${shipmentStatus(a.status)}, which does not allow this step`,
@@ -179,6 +179,10 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
     `passport ${String(a.tokenId)} belongs to a recalled lot and cannot be sold with ${order(a)}`,
   SelfReview: (a) =>
     `${String(a.reviewer)} is the merchant or payee of ${order(a)} and cannot review it`,
+  ShipmentRefNotOrder: (a) =>
+    `the shipment for ${order(a)} must use the order id as its reference, not ${String(a.shipperRef)}`,
+  NoPassportsInCustody: (a) =>
+    `the escrow holds no passport of ${order(a)} to hand over (none carried, all handed over, or shipped again since)`,
 
   // Callers
   NotBuyer: (a) =>
@@ -252,6 +256,10 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   KeyPreviouslyRevoked: (a) =>
     `the key ${String(a.key)} was revoked once and cannot be authorised again`,
   InvalidAccount: (a) => `${String(a.account)} cannot be used here`,
+  NotEscrow: (a) =>
+    `only the escrow may create a shipment in a merchant's name, not ${String(a.caller)}`,
+  EscrowAlreadySet: (a) =>
+    `the registry's escrow is already set to ${String(a.escrow)} and cannot change`,
   TooManyPassports: (a) =>
     `a shipment carries at most ${String(a.max)} passports, not ${String(a.count)}`,
   PassportsNotEnabled: () =>

@@ -16,6 +16,7 @@ export * from "./passport-report.js";
 export * from "./payment.js";
 export * from "./places.js";
 export * from "./shipment-signing.js";
+export * from "./shipping.js";
 export * from "./signatures.js";
 export * from "./stablecoins.js";
 export * from "./timeline.js";

@@ -10,12 +10,15 @@ import {
   type Signer,
   type TypedDataDomain,
   TypedDataEncoder,
+  ZeroAddress,
+  getAddress,
+  toBeHex,
 } from "ethers";
 
 /**
  * What a merchant signs; field order and types match `IWaybillEscrow.Offer`. This interface and
  * {@link OFFER_TYPES} are the only places that list the offer's fields: the offer line's codec
- * and `decodeOrdersPaid` derive theirs from `OFFER_TYPES`.
+ * derives its own from `OFFER_TYPES`; `decodeOrdersPaid` unpacks the event's packed layout.
  */
 export interface Offer {
   merchant: string;
@@ -105,9 +108,36 @@ export interface PaidOrder {
   offer: Offer;
 }
 
+const MASK_32 = (1n << 32n) - 1n;
+const MASK_96 = (1n << 96n) - 1n;
+const addressOf = (word: bigint): string => getAddress(toBeHex(word >> 96n, 20));
+
 /**
- * Decodes every `OrderPaid` event among `logs` (e.g. a receipt's logs). Pass `escrowAddress` to
- * ignore look-alike events emitted by other contracts.
+ * The five data words of the escrow's `OrderPaid` event for `offer` paid by `buyer` at `feeBps`
+ * (the layout is documented at the event in `IWaybillEscrowTypes`). {@link decodeOrdersPaid} is
+ * its inverse.
+ */
+export function orderPaidWords(
+  offer: Offer,
+  feeBps: BigNumberish,
+): [bigint, bigint, string, bigint, bigint] {
+  const open = BigInt(offer.buyer) === 0n ? 1n << 72n : 0n;
+  return [
+    (BigInt(offer.payee) << 96n) | BigInt(offer.price),
+    (BigInt(offer.token) << 96n) |
+      (BigInt(offer.shipWithin) << 64n) |
+      (BigInt(offer.deliverWithin) << 32n) |
+      BigInt(offer.inspectionPeriod),
+    offer.detailsHash,
+    BigInt(offer.salt),
+    open | (BigInt(offer.maxFeeBps) << 56n) | (BigInt(offer.expiry) << 16n) | BigInt(feeBps),
+  ];
+}
+
+/**
+ * Decodes every `OrderPaid` event among `logs` (e.g. a receipt's logs), unpacking the offer from
+ * the event's topics and packed words. Pass `escrowAddress` to ignore look-alike events emitted
+ * by other contracts.
  */
 export function decodeOrdersPaid(
   escrow: EscrowLike,
@@ -120,15 +150,28 @@ export function decodeOrdersPaid(
       continue;
     const parsed = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
     if (parsed === null || parsed.name !== "OrderPaid") continue;
-    const o = parsed.args.offer as unknown as Record<string, unknown>;
+    const buyer = parsed.args.buyer as string;
+    const payeeAndPrice = parsed.args.payeeAndPrice as bigint;
+    const tokenAndPeriods = parsed.args.tokenAndPeriods as bigint;
+    const feeTerms = parsed.args.feeTerms as bigint;
     orders.push({
       orderId: parsed.args.orderId as string,
-      buyer: parsed.args.buyer as string,
-      feeBps: parsed.args.feeBps as bigint,
-      // Copied field by field from the typed-data definition: an ethers Result is not a plain object.
-      offer: Object.fromEntries(
-        OFFER_FIELDS.map(({ name }) => [name, o[name]]),
-      ) as unknown as Offer,
+      buyer,
+      feeBps: feeTerms & 0xffffn,
+      offer: {
+        merchant: parsed.args.merchant as string,
+        payee: addressOf(payeeAndPrice),
+        buyer: (feeTerms >> 72n) & 1n ? ZeroAddress : buyer,
+        token: addressOf(tokenAndPeriods),
+        price: payeeAndPrice & MASK_96,
+        detailsHash: parsed.args.detailsHash as string,
+        shipWithin: (tokenAndPeriods >> 64n) & MASK_32,
+        deliverWithin: (tokenAndPeriods >> 32n) & MASK_32,
+        inspectionPeriod: tokenAndPeriods & MASK_32,
+        maxFeeBps: (feeTerms >> 56n) & 0xffffn,
+        expiry: (feeTerms >> 16n) & ((1n << 40n) - 1n),
+        salt: parsed.args.salt as bigint,
+      },
     });
   }
   return orders;

@@ -8,12 +8,12 @@ import {
   type Offer,
   type OrderDetails,
   describeOrderDetails,
-  encodeLocode,
   encodeOfferLine,
   formatBps,
   formatDate,
   hashOrderDetails,
   orderIdOf,
+  orderShipment,
   parseAmount,
   parseOrderItems,
   signOffer,
@@ -165,8 +165,9 @@ export interface ShipArgs extends OrderArgs {
 
 /**
  * `merchant ship`: registers the order's shipment with the carrier taking it first and links it
- * to the order. Passports travelling with it are approved for hand-over to the buyer. Every
- * condition of the three transactions is checked before the first is sent.
+ * to the order in one transaction (the escrow's `ship`), taking the passports travelling with it
+ * into the escrow's custody. A shipment already registered elsewhere is linked instead
+ * (`markShipped`). Every condition is checked before the first transaction is sent.
  */
 export async function ship(
   args: ShipArgs,
@@ -185,64 +186,66 @@ export async function ship(
         `cannot ship: the ship-by deadline of order ${orderId} passed on ${formatDate(shipBy)}; the buyer may claim a refund`,
       );
     }
-    // The registry takes a shipment's passports in strictly ascending order (no duplicates).
-    const passportIds = parseIdList(args.passports, "--passports").sort((a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    const repeated = passportIds.find((id, i) => i > 0 && id === passportIds[i - 1]);
-    if (repeated !== undefined) throw new UserError(`--passports lists passport ${repeated} twice`);
     const shipmentId = await ctx.registry.shipmentIdOf(ctx.signer.address, orderId);
     const existing = await ctx.registry.getShipment(shipmentId);
-    if (existing.status === 0n) {
-      if (args.carrier === "" || args.origin === "" || args.destination === "") {
-        throw new UserError(
-          "--carrier, --origin and --destination are required to register the shipment",
-        );
-      }
-      const [carrierAccount, active] = await ctx.registry.carrierOf(args.carrier);
-      if (!active || carrierAccount.toLowerCase() !== args.carrier.toLowerCase()) {
-        throw new UserError(`${args.carrier} is not an active registered carrier`);
-      }
-      for (const id of passportIds) {
-        const owner = await ctx.passports.ownerOf(id).catch(() => undefined);
-        if (owner?.toLowerCase() !== ctx.signer.address.toLowerCase()) {
-          throw new UserError(`passport ${id} is not yours to ship (owner: ${owner ?? "none"})`);
-        }
-      }
-      const [origin, destination] = [encodeLocode(args.origin), encodeLocode(args.destination)];
-      await sendTransaction(
-        out,
-        `register shipment ${shipmentId} (${args.origin} → ${args.destination})`,
-        () =>
-          ctx.registry.createShipment({
-            shipperRef: orderId,
-            carrier: args.carrier,
-            origin,
-            destination,
-            documentsHash: hashOf(
-              args.documents === "" ? `documents of ${orderId}` : args.documents,
-            ),
-            passportIds,
-          }),
-      );
-    } else {
+    if (existing.status !== 0n) {
       out.line(`shipment ${shipmentId} is already registered`);
+      if ((await ctx.registry.passportsOf(shipmentId)).length > 0) await approvePassports(ctx, out);
+      await sendTransaction(out, `link order ${orderId} to its shipment`, () =>
+        ctx.escrow.markShipped(terms),
+      );
+      out.line(`✓ Order ${orderId} shipped as ${shipmentId}`);
+      return;
     }
-    if (
-      passportIds.length > 0 &&
-      !(await ctx.passports.isApprovedForAll(ctx.signer.address, ctx.escrowAddress))
-    ) {
-      await sendTransaction(
-        out,
-        "let the escrow hand the passports to the buyer on completion",
-        () => ctx.passports.setApprovalForAll(ctx.escrowAddress, true),
+    if (args.carrier === "" || args.origin === "" || args.destination === "") {
+      throw new UserError(
+        "--carrier, --origin and --destination are required to register the shipment",
       );
     }
-    await sendTransaction(out, `link order ${orderId} to its shipment`, () =>
-      ctx.escrow.markShipped(terms),
+    const [carrierAccount, active] = await ctx.registry.carrierOf(args.carrier);
+    if (!active || carrierAccount.toLowerCase() !== args.carrier.toLowerCase()) {
+      throw new UserError(`${args.carrier} is not an active registered carrier`);
+    }
+    let shipment;
+    try {
+      // Sorted ascending, as the registry requires; the reference is the order id.
+      shipment = orderShipment(orderId, {
+        carrier: args.carrier,
+        origin: args.origin,
+        destination: args.destination,
+        documents: hashOf(args.documents === "" ? `documents of ${orderId}` : args.documents),
+        passportIds: parseIdList(args.passports, "--passports"),
+      });
+    } catch (error) {
+      throw new UserError(`--passports, --origin or --destination: ${(error as Error).message}`);
+    }
+    for (const id of shipment.passportIds) {
+      const owner = await ctx.passports.ownerOf(id).catch(() => undefined);
+      if (owner?.toLowerCase() !== ctx.signer.address.toLowerCase()) {
+        throw new UserError(`passport ${id} is not yours to ship (owner: ${owner ?? "none"})`);
+      }
+    }
+    if (shipment.passportIds.length > 0) await approvePassports(ctx, out);
+    await sendTransaction(
+      out,
+      `register shipment ${shipmentId} (${args.origin} → ${args.destination}) and link order ${orderId} to it, in one transaction`,
+      () => ctx.escrow.ship(terms, shipment),
     );
     out.line(`✓ Order ${orderId} shipped as ${shipmentId}`);
   }, out);
+}
+
+/** Lets the escrow take the merchant's passports into custody, unless it already may. */
+async function approvePassports(
+  ctx: Awaited<ReturnType<typeof openOrder>>["ctx"],
+  out: Output,
+): Promise<void> {
+  if (await ctx.passports.isApprovedForAll(ctx.signer.address, ctx.escrowAddress)) return;
+  await sendTransaction(
+    out,
+    "let the escrow hold the passports while they travel and hand them to the buyer on completion",
+    () => ctx.passports.setApprovalForAll(ctx.escrowAddress, true),
+  );
 }
 
 /** `merchant cancel`: cancels an unpaid offer, or refunds the buyer of a paid, undelivered order. */

@@ -148,6 +148,38 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
         .withArgs(w.stranger.address, await w.escrow.TOKEN_MANAGER_ROLE());
     });
 
+    it("flags allowed tokens plain and measured again (token manager only), and re-allowing measures again", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const token = await w.usdc.getAddress();
+      expect(await w.escrow.isTokenPlain(token)).to.equal(false);
+      await expect(w.escrow.setTokensPlain([token], true))
+        .to.emit(w.escrow, "TokenPlainUpdated")
+        .withArgs(token, true);
+      expect(await w.escrow.isTokenPlain(token)).to.equal(true);
+      expect(await w.escrow.isTokenAllowed(token)).to.equal(true);
+      await expect(w.escrow.setTokensPlain([token], false))
+        .to.emit(w.escrow, "TokenPlainUpdated")
+        .withArgs(token, false);
+      expect(await w.escrow.isTokenPlain(token)).to.equal(false);
+      await w.escrow.setTokensPlain([token], true);
+      await w.escrow.setTokenAllowed(token, true);
+      expect(await w.escrow.isTokenPlain(token)).to.equal(false);
+      await expect(w.escrow.connect(w.stranger).setTokensPlain([token], true))
+        .to.be.revertedWithCustomError(w.escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(w.stranger.address, await w.escrow.TOKEN_MANAGER_ROLE());
+    });
+
+    it("refuses to flag plain a token that is not allow-listed, and delisting clears the flag", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const token = await w.usdc.getAddress();
+      await w.escrow.setTokensPlain([token], true);
+      await w.escrow.setTokenAllowed(token, false);
+      expect(await w.escrow.isTokenPlain(token)).to.equal(false);
+      await expect(w.escrow.setTokensPlain([token], true))
+        .to.be.revertedWithCustomError(w.escrow, "TokenNotAllowed")
+        .withArgs(token);
+    });
+
     it("allow-lists several tokens at once, one event each (token manager only)", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const usdc = await w.usdc.getAddress();

@@ -254,7 +254,7 @@ describe("WaybillEscrow: disputes and reviews", function () {
         .to.emit(w.escrow, "Reviewed")
         .withArgs(orderId, w.merchant.address, 4, hash);
       expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([1n, 4n]);
-      expect((await w.escrow.getOrder(orderId)).flags).to.equal(6n); // delivered | reviewed
+      expect((await w.escrow.getOrder(orderId)).flags).to.equal(22n); // delivered | reviewed | seller paid
       await expect(w.escrow.connect(w.buyer).review(offer, 5, hash))
         .to.be.revertedWithCustomError(w.escrow, "AlreadyReviewed")
         .withArgs(orderId);

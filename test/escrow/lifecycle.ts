@@ -3,7 +3,7 @@ import { network } from "hardhat";
 
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 
-import { signOffer } from "@waybill/sdk";
+import { orderShipment, signOffer } from "@waybill/sdk";
 
 import {
   DELIVER_WITHIN,
@@ -64,6 +64,35 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       await expect(bare.connect(w.merchant).markShipped(offer))
         .to.emit(bare, "OrderShipped")
         .withArgs(orderId, shipmentId, false);
+    });
+
+    it("refuses a one-call ship carrying passports when the escrow has no passport contract", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const bare = await ethers.deployContract("WaybillEscrow", [
+        await w.registry.getAddress(),
+        ethers.ZeroAddress,
+        14n * 86400n,
+        0n,
+        w.admin.address,
+        w.treasury.address,
+        0n,
+      ]);
+      await bare.grantRole(await bare.TOKEN_MANAGER_ROLE(), w.admin.address);
+      await bare.setTokenAllowed(await w.usdc.getAddress(), true);
+      await w.usdc.connect(w.buyer).approve(await bare.getAddress(), PRICE);
+      const offer = await w.makeOffer();
+      await bare.connect(w.buyer).pay(offer, await signOffer(bare, w.merchant, offer));
+      const shipment = orderShipment(await bare.orderIdOf(offer), {
+        carrier: w.stranger.address,
+        origin: "CNSHA",
+        destination: "DEHAM",
+        documents: "invoice",
+        passportIds: [5n],
+      });
+      await expect(bare.connect(w.merchant).ship(offer, shipment)).to.be.revertedWithCustomError(
+        bare,
+        "PassportsNotEnabled",
+      );
     });
 
     it("reverts with NotMerchant when someone else links the shipment", async function () {

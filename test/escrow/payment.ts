@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { TypedDataEncoder, ZeroAddress } from "ethers";
+import { TypedDataEncoder, ZeroAddress, solidityPacked, toBeHex } from "ethers";
 
-import { OFFER_TYPES, type Offer, decodeOrdersPaid } from "@waybill/sdk";
+import { OFFER_TYPES, type Offer, decodeOrdersPaid, orderPaidWords } from "@waybill/sdk";
 import { signPermit, signReceiveAuthorization } from "@waybill/sdk";
 import { PRICE, FEE_BPS, Status, deployEscrow } from "./helpers.js";
 
@@ -14,14 +14,14 @@ async function escrowFixture() {
 
 describe("WaybillEscrow: payment", function () {
   describe("pay", function () {
-    it("records the order, pulls the price and emits OrderPaid with the whole offer", async function () {
+    it("records the order, pulls the price and emits OrderPaid with every offer field packed", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.orderId(offer);
       const tx = w.escrow.connect(w.buyer).pay(offer, await w.sign(offer));
       await expect(tx)
         .to.emit(w.escrow, "OrderPaid")
-        .withArgs(orderId, w.merchant.address, w.buyer.address, Object.values(offer), FEE_BPS);
+        .withArgs(orderId, w.merchant.address, w.buyer.address, ...orderPaidWords(offer, FEE_BPS));
       await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer, w.escrow], [-PRICE, PRICE]);
       const order = await w.escrow.getOrder(orderId);
       expect(order.buyer).to.equal(w.buyer.address);
@@ -29,6 +29,31 @@ describe("WaybillEscrow: payment", function () {
       expect(order.status).to.equal(Status.Paid);
       expect(order.stamp).to.equal(await w.now());
       expect(order.flags).to.equal(0n);
+    });
+
+    it("packs the offer into OrderPaid's words as documented, and the SDK unpacks a buyer-bound offer", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer({ buyer: w.buyer.address });
+      const receipt = await (
+        await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer))
+      ).wait();
+      const log = receipt!.logs.find((l) => w.escrow.interface.parseLog(l)?.name === "OrderPaid")!;
+      const args = w.escrow.interface.parseLog(log)!.args;
+      expect(toBeHex(args.payeeAndPrice, 32)).to.equal(
+        solidityPacked(["address", "uint96"], [offer.payee, offer.price]).toLowerCase(),
+      );
+      expect(toBeHex(args.tokenAndPeriods, 32)).to.equal(
+        solidityPacked(
+          ["address", "uint32", "uint32", "uint32"],
+          [offer.token, offer.shipWithin, offer.deliverWithin, offer.inspectionPeriod],
+        ).toLowerCase(),
+      );
+      // Bit 72 (open to any buyer) is clear: the offer named its buyer.
+      expect(toBeHex(args.feeTerms, 9)).to.equal(
+        solidityPacked(["uint16", "uint40", "uint16"], [offer.maxFeeBps, offer.expiry, FEE_BPS]),
+      );
+      const [paid] = decodeOrdersPaid(w.escrow, receipt!.logs);
+      expect(paid.offer).to.deep.equal(offer);
     });
 
     it("uses the offer's EIP-712 digest as order id, matching the off-chain helper", async function () {
@@ -240,8 +265,7 @@ describe("WaybillEscrow: payment", function () {
           await w.orderId(offer),
           w.merchant.address,
           fresh.address,
-          Object.values(offer),
-          FEE_BPS,
+          ...orderPaidWords(offer, FEE_BPS),
         );
       await expect(tx).to.changeTokenBalances(ethers, w.usdc, [fresh, w.escrow], [-PRICE, PRICE]);
     });
@@ -318,7 +342,7 @@ describe("WaybillEscrow: payment", function () {
         );
       await expect(tx)
         .to.emit(w.escrow, "OrderPaid")
-        .withArgs(orderId, w.merchant.address, w.buyer.address, Object.values(offer), FEE_BPS);
+        .withArgs(orderId, w.merchant.address, w.buyer.address, ...orderPaidWords(offer, FEE_BPS));
       await expect(tx).to.changeTokenBalances(
         ethers,
         w.usdc,
@@ -439,6 +463,28 @@ describe("WaybillEscrow: payment", function () {
       await expect(w.escrow.connect(w.buyer).pay(offer, await w.sign(offer)))
         .to.be.revertedWithCustomError(w.escrow, "AmountNotReceived")
         .withArgs(await fot.getAddress(), PRICE, PRICE - PRICE / 100n);
+    });
+
+    it("trusts a token flagged plain: pay and payWithPermit take the price without measuring it", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      await w.escrow.setTokensPlain([await w.usdc.getAddress()], true);
+      const offer = await w.makeOffer();
+      const tx = w.escrow.connect(w.buyer).pay(offer, await w.sign(offer));
+      await expect(tx).to.changeTokenBalances(ethers, w.usdc, [w.buyer, w.escrow], [-PRICE, PRICE]);
+      expect((await w.escrow.getOrder(await w.orderId(offer))).status).to.equal(Status.Paid);
+    });
+
+    it("takes a fee-on-transfer token's short amount only when the token manager wrongly flagged it plain", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const fot = await ethers.deployContract("FeeOnTransferToken");
+      await w.escrow.setTokenAllowed(await fot.getAddress(), true);
+      await w.escrow.setTokensPlain([await fot.getAddress()], true);
+      await fot.mint(w.buyer.address, PRICE);
+      await fot.connect(w.buyer).approve(await w.escrow.getAddress(), PRICE);
+      const offer = await w.makeOffer({ token: await fot.getAddress() });
+      // The documented risk of the flag: the escrow then holds less than the price.
+      await w.escrow.connect(w.buyer).pay(offer, await w.sign(offer));
+      expect(await fot.balanceOf(await w.escrow.getAddress())).to.equal(PRICE - PRICE / 100n);
     });
 
     it("reverts with SafeERC20FailedOperation for a token whose transferFrom returns false", async function () {

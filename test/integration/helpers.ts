@@ -134,6 +134,12 @@ export interface WaybillWorld {
     passportIds?: bigint[],
     payer?: HardhatEthersSigner,
   ): Promise<{ orderId: string; shipmentId: string }>;
+  /** Pays, approves the escrow when there are passports, and ships with the escrow's one-call `ship`. */
+  payAndShipInOneCall(
+    offer: Offer,
+    passportIds?: bigint[],
+    payer?: HardhatEthersSigner,
+  ): Promise<{ orderId: string; shipmentId: string }>;
   /** Records `steps` on `shipmentId` by `carrier`, an hour apart; HandedOver passes to carrier B. */
   record(
     shipmentId: string,
@@ -296,6 +302,14 @@ export async function deployWaybillWorld(connection: NetworkConnection): Promise
         await passports.connect(merchant).setApprovalForAll(await escrow.getAddress(), true);
       }
       await escrow.connect(merchant).markShipped(offer);
+      return { orderId, shipmentId: await world.shipmentIdOf(offer) };
+    },
+    async payAndShipInOneCall(offer, passportIds = [], payer = buyer) {
+      const orderId = await world.payWithPermit(offer, payer);
+      if (passportIds.length !== 0) {
+        await passports.connect(merchant).setApprovalForAll(await escrow.getAddress(), true);
+      }
+      await escrow.connect(merchant).ship(offer, world.newShipment(orderId, passportIds));
       return { orderId, shipmentId: await world.shipmentIdOf(offer) };
     },
     shipmentEvent(shipmentId, code, location, occurredAt) {

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 
 import {IShipmentRegistry} from "../../contracts/interfaces/IShipmentRegistry.sol";
-import {IWaybillEscrow} from "../../contracts/interfaces/IWaybillEscrow.sol";
+import {IWaybillEscrowTypes} from "../../contracts/interfaces/IWaybillEscrowTypes.sol";
 import {MockPassports} from "../../contracts/test/MockPassports.sol";
 import {MockShipmentRegistry} from "../../contracts/test/MockShipmentRegistry.sol";
 import {MockStablecoin} from "../../contracts/test/MockStablecoin.sol";
@@ -28,6 +28,8 @@ contract WaybillEscrowHandler is Test {
     bool public partyEvidenceAccepted;
     /// @notice Set when the buyer of a late delivery was refused a refund within the window.
     bool public lateRefundRefused;
+    /// @notice Set when a hand-over retry moved a unit whose last shipment is another order's.
+    bool public retryTookForeignUnit;
     /// @notice Set when a pushed credit did not reach its owner in full.
     bool public pushedCreditMissed;
     uint256 public pushedCredits;
@@ -37,7 +39,7 @@ contract WaybillEscrowHandler is Test {
     MockShipmentRegistry public immutable registry;
     MockPassports public immutable passports;
 
-    IWaybillEscrow.Offer[] private _offers;
+    IWaybillEscrowTypes.Offer[] private _offers;
     address[] public accounts; // every merchant, payee and buyer, for credit sums
     uint256 private _salt;
     uint256 private _lastPassport;
@@ -77,7 +79,7 @@ contract WaybillEscrowHandler is Test {
         price = uint96(bound(price, 1, 1e12));
         shipWithin = uint32(bound(shipWithin, 0, 10 days));
         uint32 deliverWithin = shipWithin + uint32(bound(deliverExtra, 0, 30 days));
-        IWaybillEscrow.Offer memory offer = IWaybillEscrow.Offer({
+        IWaybillEscrowTypes.Offer memory offer = IWaybillEscrowTypes.Offer({
             merchant: vm.addr(_merchantKey(m)),
             payee: _payee(m),
             buyer: address(0),
@@ -104,7 +106,7 @@ contract WaybillEscrowHandler is Test {
 
     function markShipped(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         bytes32 shipmentId = _shipmentId(offer);
         if (registry.getShipment(shipmentId).status == IShipmentRegistry.ShipmentStatus.None) {
             registry.setShipment(shipmentId, IShipmentRegistry.ShipmentStatus.Created, 0);
@@ -113,20 +115,62 @@ contract WaybillEscrowHandler is Test {
         escrow.markShipped(offer);
     }
 
+    /// @dev The one-call ship: the shipment is created (in the mock) with the listed passports and
+    /// linked, custody taken, in one call.
+    function ship(uint256 orderSeed, bool wrongRef) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        IShipmentRegistry.NewShipment memory shipment = IShipmentRegistry.NewShipment({
+            shipperRef: wrongRef ? keccak256(abi.encode(orderId)) : orderId,
+            carrier: INDEPENDENT_CARRIER,
+            origin: bytes5("CNSHA"),
+            destination: bytes5("DEHAM"),
+            documentsHash: orderId,
+            passportIds: registry.passportsOf(_shipmentId(offer))
+        });
+        vm.prank(offer.merchant);
+        escrow.ship(offer, shipment);
+    }
+
+    /// @dev Locks or unlocks a unit, as a theft flag and its clearing do on the real passport: a
+    /// locked unit in custody makes the completion's hand-over fail and strands it.
+    function toggleLock(uint256 tokenSeed) external {
+        if (_lastPassport == 0) return;
+        uint256 tokenId = 1 + (tokenSeed % _lastPassport);
+        passports.setLocked(tokenId, !passports.locked(tokenId));
+    }
+
+    /// @dev Anyone retries the hand-over of a final order; a unit whose last shipment is another
+    /// order's must never move.
+    function retryPassportHandOver(uint256 orderSeed) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 shipmentId = _shipmentId(offer);
+        uint256[] memory ids = registry.passportsOf(shipmentId);
+        address[] memory owners = new address[](ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) owners[i] = passports.ownerOf(ids[i]);
+        escrow.retryPassportHandOver(offer);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (passports.lastShipmentOf(ids[i]) != shipmentId && passports.ownerOf(ids[i]) != owners[i])
+                retryTookForeignUnit = true;
+        }
+    }
+
     /// @dev Moves an order one step down the path (ship; deliver, recorded by a random carrier or
     /// party and possibly backdated; refund a late delivery or dispute), so short random sequences
     /// still reach the deep states where money could get stuck or evidence could be misused.
     function advance(uint256 orderSeed, bool byMerchant, uint8 whoSeed, uint32 backdate) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         bytes32 orderId = escrow.orderIdOf(offer);
-        IWaybillEscrow.Order memory order = escrow.getOrder(orderId);
+        IWaybillEscrowTypes.Order memory order = escrow.getOrder(orderId);
         bytes32 shipmentId = _shipmentId(offer);
-        if (order.status == IWaybillEscrow.Status.Paid) {
+        if (order.status == IWaybillEscrowTypes.Status.Paid) {
             registry.setShipment(shipmentId, IShipmentRegistry.ShipmentStatus.InTransit, 0);
             vm.prank(offer.merchant);
             escrow.markShipped(offer);
-        } else if (order.status == IWaybillEscrow.Status.Shipped) {
+        } else if (order.status == IWaybillEscrowTypes.Status.Shipped) {
             registry.setShipment(
                 shipmentId,
                 IShipmentRegistry.ShipmentStatus.Delivered,
@@ -137,7 +181,7 @@ contract WaybillEscrowHandler is Test {
             );
             this.setRecorder(orderSeed, whoSeed);
             this.markDelivered(orderSeed);
-        } else if (order.status == IWaybillEscrow.Status.Delivered) {
+        } else if (order.status == IWaybillEscrowTypes.Status.Delivered) {
             if (order.flags & 8 != 0 && !byMerchant) {
                 this.claimRefundOfLateDelivery(orderSeed);
                 return;
@@ -151,7 +195,7 @@ contract WaybillEscrowHandler is Test {
     /// order's deliver-by, or even dated before its payment.
     function setShipmentStatus(uint256 orderSeed, uint8 statusSeed, uint32 backdate) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         IShipmentRegistry.ShipmentStatus status = IShipmentRegistry.ShipmentStatus(1 + (statusSeed % 6));
         uint256 at = block.timestamp - bound(backdate, 0, 40 days);
         registry.setShipment(_shipmentId(offer), status, uint40(at));
@@ -161,7 +205,7 @@ contract WaybillEscrowHandler is Test {
     /// party to the order as the carrier or as the key of the independent carrier.
     function setRecorder(uint256 orderSeed, uint8 whoSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         address buyer = escrow.getOrder(escrow.orderIdOf(offer)).buyer;
         uint256 who = whoSeed % 7;
         address carrier = INDEPENDENT_CARRIER;
@@ -183,9 +227,9 @@ contract WaybillEscrowHandler is Test {
     /// @dev Records the delivery, and flags a violation if the escrow accepted evidence that must not count.
     function markDelivered(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
-        IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
-        bool counts = order.status == IWaybillEscrow.Status.Shipped && _deliveryCounts(offer, order);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+        bool counts = order.status == IWaybillEscrowTypes.Status.Shipped && _deliveryCounts(offer, order);
         try escrow.markDelivered(offer) {
             if (!counts) partyEvidenceAccepted = true;
         } catch {}
@@ -194,10 +238,10 @@ contract WaybillEscrowHandler is Test {
     /// @dev A late delivery within its window: the buyer's refund must go through.
     function claimRefundOfLateDelivery(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
-        IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
         if (
-            order.status != IWaybillEscrow.Status.Delivered ||
+            order.status != IWaybillEscrowTypes.Status.Delivered ||
             order.flags & 8 == 0 ||
             block.timestamp >= uint256(order.stamp) + offer.inspectionPeriod
         ) return;
@@ -224,7 +268,7 @@ contract WaybillEscrowHandler is Test {
 
     function confirmReceipt(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         vm.prank(escrow.getOrder(escrow.orderIdOf(offer)).buyer);
         escrow.confirmReceipt(offer);
     }
@@ -236,28 +280,28 @@ contract WaybillEscrowHandler is Test {
 
     function refund(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         vm.prank(offer.merchant);
         escrow.refund(offer);
     }
 
     function claimRefund(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         vm.prank(escrow.getOrder(escrow.orderIdOf(offer)).buyer);
         escrow.claimRefund(offer);
     }
 
     function openDispute(uint256 orderSeed, bool byMerchant) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         vm.prank(byMerchant ? offer.merchant : escrow.getOrder(escrow.orderIdOf(offer)).buyer);
         escrow.openDispute(offer);
     }
 
     function resolveDispute(uint256 orderSeed, uint256 buyerAmount) external {
         if (_offers.length == 0) return;
-        IWaybillEscrow.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         escrow.resolveDispute(offer, bound(buyerAmount, 0, offer.price));
     }
 
@@ -292,12 +336,24 @@ contract WaybillEscrowHandler is Test {
 
     // ------------------------------------------------------------------ checks
 
-    /// @dev How many passports the open orders holding custody listed: what the escrow must own.
+    /// @dev How many passports the open orders holding custody listed, plus the units final orders
+    /// left stranded (a refused hand-over: still held, last shipped on that order): what the escrow
+    /// must own.
     function sumOpenPassports() public view returns (uint256 sum) {
         for (uint256 i = 0; i < _offers.length; ++i) {
-            IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(_offers[i]));
-            if (_isOpen(order.status) && order.flags & 1 != 0) {
-                sum += registry.passportsOf(_shipmentId(_offers[i])).length;
+            IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(_offers[i]));
+            if (order.flags & 1 == 0) continue;
+            bytes32 shipmentId = _shipmentId(_offers[i]);
+            uint256[] memory ids = registry.passportsOf(shipmentId);
+            if (_isOpen(order.status)) {
+                sum += ids.length;
+                continue;
+            }
+            for (uint256 j = 0; j < ids.length; ++j) {
+                if (
+                    passports.ownerOf(ids[j]) == address(escrow) &&
+                    passports.lastShipmentOf(ids[j]) == shipmentId
+                ) ++sum;
             }
         }
     }
@@ -327,27 +383,27 @@ contract WaybillEscrowHandler is Test {
         // A delivery recorded now opens a fresh inspection window, so every delivery the registry
         // shows is recorded first and the clock moved past the longest window before releasing.
         for (uint256 i = 0; i < _offers.length; ++i) {
-            IWaybillEscrow.Offer memory offer = _offers[i];
-            IWaybillEscrow.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+            IWaybillEscrowTypes.Offer memory offer = _offers[i];
+            IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
             // Evidence that does not count stays unrecorded: the deliver-by refund covers it below.
-            if (order.status == IWaybillEscrow.Status.Shipped && _deliveryCounts(offer, order))
+            if (order.status == IWaybillEscrowTypes.Status.Shipped && _deliveryCounts(offer, order))
                 escrow.markDelivered(offer);
         }
         vm.warp(block.timestamp + escrow.MAX_PERIOD());
         for (uint256 i = 0; i < _offers.length; ++i) {
-            IWaybillEscrow.Offer memory offer = _offers[i];
+            IWaybillEscrowTypes.Offer memory offer = _offers[i];
             bytes32 orderId = escrow.orderIdOf(offer);
-            IWaybillEscrow.Status status = escrow.getOrder(orderId).status;
+            IWaybillEscrowTypes.Status status = escrow.getOrder(orderId).status;
             // Refunds are pushed by a stranger: past the grace period they need no buyer at all.
-            if (status == IWaybillEscrow.Status.Paid) {
+            if (status == IWaybillEscrowTypes.Status.Paid) {
                 escrow.claimRefund(offer);
-            } else if (status == IWaybillEscrow.Status.Shipped) {
+            } else if (status == IWaybillEscrowTypes.Status.Shipped) {
                 escrow.claimRefund(offer);
-            } else if (status == IWaybillEscrow.Status.Delivered) {
+            } else if (status == IWaybillEscrowTypes.Status.Delivered) {
                 // A suspended delivering carrier blocks release; the closed window opens the refund.
                 if (_finalEvent(offer).carrierSuspended) escrow.claimRefund(offer);
                 else escrow.release(offer);
-            } else if (status == IWaybillEscrow.Status.Disputed) {
+            } else if (status == IWaybillEscrowTypes.Status.Disputed) {
                 escrow.applyDefaultRuling(offer);
             }
             if (_isOpen(escrow.getOrder(orderId).status)) revert OrderStuck(orderId);
@@ -359,6 +415,11 @@ contract WaybillEscrowHandler is Test {
             escrow.withdrawCredit(address(token), rescue);
         }
         if (escrow.accruedFees(address(token)) != 0) escrow.withdrawFees(address(token));
+        // Theft flags cleared: every stranded unit goes where its order's outcome sent it.
+        for (uint256 id = 1; id <= _lastPassport; ++id) passports.setLocked(id, false);
+        for (uint256 i = 0; i < _offers.length; ++i) {
+            try escrow.retryPassportHandOver(_offers[i]) {} catch {}
+        }
         if (passports.balanceOf(address(escrow)) != 0)
             revert PassportsStuck(passports.balanceOf(address(escrow)));
     }
@@ -371,7 +432,7 @@ contract WaybillEscrowHandler is Test {
     /// @dev Lists on the order's shipment nothing (seed % 3 == 0), a fresh unit minted to the merchant,
     /// or a fresh unit plus the previous one, which another open order may hold or a buyer may own,
     /// so that markShipped must refuse it.
-    function _listPassports(IWaybillEscrow.Offer memory offer, uint8 seed) private {
+    function _listPassports(IWaybillEscrowTypes.Offer memory offer, uint8 seed) private {
         uint256 mode = seed % 3;
         if (mode == 0) return;
         uint256 fresh = ++_lastPassport;
@@ -379,14 +440,18 @@ contract WaybillEscrowHandler is Test {
         uint256[] memory ids = new uint256[](mode == 2 && fresh > 1 ? 2 : 1);
         ids[0] = fresh;
         if (ids.length == 2) ids[1] = fresh - 1;
-        registry.setPassports(_shipmentId(offer), ids);
+        bytes32 shipmentId = _shipmentId(offer);
+        registry.setPassports(shipmentId, ids);
+        // The real registry records the shipment on the units only when the merchant owns them all.
+        for (uint256 i = 0; i < ids.length; ++i) if (passports.ownerOf(ids[i]) != offer.merchant) return;
+        for (uint256 i = 0; i < ids.length; ++i) passports.setLastShipment(ids[i], shipmentId);
     }
 
     /// @dev The rule the escrow must apply: Delivered after the payment, by a key and a carrier that
     /// are not parties, and that carrier not suspended.
     function _deliveryCounts(
-        IWaybillEscrow.Offer memory offer,
-        IWaybillEscrow.Order memory order
+        IWaybillEscrowTypes.Offer memory offer,
+        IWaybillEscrowTypes.Order memory order
     ) private view returns (bool) {
         IShipmentRegistry.FinalEvent memory ev = _finalEvent(offer);
         address[3] memory parties = [offer.merchant, offer.payee, order.buyer];
@@ -400,25 +465,25 @@ contract WaybillEscrowHandler is Test {
     }
 
     function _finalEvent(
-        IWaybillEscrow.Offer memory offer
+        IWaybillEscrowTypes.Offer memory offer
     ) private view returns (IShipmentRegistry.FinalEvent memory ev) {
         (, ev) = registry.finalEventOf(offer.merchant, escrow.orderIdOf(offer));
     }
 
-    function _offer(uint256 seed) private view returns (IWaybillEscrow.Offer memory) {
+    function _offer(uint256 seed) private view returns (IWaybillEscrowTypes.Offer memory) {
         return _offers[seed % _offers.length];
     }
 
-    function _shipmentId(IWaybillEscrow.Offer memory offer) private view returns (bytes32) {
+    function _shipmentId(IWaybillEscrowTypes.Offer memory offer) private view returns (bytes32) {
         return registry.shipmentIdOf(offer.merchant, escrow.orderIdOf(offer));
     }
 
-    function _isOpen(IWaybillEscrow.Status status) private pure returns (bool) {
+    function _isOpen(IWaybillEscrowTypes.Status status) private pure returns (bool) {
         return
-            status == IWaybillEscrow.Status.Paid ||
-            status == IWaybillEscrow.Status.Shipped ||
-            status == IWaybillEscrow.Status.Delivered ||
-            status == IWaybillEscrow.Status.Disputed;
+            status == IWaybillEscrowTypes.Status.Paid ||
+            status == IWaybillEscrowTypes.Status.Shipped ||
+            status == IWaybillEscrowTypes.Status.Delivered ||
+            status == IWaybillEscrowTypes.Status.Disputed;
     }
 
     function _merchantKey(uint256 i) private pure returns (uint256) {
@@ -491,6 +556,11 @@ contract WaybillEscrowTest is Test {
         );
     }
 
+    /// @dev Retries: a hand-over retry never moves a unit last shipped on another order.
+    function invariant_retryNeverTakesAnotherOrdersUnit() public view {
+        assertFalse(handler.retryTookForeignUnit(), "a retry moved a unit of another order's shipment");
+    }
+
     /// @dev Self-dealing recorders: no final event recorded by a party, a suspended carrier or
     /// before the payment ever became an order's delivery.
     function invariant_partyEvidenceNeverCounts() public view {
@@ -525,7 +595,7 @@ contract WaybillEscrowTest is Test {
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.grantRole(escrow.ARBITER_ROLE(), address(this));
         escrow.setFeeBps(feeBps);
-        IWaybillEscrow.Offer memory offer = _deliveredOrder(price);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price);
         vm.prank(BUYER);
         escrow.openDispute(offer);
 
@@ -548,7 +618,7 @@ contract WaybillEscrowTest is Test {
         feeBps = uint16(bound(feeBps, 0, 1000));
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.setFeeBps(feeBps);
-        IWaybillEscrow.Offer memory offer = _deliveredOrder(price);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price);
         vm.prank(BUYER);
         escrow.confirmReceipt(offer);
         uint256 fee = escrow.accruedFees(address(token));
@@ -561,15 +631,15 @@ contract WaybillEscrowTest is Test {
     function test_release_tinyOrderPaysNoFee() public {
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.setFeeBps(999);
-        IWaybillEscrow.Offer memory offer = _deliveredOrder(10);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(10);
         vm.prank(BUYER);
         escrow.confirmReceipt(offer);
         assertEq(escrow.accruedFees(address(token)), 0, "fee on 10 units at 9.99%");
         assertEq(token.balanceOf(PAYEE), 10, "payee not paid in full");
     }
 
-    function _deliveredOrder(uint96 price) private returns (IWaybillEscrow.Offer memory offer) {
-        offer = IWaybillEscrow.Offer({
+    function _deliveredOrder(uint96 price) private returns (IWaybillEscrowTypes.Offer memory offer) {
+        offer = IWaybillEscrowTypes.Offer({
             merchant: vm.addr(MERCHANT_KEY),
             payee: PAYEE,
             buyer: address(0),

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
+import {IWaybillEscrowTypes} from "./interfaces/IWaybillEscrowTypes.sol";
+
+/**
+ * @title EscrowStorage
+ * @notice The state of {WaybillEscrow}: its roles, constants, immutables, storage layout and the
+ * order helpers both the escrow and its {WaybillEscrowExtension} use.
+ * @dev The escrow runs the extension's code by delegatecall (disputes, refund claims, reviews,
+ * withdrawals and administration: calls off the common path, kept out of the escrow's bytecode
+ * for the EIP-170 limit), so both must lay out storage identically: both inherit this contract
+ * and declare no state of their own. Every state variable of either lives here. The immutables
+ * are given the same values in both (the escrow deploys the extension with its own arguments).
+ */
+abstract contract EscrowStorage is
+    IWaybillEscrowTypes,
+    EIP712,
+    AccessControlDefaultAdminRules,
+    ReentrancyGuardTransient
+{
+    using SafeERC20 for IERC20;
+
+    // ---------------------------------------------------------------------- constants
+
+    /// @notice May pause and unpause new payments.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice May change the fee for new orders.
+    bytes32 public constant FEE_MANAGER_ROLE = keccak256("FEE_MANAGER_ROLE");
+    /// @notice May allow-list and delist stablecoins for new orders.
+    bytes32 public constant TOKEN_MANAGER_ROLE = keccak256("TOKEN_MANAGER_ROLE");
+    /// @notice May rule on disputes.
+    bytes32 public constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
+
+    /// @notice The highest platform fee, in basis points (10%).
+    uint16 public constant MAX_FEE_BPS = 1000;
+    /// @notice After the deliver-by deadline plus this period, anyone may push a due refund to the buyer.
+    uint32 public constant REFUND_GRACE_PERIOD = 30 days;
+    /// @notice The EIP-712 type hash of {IWaybillEscrow-Offer}.
+    bytes32 public constant OFFER_TYPEHASH = keccak256(
+        "Offer(address merchant,address payee,address buyer,address token,uint96 price,bytes32 detailsHash,"
+        "uint32 shipWithin,uint32 deliverWithin,uint32 inspectionPeriod,uint16 maxFeeBps,uint40 expiry,uint256 salt)"
+    );
+
+    uint256 internal constant BPS = 10_000;
+    /// @dev {_tokenModes}: allowed; every payment measures what arrived (fee-on-transfer guard).
+    uint8 internal constant TOKEN_MEASURED = 1;
+    /// @dev {_tokenModes}: allowed and flagged plain: a payment trusts the token's transfer.
+    uint8 internal constant TOKEN_PLAIN = 2;
+    /// @dev {Order-flags} bit: the shipment carries passports, which the escrow took into custody at
+    /// {markShipped}; completing an order without it never reads the registry's passport list.
+    uint8 internal constant FLAG_PASSPORTS = 1;
+    /// @dev {Order-flags} bit: the buyer has reviewed the order.
+    uint8 internal constant FLAG_REVIEWED = 2;
+    /// @dev {Order-flags} bit: the escrow recorded the registry's delivery ({markDelivered}), which a
+    /// review requires.
+    uint8 internal constant FLAG_DELIVERED = 4;
+    /// @dev {Order-flags} bit: the recorded delivery happened after paid-at + `deliverWithin`, so the
+    /// buyer may still take a full refund within the inspection window.
+    uint8 internal constant FLAG_LATE = 8;
+    /// @dev {Order-flags} bit: the order ended with the seller paid something (Released, or Resolved
+    /// with `buyerAmount < price`), so its passports belong to the buyer, else to the merchant.
+    uint8 internal constant FLAG_SELLER_PAID = 16;
+
+    // ---------------------------------------------------------------------- immutables
+
+    /// @notice The shipment registry whose Delivered status releases funds.
+    IShipmentRegistry public immutable REGISTRY;
+    /// @notice The passport NFT contract handed over on completion (zero if passports are not used).
+    IERC721 public immutable PASSPORTS;
+    /// @notice How long arbiters have to rule after a dispute before anyone may apply the default ruling.
+    uint256 public immutable ARBITRATION_PERIOD;
+
+    // ---------------------------------------------------------------------- storage
+
+    /// @dev Everything `pay` reads besides the order and the allow-list, in one slot:
+    /// treasury (20 bytes) | feeBps (2) | paused (1). OZ Pausable would cost `pay` a second cold read.
+    struct Config {
+        address treasury;
+        uint16 feeBps;
+        bool paused;
+    }
+
+    /// @dev count (16 bytes) | sum (16 bytes) in one slot.
+    struct Rating {
+        uint128 count;
+        uint128 sum;
+    }
+
+    Config internal _config;
+    mapping(bytes32 orderId => Order) internal _orders;
+    /// @dev 0 = not allowed, {TOKEN_MEASURED} = allowed, each payment's arrival measured,
+    /// {TOKEN_PLAIN} = allowed and flagged plain by the token manager (no fee on transfer).
+    mapping(address token => uint8 mode) internal _tokenModes;
+    mapping(address token => uint256) internal _accruedFees;
+    mapping(address token => mapping(address account => uint256)) internal _credits;
+    mapping(address merchant => Rating) internal _ratings;
+
+    // ---------------------------------------------------------------------- construction
+
+    /**
+     * @param registry The shipment registry.
+     * @param passports The passport NFT contract, or zero.
+     * @param arbitrationPeriod Seconds arbiters have to rule on a dispute.
+     * @param initialAdminDelay Delay of a DEFAULT_ADMIN_ROLE transfer, in seconds.
+     * @param admin The initial DEFAULT_ADMIN_ROLE holder.
+     */
+    constructor(
+        IShipmentRegistry registry,
+        IERC721 passports,
+        uint32 arbitrationPeriod,
+        uint48 initialAdminDelay,
+        address admin
+    ) EIP712("Waybill Escrow", "1") AccessControlDefaultAdminRules(initialAdminDelay, admin) {
+        REGISTRY = registry;
+        PASSPORTS = passports;
+        ARBITRATION_PERIOD = arbitrationPeriod;
+    }
+
+    // ---------------------------------------------------------------------- internals
+
+    /// @dev Returns the full price to the buyer and the passports in custody to the merchant.
+    function _refund(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        RefundReason reason
+    ) internal {
+        order.status = Status.Refunded;
+        _store(orderId, order);
+        emit OrderRefunded(orderId, order.buyer, offer.price, reason);
+        _payout(offer.token, order.buyer, offer.price);
+        if (order.flags & FLAG_PASSPORTS != 0) {
+            _releasePassports(orderId, offer.merchant, offer.merchant, false);
+        }
+    }
+
+    /**
+     * @dev Ends the order in `finalStatus` (Released, or Resolved by `arbiter`, zero for the default
+     * ruling): `buyerAmount` to the buyer, the rest to the payee less the fee, which is rounded down so
+     * the platform never takes more than its rate. The passports in custody go to the buyer whenever
+     * the seller is paid something (the buyer keeps the goods), back to the merchant otherwise.
+     */
+    function _complete(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        Status finalStatus,
+        uint256 buyerAmount,
+        address arbiter
+    ) internal {
+        order.status = finalStatus;
+        // Where the passports go, kept for {WaybillEscrowExtension-retryPassportHandOver}: the
+        // order does not store the ruling's split. Same slot, same write.
+        if (buyerAmount < offer.price) order.flags |= FLAG_SELLER_PAID;
+        _store(orderId, order);
+        uint256 sellerPart;
+        uint256 fee;
+        uint256 sellerAmount;
+        // Callers guarantee buyerAmount <= price; price < 2^96 and feeBps <= 1000, so the product fits.
+        unchecked {
+            sellerPart = offer.price - buyerAmount;
+            fee = (sellerPart * order.feeBps) / BPS;
+            sellerAmount = sellerPart - fee;
+        }
+        if (fee != 0) _accruedFees[offer.token] += fee;
+        if (finalStatus == Status.Released) emit OrderReleased(orderId, offer.payee, sellerAmount, fee);
+        else emit DisputeResolved(orderId, arbiter, buyerAmount, sellerAmount, fee);
+        _payout(offer.token, offer.payee, sellerAmount);
+        _payout(offer.token, order.buyer, buyerAmount);
+        if (order.flags & FLAG_PASSPORTS != 0) {
+            if (sellerPart != 0) _releasePassports(orderId, offer.merchant, order.buyer, true);
+            else _releasePassports(orderId, offer.merchant, offer.merchant, false);
+        }
+    }
+
+    /// @dev Pushes `amount` to `to`, or credits it when the token refuses (frozen address, hostile hook).
+    function _payout(address token, address to, uint256 amount) internal {
+        if (amount == 0) return;
+        if (!IERC20(token).trySafeTransfer(to, amount)) {
+            _credits[token][to] += amount;
+            emit PayoutCredited(token, to, amount);
+        }
+    }
+
+    /**
+     * @dev Moves the passports the escrow took into custody at {markShipped} to `to`: the buyer
+     * (`toBuyer`) or the merchant. The ids are read again from the registry, which stays their source
+     * of truth and bounds the list; it writes a shipment's list once, at creation, so this is the list
+     * pulled at {markShipped}. A unit the passport contract refuses to move is reported and stays
+     * in the escrow: a payout is never blocked by an ERC-721. There is no retry, because a later
+     * transfer could not tell that unit apart from one the same merchant ships again in a newer order.
+     */
+    function _releasePassports(bytes32 orderId, address merchant, address to, bool toBuyer) internal {
+        uint256[] memory ids = _passportsOf(REGISTRY.shipmentIdOf(merchant, orderId));
+        for (uint256 i = 0; i < ids.length; ++i) {
+            try PASSPORTS.transferFrom(address(this), to, ids[i]) {
+                if (toBuyer) emit PassportHandedOver(orderId, ids[i], to);
+                else emit PassportReturned(orderId, ids[i], to);
+            } catch {
+                if (toBuyer) emit PassportHandOverFailed(orderId, ids[i]);
+                else emit PassportReturnFailed(orderId, ids[i]);
+            }
+        }
+    }
+
+    /**
+     * @dev Shipped to Delivered in `order` (the caller stores it) once the registry shows the shipment
+     * Delivered; the inspection window starts now (see {markDelivered}).
+     */
+    function _recordDelivery(Offer calldata offer, bytes32 orderId, Order memory order) internal {
+        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory delivery) = _evidenceOf(
+            offer.merchant,
+            orderId
+        );
+        if (delivery.status != IShipmentRegistry.ShipmentStatus.Delivered) {
+            revert InvalidShipmentStatus(orderId, shipmentId, delivery.status);
+        }
+        if (!_isIndependent(offer, order.buyer, delivery)) {
+            if (delivery.carrierSuspended) revert EvidenceCarrierSuspended(orderId, delivery.carrier);
+            revert EvidenceFromParty(orderId, delivery.recordedBy, delivery.carrier);
+        }
+        // paidAt is the stamp while Shipped.
+        if (delivery.occurredAt < order.stamp)
+            revert DeliveredBeforePayment(orderId, delivery.occurredAt, order.stamp);
+        if (delivery.occurredAt > _after(order.stamp, offer.deliverWithin)) order.flags |= FLAG_LATE;
+        order.status = Status.Delivered;
+        order.stamp = uint40(block.timestamp);
+        order.flags |= FLAG_DELIVERED;
+        emit OrderDelivered(orderId, delivery.occurredAt, uint40(block.timestamp + offer.inspectionPeriod));
+    }
+
+    /**
+     * @dev Whether a final event may move this order's money: neither the key that recorded or signed
+     * it nor the carrier holding the shipment is the merchant, the payee or the buyer, and that
+     * carrier is not suspended now. A party has its own direct action instead (the merchant
+     * {refund}, the buyer {confirmReceipt}); the chain cannot see a party's OTHER addresses.
+     */
+    function _isIndependent(
+        Offer calldata offer,
+        address buyer,
+        IShipmentRegistry.FinalEvent memory evidence
+    ) internal pure returns (bool) {
+        address key = evidence.recordedBy;
+        address carrier = evidence.carrier;
+        address merchant = offer.merchant;
+        address payee = offer.payee;
+        return
+            !evidence.carrierSuspended &&
+            key != merchant &&
+            key != payee &&
+            key != buyer &&
+            carrier != merchant &&
+            carrier != payee &&
+            carrier != buyer;
+    }
+
+    /// @dev The registry derives the id from the shipper and its reference, which for an order is its id.
+    function _evidenceOf(
+        address merchant,
+        bytes32 orderId
+    ) internal view returns (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory evidence) {
+        return REGISTRY.finalEventOf(merchant, orderId);
+    }
+
+    function _passportsOf(bytes32 shipmentId) internal view returns (uint256[] memory) {
+        return REGISTRY.passportsOf(shipmentId);
+    }
+
+    function _load(Offer calldata offer) internal view returns (bytes32 orderId, Order memory order) {
+        orderId = _orderIdOf(offer);
+        Order storage stored = _orders[orderId];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(stored.slot)
+        }
+        order = Order({
+            buyer: address(uint160(word)),
+            feeBps: uint16(word >> 160),
+            status: Status(uint8(word >> 176)),
+            stamp: uint40(word >> 184),
+            flags: uint8(word >> 224)
+        });
+    }
+
+    /**
+     * @dev Writes the whole order slot with one SSTORE; Solidity copies a memory struct to storage
+     * member by member (a read and a write per member), which cost each transition ~900 gas more.
+     * The layout is Solidity's own for {Order}, so `_orders` and {getOrder} read it unchanged.
+     */
+    function _store(bytes32 orderId, Order memory order) internal {
+        uint256 word =
+            uint256(uint160(order.buyer)) |
+                (uint256(order.feeBps) << 160) |
+                (uint256(uint8(order.status)) << 176) |
+                (uint256(order.stamp) << 184) |
+                (uint256(order.flags) << 224);
+        Order storage stored = _orders[orderId];
+        assembly ("memory-safe") {
+            sstore(stored.slot, word)
+        }
+    }
+
+    /**
+     * @dev `hashStruct(offer)` hashed straight from calldata: every Offer field is a static 32-byte
+     * word, so its EIP-712 encoding is the type hash followed by the 12 calldata words. Skipping the
+     * ABI re-encoding saves every call about 500 gas. A field with dirty high bits yields a digest no
+     * merchant signed and no order is stored under, and Solidity rejects such a field when it is read.
+     */
+    function _orderIdOf(Offer calldata offer) internal view returns (bytes32) {
+        bytes32 typeHash = OFFER_TYPEHASH;
+        bytes32 structHash;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            calldatacopy(add(ptr, 0x20), offer, 0x180)
+            structHash := keccak256(ptr, 0x1a0)
+        }
+        return _hashTypedDataV4(structHash);
+    }
+
+    /// @dev `start + period` without an overflow check.
+    function _after(uint40 start, uint256 period) internal pure returns (uint256) {
+        // A uint40 time plus a period below 2^34 (a uint32 offer field, at most plus the grace period) fits.
+        unchecked {
+            return uint256(start) + period;
+        }
+    }
+
+    function _requireStatus(bytes32 orderId, Status current, Status expected) internal pure {
+        if (current != expected) revert InvalidOrderStatus(orderId, current);
+    }
+
+    function _requireMerchant(bytes32 orderId, Offer calldata offer) internal view {
+        if (msg.sender != offer.merchant) revert NotMerchant(orderId, msg.sender, offer.merchant);
+    }
+
+    function _requireBuyer(bytes32 orderId, Order memory order) internal view {
+        if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender, order.buyer);
+    }
+
+    function _requireParty(bytes32 orderId, Offer calldata offer, Order memory order) internal view {
+        if (msg.sender != order.buyer && msg.sender != offer.merchant) revert NotParty(orderId, msg.sender);
+    }
+}

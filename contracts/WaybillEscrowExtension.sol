@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+
+import {EscrowStorage} from "./EscrowStorage.sol";
+import {IProductPassport} from "./interfaces/IProductPassport.sol";
+import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
+
+/**
+ * @title WaybillEscrowExtension
+ * @notice The calls of {WaybillEscrow} off the common path: offer cancellation, refund claims,
+ * disputes and rulings, reviews, withdrawals and administration. The escrow deploys this contract
+ * in its constructor and runs these functions here by delegatecall; each is documented at its
+ * {IWaybillEscrow} declaration.
+ * @dev Runs only in the escrow's context: storage, roles, `msg.sender`, the reentrancy lock
+ * (transient storage) and emitted events are the escrow's, and EIP-712 rebuilds the escrow's
+ * domain for `address(this)`. Called directly, it acts on its own empty storage, where nobody
+ * holds a role (its admin is the escrow, which never calls it) and no order exists, so every
+ * function reverts or moves nothing.
+ */
+contract WaybillEscrowExtension is EscrowStorage {
+    using SafeERC20 for IERC20;
+
+    /**
+     * @param registry The escrow's shipment registry.
+     * @param passports The escrow's passport contract, or zero.
+     * @param arbitrationPeriod The escrow's arbitration period.
+     */
+    constructor(
+        IShipmentRegistry registry,
+        IERC721 passports,
+        uint32 arbitrationPeriod
+    ) EscrowStorage(registry, passports, arbitrationPeriod, 0, msg.sender) {}
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function cancelOffer(Offer calldata offer) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireStatus(orderId, order.status, Status.None);
+        _requireMerchant(orderId, offer);
+        order.status = Status.Cancelled;
+        _store(orderId, order);
+        emit OfferCancelled(orderId, msg.sender);
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev The buyer decides when to give up on an order, so nobody can force a refund on a buyer
+     * still happy to wait; only once {REFUND_GRACE_PERIOD} has passed after the deadline that made
+     * the refund due may anyone push it to the buyer, so an order cannot strand funds even when its
+     * buyer is a contract that cannot call or a lost key. Registry evidence counts only if a third
+     * party produced it ({_isIndependent}); evidence that does not count is treated as no evidence,
+     * so the deliver-by deadline still opens the refund. A delivery recorded after paid-at +
+     * `deliverWithin` is the buyer's choice alone: a full refund (while Shipped, or within the
+     * inspection window once Delivered), or acceptance by confirming or letting the window pass.
+     */
+    function claimRefund(Offer calldata offer) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        (RefundReason reason, uint256 dueAt, uint256 openToAllAt) = _refundTerms(offer, orderId, order);
+        if (msg.sender != order.buyer && block.timestamp <= openToAllAt) {
+            revert NotBuyer(orderId, msg.sender, order.buyer);
+        }
+        if (block.timestamp <= dueAt) revert RefundNotAvailable(orderId, dueAt + 1);
+        _refund(offer, orderId, order, reason);
+    }
+
+    /**
+     * @dev Why a refund of `order` would be due, after which time (`dueAt`, zero when due now) and
+     * from when anyone may push it (`openToAllAt`, never for a late delivery); reverts when no
+     * refund can become due in the order's state. See {claimRefund}. paidAt is the stamp while
+     * Paid or Shipped. Once Delivered, only a late delivery is refundable within the window (by
+     * the buyer alone); after the window, only while the delivering carrier is suspended, which
+     * blocks {release}: so that nothing is stuck if it stays suspended, the refund opens instead.
+     */
+    function _refundTerms(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) internal view returns (RefundReason reason, uint256 dueAt, uint256 openToAllAt) {
+        Status status = order.status;
+        reason = RefundReason.NotDeliveredInTime;
+        dueAt = _after(order.stamp, offer.deliverWithin);
+        openToAllAt = dueAt + REFUND_GRACE_PERIOD;
+        if (status == Status.Paid) {
+            reason = RefundReason.NotShippedInTime;
+            dueAt = _after(order.stamp, offer.shipWithin);
+        } else {
+            if (status != Status.Shipped && status != Status.Delivered)
+                revert InvalidOrderStatus(orderId, status);
+            (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(
+                offer.merchant,
+                orderId
+            );
+            IShipmentRegistry.ShipmentStatus shipmentStatus = shipment.status;
+            if (status == Status.Delivered) {
+                uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
+                if (block.timestamp < endsAt) {
+                    if (order.flags & FLAG_LATE == 0) revert InvalidOrderStatus(orderId, status);
+                    openToAllAt = type(uint256).max;
+                } else {
+                    if (!shipment.carrierSuspended) revert InspectionWindowClosed(orderId, endsAt);
+                    openToAllAt = endsAt + REFUND_GRACE_PERIOD;
+                }
+                dueAt = 0;
+            } else if (_isIndependent(offer, order.buyer, shipment)) {
+                if (
+                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Lost ||
+                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Returned
+                ) {
+                    reason = RefundReason.ShipmentFailed;
+                    dueAt = 0;
+                } else if (
+                    shipmentStatus == IShipmentRegistry.ShipmentStatus.Delivered &&
+                    shipment.occurredAt >= order.stamp
+                ) {
+                    // On time: it goes through {markDelivered}. Late: the buyer's choice alone.
+                    if (shipment.occurredAt <= dueAt)
+                        revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
+                    dueAt = 0;
+                    openToAllAt = type(uint256).max;
+                }
+            }
+        }
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev From Shipped it first records the delivery the registry shows (as {markDelivered} would),
+     * so the buyer disputes in one transaction even if nobody recorded it yet.
+     */
+    function openDispute(Offer calldata offer) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        if (order.status != Status.Shipped && order.status != Status.Delivered) {
+            revert InvalidOrderStatus(orderId, order.status);
+        }
+        _requireParty(orderId, offer, order);
+        if (order.status == Status.Shipped) _recordDelivery(offer, orderId, order);
+        uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
+        if (block.timestamp >= endsAt) revert InspectionWindowClosed(orderId, endsAt);
+        order.status = Status.Disputed;
+        order.stamp = uint40(block.timestamp);
+        _store(orderId, order);
+        emit Dispute(orderId, msg.sender, uint40(block.timestamp + ARBITRATION_PERIOD));
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function submitEvidence(
+        Offer calldata offer,
+        bytes32 evidenceHash,
+        string calldata evidenceURI
+    ) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        if (order.status != Status.Delivered && order.status != Status.Disputed) {
+            revert InvalidOrderStatus(orderId, order.status);
+        }
+        _requireParty(orderId, offer, order);
+        emit Evidence(orderId, msg.sender, evidenceHash, evidenceURI);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function resolveDispute(
+        Offer calldata offer,
+        uint256 buyerAmount
+    ) external nonReentrant onlyRole(ARBITER_ROLE) {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireStatus(orderId, order.status, Status.Disputed);
+        if (buyerAmount > offer.price) revert BuyerAmountTooHigh(buyerAmount, offer.price);
+        _complete(offer, orderId, order, Status.Resolved, buyerAmount, msg.sender);
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev The default is an even split: the buyer gets floor(price / 2), the payee the rest less the
+     * fee on that half. Neither party can profit from stalling: whoever is right has every reason to
+     * get an arbiter to rule, and nobody's money is held forever. The odd unit goes to the seller,
+     * who shipped goods the registry shows delivered. Passports in custody go to the buyer, who keeps the goods.
+     */
+    function applyDefaultRuling(Offer calldata offer) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireStatus(orderId, order.status, Status.Disputed);
+        uint256 endsAt = _after(order.stamp, ARBITRATION_PERIOD);
+        if (block.timestamp < endsAt) revert ArbitrationPeriodRunning(orderId, endsAt);
+        _complete(offer, orderId, order, Status.Resolved, offer.price / 2, address(0));
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev Only orders whose delivery the escrow recorded may be reviewed: an order confirmed straight
+     * from Paid proves no sale, and a merchant paying its own offers could otherwise rate itself. A
+     * buyer that is the order's merchant or payee is refused outright for the same reason.
+     */
+    function review(Offer calldata offer, uint8 rating, bytes32 reviewHash) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        if (order.status != Status.Released && order.status != Status.Resolved) {
+            revert InvalidOrderStatus(orderId, order.status);
+        }
+        _requireBuyer(orderId, order);
+        if (msg.sender == offer.merchant || msg.sender == offer.payee) revert SelfReview(orderId, msg.sender);
+        if (order.flags & FLAG_REVIEWED != 0) revert AlreadyReviewed(orderId);
+        if (order.flags & FLAG_DELIVERED == 0 && !_registryShowsDelivery(offer, orderId, order))
+            revert ReviewNotAllowed(orderId);
+        if (rating == 0 || rating > 5) revert InvalidRating(rating);
+        order.flags |= FLAG_REVIEWED;
+        _store(orderId, order);
+        Rating storage merchantRating = _ratings[offer.merchant];
+        // One review per order and at most 5 per review: 2^128 reviews cannot be reached.
+        unchecked {
+            merchantRating.count += 1;
+            merchantRating.sum += rating;
+        }
+        emit Reviewed(orderId, offer.merchant, rating, reviewHash);
+    }
+
+    /**
+     * @dev Whether the registry shows a delivery that {markDelivered} would have accepted for this
+     * order: Delivered, recorded by a key and held by a carrier that are neither party, that carrier
+     * not suspended now, and dated at or after the payment (the stamp is still paid-at: an order
+     * completed without a recorded delivery never changed it). Read only here, lazily, so a buyer
+     * who confirmed straight away keeps the review and nobody pays for a {markDelivered} call.
+     */
+    function _registryShowsDelivery(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) private view returns (bool) {
+        (, IShipmentRegistry.FinalEvent memory delivery) = _evidenceOf(offer.merchant, orderId);
+        return
+            delivery.status == IShipmentRegistry.ShipmentStatus.Delivered &&
+            _isIndependent(offer, order.buyer, delivery) &&
+            delivery.occurredAt >= order.stamp;
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev Bounded by the registry's `MAX_PASSPORTS` (50). A unit counts only while the escrow holds
+     * it AND the passport contract's `lastShipmentOf` is still this order's shipment: a unit that
+     * left and was shipped again (on a newer order, even by the same merchant, and so possibly back
+     * in custody) has a newer shipment there, so an old order can never take it.
+     */
+    function retryPassportHandOver(Offer calldata offer) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        Status status = order.status;
+        if (status != Status.Released && status != Status.Resolved && status != Status.Refunded)
+            revert InvalidOrderStatus(orderId, status);
+        if (order.flags & FLAG_PASSPORTS == 0) revert NoPassportsInCustody(orderId);
+        bool toBuyer = order.flags & FLAG_SELLER_PAID != 0;
+        address to = toBuyer ? order.buyer : offer.merchant;
+        bytes32 shipmentId = REGISTRY.shipmentIdOf(offer.merchant, orderId);
+        uint256[] memory ids = _passportsOf(shipmentId);
+        uint256 moved;
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 tokenId = ids[i];
+            if (!_heldFor(tokenId, shipmentId)) continue;
+            ++moved;
+            try PASSPORTS.transferFrom(address(this), to, tokenId) {
+                if (toBuyer) emit PassportHandedOver(orderId, tokenId, to);
+                else emit PassportReturned(orderId, tokenId, to);
+            } catch {
+                if (toBuyer) emit PassportHandOverFailed(orderId, tokenId);
+                else emit PassportReturnFailed(orderId, tokenId);
+            }
+        }
+        if (moved == 0) revert NoPassportsInCustody(orderId);
+    }
+
+    /// @dev Whether the escrow holds `tokenId` and its last shipment is `shipmentId`.
+    function _heldFor(uint256 tokenId, bytes32 shipmentId) private view returns (bool) {
+        try PASSPORTS.ownerOf(tokenId) returns (address owner) {
+            return
+                owner == address(this) &&
+                IProductPassport(address(PASSPORTS)).lastShipmentOf(tokenId) == shipmentId;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function withdrawCredit(address token, address to) external nonReentrant {
+        if (to == address(0) || to == address(this)) revert InvalidRecipient(to);
+        _sendCredit(token, msg.sender, to);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    /// @dev Anyone may call: the credit can only go to its owner, so a passive contract (a splitter,
+    /// a vault) that cannot call {withdrawCredit} gets it once the freeze that caused it is lifted.
+    function pushCredit(address token, address account) external nonReentrant {
+        _sendCredit(token, account, account);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function withdrawFees(address token) external nonReentrant {
+        uint256 amount = _accruedFees[token];
+        address treasury = _config.treasury;
+        if (amount == 0) revert NothingToWithdraw(token, treasury);
+        delete _accruedFees[token];
+        emit FeesWithdrawn(token, treasury, amount);
+        IERC20(token).safeTransfer(treasury, amount);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function setFeeBps(uint16 newFeeBps) external onlyRole(FEE_MANAGER_ROLE) {
+        if (newFeeBps > MAX_FEE_BPS) revert FeeTooHigh(newFeeBps, MAX_FEE_BPS);
+        emit FeeUpdated(_config.feeBps, newFeeBps);
+        _config.feeBps = newFeeBps;
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newTreasury == address(0) || newTreasury == address(this)) revert InvalidRecipient(newTreasury);
+        emit TreasuryUpdated(_config.treasury, newTreasury);
+        _config.treasury = newTreasury;
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function setTokenAllowed(address token, bool allowed) external onlyRole(TOKEN_MANAGER_ROLE) {
+        _tokenModes[token] = allowed ? TOKEN_MEASURED : 0;
+        emit TokenAllowlistUpdated(token, allowed);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    /// @dev The loop is bounded by the caller's own calldata, and only the token manager calls it.
+    function setTokensPlain(address[] calldata tokens, bool plain) external onlyRole(TOKEN_MANAGER_ROLE) {
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            address token = tokens[i];
+            if (_tokenModes[token] == 0) revert TokenNotAllowed(token);
+            _tokenModes[token] = plain ? TOKEN_PLAIN : TOKEN_MEASURED;
+            emit TokenPlainUpdated(token, plain);
+        }
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    /// @dev The loop is bounded by the caller's own calldata, and only the token manager calls it.
+    function setTokensAllowed(address[] calldata tokens, bool allowed) external onlyRole(TOKEN_MANAGER_ROLE) {
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            _tokenModes[tokens[i]] = allowed ? TOKEN_MEASURED : 0;
+            emit TokenAllowlistUpdated(tokens[i], allowed);
+        }
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _config.paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _config.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @dev Sends `account`'s whole credit of `token` to `to`, emitting {CreditWithdrawn} (with
+    /// `to == account` and the caller in {CreditPushed} when someone else pushed it).
+    function _sendCredit(address token, address account, address to) internal {
+        uint256 amount = _credits[token][account];
+        if (amount == 0) revert NothingToWithdraw(token, account);
+        delete _credits[token][account];
+        if (msg.sender != account) emit CreditPushed(token, account, msg.sender, amount);
+        else emit CreditWithdrawn(token, account, to, amount);
+        IERC20(token).safeTransfer(to, amount);
+    }
+}
