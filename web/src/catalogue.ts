@@ -251,7 +251,8 @@ const en = {
   "revert.NotBuyer": "Only the order's buyer can do this.",
   "revert.NotParty": "Only the order's buyer or merchant can do this.",
   "revert.AlreadyReviewed": "This order was already reviewed.",
-  "revert.ReviewNotAllowed": "This order cannot be reviewed: its delivery was never recorded.",
+  "revert.ReviewNotAllowed":
+    "This order cannot be reviewed: no independent carrier recorded its delivery after you paid.",
   "revert.NothingToWithdraw": "There is nothing to withdraw.",
   "revert.ERC20InsufficientBalance": "Your balance is too low for this payment.",
   "revert.ERC20InsufficientAllowance": "The escrow was not approved to take this amount.",
@@ -493,7 +494,7 @@ const zh: Record<MessageKey, string> = {
   "revert.NotBuyer": "只有订单的买家可以执行此操作。",
   "revert.NotParty": "只有订单的买家或商家可以执行此操作。",
   "revert.AlreadyReviewed": "此订单已评价过。",
-  "revert.ReviewNotAllowed": "此订单无法评价：从未记录送达。",
+  "revert.ReviewNotAllowed": "此订单无法评价：付款后没有独立承运人记录送达。",
   "revert.NothingToWithdraw": "没有可提取的金额。",
   "revert.ERC20InsufficientBalance": "您的余额不足以支付。",
   "revert.ERC20InsufficientAllowance": "托管合约未获授权扣取此金额。",
