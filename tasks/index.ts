@@ -176,6 +176,53 @@ const merchantStatus = common(
   .setInlineAction(async (args, hre) => (await import("./actions/buyer.js")).status(args, hre))
   .build();
 
+const merchantReputation = task(
+  ["merchant", "reputation"],
+  "Show a merchant's track record, computed by the indexer from on-chain events",
+)
+  .addPositionalArgument({ name: "merchant", description: "The merchant's address" })
+  .addOption({
+    name: "indexer",
+    description: "The indexer's URL (default: WAYBILL_INDEXER_URL, else http://127.0.0.1:42069)",
+    defaultValue: "",
+  })
+  .setInlineAction(async (args, hre) =>
+    (await import("./actions/reputation.js")).reputation(args, hre),
+  )
+  .build();
+
+const indexer = task(
+  "indexer",
+  "Run the indexer alone against a network (contracts and start blocks from its deployment record)",
+)
+  .addOption({
+    name: "rpc",
+    description: "The network's JSON-RPC URL (default: the URL configured for --network)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "port",
+    description: "Port of the indexer's API",
+    type: ArgumentType.INT,
+    defaultValue: 42069,
+  })
+  .addOption({
+    name: "schema",
+    description:
+      "Database schema the indexer writes (default: waybill_<chain id>_<escrow address prefix>; use a new one after upgrading the indexer)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "deploymentId",
+    description:
+      "Ignition deployment to index (default: chain-<chainId>, or WAYBILL_DEPLOYMENT_ID)",
+    defaultValue: "",
+  })
+  .setInlineAction(async (args, hre) =>
+    (await import("./actions/indexer.js")).runIndexer(args, hre),
+  )
+  .build();
+
 const buyer = emptyTask(
   "buyer",
   "Buy: inspect and pay offers, follow orders, confirm, dispute, refund, review",
@@ -577,6 +624,8 @@ export const waybillTasks = [
   merchantEvidence,
   merchantWithdraw,
   merchantStatus,
+  merchantReputation,
+  indexer,
   buyer,
   buyerInspect,
   buyerPay,

@@ -8,6 +8,7 @@ export * from "./deployments.js";
 export * from "./errors.js";
 export * from "./format.js";
 export * from "./gs1.js";
+export * from "./indexer-client.js";
 export * from "./names.js";
 export * from "./offer-line.js";
 export * from "./offer-validation.js";

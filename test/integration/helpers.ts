@@ -164,7 +164,10 @@ let saltCounter = 0n;
  * carriers registered, a GS1 prefix and MANUFACTURER_ROLE for the manufacturer, one lot with three
  * units minted to the merchant, USDC minted to the buyer (who pays with permits, so approves nothing).
  */
-export async function deployWaybillWorld(connection: NetworkConnection): Promise<WaybillWorld> {
+export async function deployWaybillWorld(
+  connection: NetworkConnection,
+  options: { deploymentId?: string } = {},
+): Promise<WaybillWorld> {
   const { ethers, ignition } = connection;
   const [
     admin,
@@ -178,7 +181,10 @@ export async function deployWaybillWorld(connection: NetworkConnection): Promise
     stranger,
     buyer2,
   ] = await ethers.getSigners();
-  const deployed = await ignition.deploy(WaybillLocalModule);
+  // On a node over HTTP (Anvil), Ignition keeps a record under ignition/deployments/<id>.
+  const deployed = await ignition.deploy(WaybillLocalModule, {
+    deploymentId: options.deploymentId,
+  });
   const registry = await ethers.getContractAt(
     "ShipmentRegistry",
     await deployed.registry.getAddress(),

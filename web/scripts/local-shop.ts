@@ -1,8 +1,10 @@
 /**
  * `npm run web`: a local chain on a free port with the suite deployed and a small shop seeded,
- * the app built and served, and everything a newcomer needs printed (the links to open and
- * the test accounts' keys to import into a wallet). Ctrl-C stops the node and the server this
- * script started, by their own handles, and removes the deployment record it wrote.
+ * the indexer following that chain (embedded PGlite in a temporary folder), the app built and
+ * served, and everything a newcomer needs printed (the links to open, the merchant console and
+ * the test accounts' keys to import into a wallet). Ctrl-C stops the indexer, the node and the
+ * server this script started, by their own PIDs and handles, and removes the deployment record
+ * it wrote.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -12,6 +14,7 @@ import { Wallet } from "ethers";
 
 import { formatAmount } from "@waybill/sdk";
 
+import { type RunningIndexer, startIndexer } from "../../indexer/test/harness.js";
 import { removeDeployment, startAnvil } from "../../test/e2e/harness.js";
 import { buildApp, serveApp } from "./app-server.js";
 import { ROLES, deployLocal, devKey, localNetworkEntry, seedShop } from "./shop.js";
@@ -24,12 +27,17 @@ async function main(): Promise<void> {
   const deploymentId = `web-local-${process.pid}`;
   const outDir = await mkdtemp(path.join(os.tmpdir(), "waybill-web-"));
   let server: Awaited<ReturnType<typeof serveApp>> | undefined;
+  let indexer: RunningIndexer | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    say("\nStopping the web server and the local chain…");
+    say("\nStopping the web server, the indexer and the local chain…");
     await server?.close().catch(() => undefined);
+    if (indexer !== undefined) {
+      say(`  stopping the indexer (PID ${indexer.pid})`);
+      await indexer.stop().catch(() => undefined);
+    }
     await node.stop();
     await removeDeployment(deploymentId);
     await rm(outDir, { recursive: true, force: true });
@@ -45,10 +53,21 @@ async function main(): Promise<void> {
     say(
       `  escrow ${deployment.escrow}, registry ${deployment.registry}, passports ${deployment.passports}`,
     );
+    say("Starting the indexer (Ponder, embedded PGlite) against the local chain…");
+    const indexing = startIndexer({
+      rpcUrl: node.url,
+      chainId: deployment.chainId,
+      deploymentId,
+      pollingMs: 500,
+    });
+    // Known as soon as it runs, so a failure while seeding still stops it.
+    indexing.then((running) => (indexer = running)).catch(() => undefined);
     say("Seeding a small shop: carriers, a workshop, passports, an open offer and two orders…");
     const seeded = await seedShop(node, deployment);
+    indexer = await indexing;
+    say(`  indexer ready at ${indexer.url} (PID ${indexer.pid})`);
     say("Building the web app…");
-    await buildApp(outDir, localNetworkEntry(deployment, node.url));
+    await buildApp(outDir, localNetworkEntry(deployment, node.url, indexer.url));
     server = await serveApp(outDir);
     const rpc = `?rpc=${encodeURIComponent(node.url)}`;
     const app = server.url;
@@ -64,6 +83,8 @@ async function main(): Promise<void> {
     say(`  Passport, genuine:                           ${app}${seeded.links.genuine}${rpc}`);
     say(`  Passport, recalled lot:                      ${app}${seeded.links.recalled}${rpc}`);
     say(`  Passport, reported stolen:                   ${app}${seeded.links.stolen}${rpc}`);
+    say(`  Merchant console (connect the merchant key): ${app}/merchant${rpc}`);
+    say(`  Indexer (REST, GraphQL):                     ${indexer.url}`);
     say();
     say(
       `Wallet network: "Local Anvil", RPC ${node.url}, chain id ${deployment.chainId}, currency ETH`,
@@ -79,7 +100,7 @@ async function main(): Promise<void> {
       `  The buyer holds ${await usdc("buyer")}; poorBuyer holds ${await usdc("poorBuyer")} (too little to pay).`,
     );
     say();
-    say("Press Ctrl-C to stop the chain and the server.");
+    say("Press Ctrl-C to stop the chain, the indexer and the server.");
   } catch (error) {
     console.error(`✗ ${(error as Error).message}`);
     await stop(1);

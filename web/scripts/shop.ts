@@ -405,8 +405,12 @@ export async function seedShop(
   };
 }
 
-/** The web app's network entry for a local deployment reached at `rpcUrl`. */
-export function localNetworkEntry(deployment: LocalDeployment, rpcUrl: string): NetworkEntry {
+/** The web app's network entry for a local deployment reached at `rpcUrl` (and its indexer). */
+export function localNetworkEntry(
+  deployment: LocalDeployment,
+  rpcUrl: string,
+  indexerUrl = "",
+): NetworkEntry {
   return {
     chainId: deployment.chainId,
     name: "Local Anvil",
@@ -416,6 +420,7 @@ export function localNetworkEntry(deployment: LocalDeployment, rpcUrl: string): 
     passports: deployment.passports,
     fromBlock: 0,
     explorer: "",
+    indexerUrl,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
   };
 }

@@ -3,6 +3,7 @@
  *   /pay#<offer line>                 checkout
  *   /order/<chainId>/<orderId>        order tracking and actions
  *   /01/<gtin>[/10/<lot>]/21/<serial> product passport (a GS1 Digital Link, so QR labels resolve here)
+ *   /merchant                         the merchant console (its own chunk, loaded only there)
  */
 import "./style.css";
 
@@ -39,6 +40,11 @@ async function route(): Promise<void> {
   const order = /^\/order\/(\d+)\/(0x[0-9a-fA-F]{64})$/.exec(path);
   if (order !== null) {
     await renderOrder(root, Number(order[1]), order[2]);
+    return;
+  }
+  if (path === "/merchant") {
+    const { renderMerchant } = await import("./pages/merchant.js");
+    await renderMerchant(root);
     return;
   }
   if (path.startsWith("/order")) {

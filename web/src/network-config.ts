@@ -15,6 +15,11 @@ export interface NetworkEntry {
   fromBlock: number;
   /** Block explorer base URL ("https://sepolia.basescan.org"), or "" for none. */
   explorer: string;
+  /**
+   * The Waybill indexer's base URL (order book, track records), or "" for none: the pages then
+   * read the chain directly and say what they cannot show. `?indexer=` overrides it.
+   */
+  indexerUrl: string;
   /** The native currency, for wallet_addEthereumChain. */
   nativeCurrency: { name: string; symbol: string; decimals: number };
 }

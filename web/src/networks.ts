@@ -23,6 +23,7 @@ function known(): NetworkEntry[] {
       name: info.name,
       rpcUrl: info.rpcUrl,
       explorer: info.explorer,
+      indexerUrl: "",
       nativeCurrency: info.nativeCurrency,
       escrow: deployment.WaybillEscrow.address,
       registry: deployment.ShipmentRegistry.address,
@@ -44,11 +45,22 @@ export function rpcOverride(): string | undefined {
   return value === null || value === "" ? undefined : value;
 }
 
+/** The `?indexer=` override: a URL, "none" to read the chain directly, or undefined. */
+function indexerOverride(): string | undefined {
+  const value = new URLSearchParams(location.search).get("indexer");
+  return value === null || value === "" ? undefined : value === "none" ? "" : value;
+}
+
 export function networkFor(chainId: number): NetworkEntry | undefined {
   const entry = NETWORKS.find((n) => n.chainId === chainId);
   if (entry === undefined) return undefined;
   const rpc = rpcOverride();
-  return rpc === undefined ? entry : { ...entry, rpcUrl: rpc };
+  const indexer = indexerOverride();
+  return {
+    ...entry,
+    ...(rpc === undefined ? {} : { rpcUrl: rpc }),
+    ...(indexer === undefined ? {} : { indexerUrl: indexer }),
+  };
 }
 
 /** The chain the passport page reads when the link does not say: `?chain=`, else the first known. */
@@ -57,10 +69,16 @@ export function defaultNetwork(): NetworkEntry | undefined {
   return networkFor(asked > 0 ? asked : (NETWORKS[0]?.chainId ?? 0));
 }
 
-/** `path` with this page's `?rpc=` kept, so a local session stays on its node. */
+/** `path` with this page's `?rpc=` and `?indexer=` kept, so a local session stays on its node. */
 export function appLink(path: string): string {
-  const rpc = rpcOverride();
-  return rpc === undefined ? path : `${path}?rpc=${encodeURIComponent(rpc)}`;
+  const kept = new URLSearchParams();
+  const current = new URLSearchParams(location.search);
+  for (const name of ["rpc", "indexer"]) {
+    const value = current.get(name);
+    if (value !== null && value !== "") kept.set(name, value);
+  }
+  const query = kept.toString();
+  return query === "" ? path : `${path}?${query}`;
 }
 
 /** A transaction's page on the network's explorer, or undefined where there is none. */

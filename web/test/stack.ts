@@ -17,6 +17,7 @@ import {
   removeDeployment,
   startAnvil,
 } from "../../test/e2e/harness.js";
+import { type RunningIndexer, startIndexer } from "../../indexer/test/harness.js";
 import { type ServedApp, buildApp, serveApp } from "../scripts/app-server.js";
 import { launchBrowser } from "../scripts/browser.js";
 import {
@@ -37,6 +38,8 @@ export const SCREENSHOTS = path.join(projectRoot, "test-results", "web");
 export interface WebStack {
   node: RunningNode;
   seeded: SeededShop;
+  /** The indexer (PGlite) following the same Anvil; the app is built with its URL. */
+  indexer: RunningIndexer;
   app: ServedApp;
   browser: Browser;
 }
@@ -54,16 +57,19 @@ async function start(): Promise<WebStack> {
   const deploymentId = `web-test-${process.pid}-${Date.now()}`;
   steps.push(() => removeDeployment(deploymentId));
   const deployment = await deployLocal(node, deploymentId);
-  const seeded = await seedShop(node, deployment);
+  // The indexer backfills from the deployment while the shop is seeded, then follows live.
+  const indexing = startIndexer({ rpcUrl: node.url, chainId: deployment.chainId, deploymentId });
+  steps.push(async () => (await indexing).stop());
+  const [seeded, indexer] = await Promise.all([seedShop(node, deployment), indexing]);
   const outDir = await mkdtemp(path.join(os.tmpdir(), "waybill-web-"));
   steps.push(() => rm(outDir, { recursive: true, force: true }));
-  await buildApp(outDir, localNetworkEntry(deployment, node.url));
+  await buildApp(outDir, localNetworkEntry(deployment, node.url, indexer.url));
   const app = await serveApp(outDir);
   steps.push(() => app.close());
   const browser = await launchBrowser();
   steps.push(() => browser.close());
   await mkdir(SCREENSHOTS, { recursive: true });
-  return { node, seeded, app, browser };
+  return { node, seeded, indexer, app, browser };
 }
 
 /** The shared stack (started by the first test file that asks). */

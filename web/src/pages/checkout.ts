@@ -34,6 +34,7 @@ import { t } from "../i18n.js";
 import type { NetworkEntry } from "../network-config.js";
 import { appLink, networkFor, txLink } from "../networks.js";
 import { type StepName, payOffer, paymentChoices, stepsOf } from "../payment.js";
+import { type TrackRecordState, loadTrackRecord, trackRecordSection } from "../track-record.js";
 import {
   type DiscoveredWallet,
   connect,
@@ -55,6 +56,7 @@ interface CheckedOffer {
   arbitrationPeriod: bigint;
   ratingCount: bigint;
   ratingSum: bigint;
+  trackRecord: TrackRecordState;
   now: bigint;
 }
 
@@ -124,7 +126,8 @@ async function check(line: string): Promise<CheckedOffer> {
   const escrow = connectEscrow(network.escrow, reader);
   const token = connectStablecoin(offer.token, reader);
   // One batched round trip: everything the page shows before the buyer touches anything.
-  const [order, config, allowed, rating, symbol, decimals, arbitrationPeriod, now] =
+  // The track record comes from the indexer alongside (not a JSON-RPC call).
+  const [order, config, allowed, rating, symbol, decimals, arbitrationPeriod, now, trackRecord] =
     await Promise.all([
       escrow.getOrder(orderId),
       escrow.config(),
@@ -134,6 +137,7 @@ async function check(line: string): Promise<CheckedOffer> {
       token.decimals(),
       escrow.ARBITRATION_PERIOD(),
       chainTime(reader),
+      loadTrackRecord(network, offer.merchant),
     ]);
   if (signer === undefined || getAddress(signer) !== getAddress(offer.merchant)) {
     // A smart-contract merchant (ERC-1271) cannot be checked off-chain; an EOA mismatch is tampering.
@@ -175,6 +179,7 @@ async function check(line: string): Promise<CheckedOffer> {
     arbitrationPeriod,
     ratingCount: rating.count,
     ratingSum: rating.sum,
+    trackRecord,
     now,
   };
 }
@@ -243,6 +248,7 @@ function offerCard(c: CheckedOffer): HTMLElement {
         ),
       ],
     ]),
+    trackRecordSection(c.trackRecord, "record-title"),
     h(
       "section",
       { class: "what-if", "aria-labelledby": "what-if-title" },

@@ -1,0 +1,435 @@
+/**
+ * WaybillEscrow events → tables. Every order change lands in `order` (its current state) and in
+ * `order_event` (its history); settlement amounts, fees and credits are kept per token.
+ */
+import { ponder, type Context } from "ponder:registry";
+import {
+  cancelledOffer,
+  credit,
+  creditMovement,
+  escrowSettings,
+  evidence,
+  feeWithdrawal,
+  order,
+  orderEvent,
+  passport,
+  passportEvent,
+  shipment,
+  stablecoin,
+} from "ponder:schema";
+
+import {
+  nameOf,
+  REFUND_REASONS,
+  ZERO_ADDRESS,
+  type Hex,
+  type LoggedEvent,
+  type OrderStatus,
+} from "./names";
+
+/** Appends one entry to an order's history. */
+async function recordOrderEvent(
+  context: Context,
+  event: LoggedEvent,
+  orderId: Hex,
+  kind: string,
+  status: OrderStatus,
+  actor: Hex | null,
+  details: Record<string, string | number | boolean | null> = {},
+) {
+  await context.db.insert(orderEvent).values({
+    id: event.id,
+    orderId,
+    kind,
+    status,
+    actor,
+    details,
+    timestamp: event.block.timestamp,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    txHash: event.transaction.hash,
+  });
+}
+
+async function addFee(context: Context, token: Hex, fee: bigint, timestamp: bigint) {
+  if (fee === 0n) return;
+  await context.db
+    .insert(stablecoin)
+    .values({ id: token, allowed: true, feesAccrued: fee, feesWithdrawn: 0n, updatedAt: timestamp })
+    .onConflictDoUpdate((row) => ({ feesAccrued: row.feesAccrued + fee, updatedAt: timestamp }));
+}
+
+ponder.on("WaybillEscrow:OrderPaid", async ({ event, context }) => {
+  const { orderId, merchant, buyer, offer, feeBps } = event.args;
+  const paidAt = event.block.timestamp;
+  await context.db.insert(order).values({
+    id: orderId,
+    merchant,
+    payee: offer.payee,
+    buyer,
+    reservedFor: offer.buyer,
+    token: offer.token,
+    price: offer.price,
+    detailsHash: offer.detailsHash,
+    shipWithin: offer.shipWithin,
+    deliverWithin: offer.deliverWithin,
+    inspectionPeriod: offer.inspectionPeriod,
+    expiry: BigInt(offer.expiry),
+    salt: offer.salt,
+    feeBps,
+    status: "Paid",
+    open: true,
+    paidAt,
+    shipBy: paidAt + BigInt(offer.shipWithin),
+    deliverBy: paidAt + BigInt(offer.deliverWithin),
+    updatedAt: paidAt,
+    paidTx: event.transaction.hash,
+    paidBlock: event.block.number,
+  });
+  await recordOrderEvent(context, event, orderId, "Paid", "Paid", buyer, {
+    token: offer.token,
+    price: offer.price.toString(),
+    feeBps,
+  });
+});
+
+ponder.on("WaybillEscrow:OfferCancelled", async ({ event, context }) => {
+  const { orderId, merchant } = event.args;
+  await context.db.insert(cancelledOffer).values({
+    id: orderId,
+    merchant,
+    cancelledAt: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+});
+
+ponder.on("WaybillEscrow:OrderShipped", async ({ event, context }) => {
+  const { orderId, shipmentId, hasPassports } = event.args;
+  const now = event.block.timestamp;
+  // The shipment was created (and may even have been delivered) before the merchant linked it.
+  const linked = await context.db.find(shipment, { id: shipmentId });
+  await context.db.update(order, { id: orderId }).set({
+    status: "Shipped",
+    shipmentId,
+    shippedAt: now,
+    hasPassports,
+    deliveredAt: linked?.deliveredAt ?? null,
+    updatedAt: now,
+  });
+  if (hasPassports && linked !== null) {
+    for (const tokenId of linked.passportIds) {
+      await context.db
+        .update(passport, { id: BigInt(tokenId) })
+        .set({ heldForOrder: orderId, updatedAt: now });
+    }
+  }
+  await recordOrderEvent(context, event, orderId, "Shipped", "Shipped", null, {
+    shipmentId,
+    hasPassports,
+  });
+});
+
+ponder.on("WaybillEscrow:OrderDelivered", async ({ event, context }) => {
+  const { orderId, deliveredAt, inspectionEndsAt } = event.args;
+  const now = event.block.timestamp;
+  await context.db.update(order, { id: orderId }).set({
+    status: "Delivered",
+    deliveredAt: BigInt(deliveredAt),
+    deliveryRecordedAt: now,
+    inspectionEndsAt: BigInt(inspectionEndsAt),
+    updatedAt: now,
+  });
+  await recordOrderEvent(context, event, orderId, "Delivered", "Delivered", null, {
+    deliveredAt,
+    inspectionEndsAt,
+  });
+});
+
+ponder.on("WaybillEscrow:OrderReleased", async ({ event, context }) => {
+  const { orderId, payee, sellerAmount, fee } = event.args;
+  const now = event.block.timestamp;
+  const released = await context.db.update(order, { id: orderId }).set({
+    status: "Released",
+    open: false,
+    sellerAmount,
+    fee,
+    buyerAmount: 0n,
+    releasedAt: now,
+    closedAt: now,
+    updatedAt: now,
+  });
+  await addFee(context, released.token, fee, now);
+  await recordOrderEvent(context, event, orderId, "Released", "Released", payee, {
+    sellerAmount: sellerAmount.toString(),
+    fee: fee.toString(),
+  });
+});
+
+ponder.on("WaybillEscrow:OrderRefunded", async ({ event, context }) => {
+  const { orderId, buyer, amount, reason } = event.args;
+  const now = event.block.timestamp;
+  const refundReason = nameOf(REFUND_REASONS, reason);
+  await context.db.update(order, { id: orderId }).set({
+    status: "Refunded",
+    open: false,
+    refundReason,
+    buyerAmount: amount,
+    sellerAmount: 0n,
+    fee: 0n,
+    refundedAt: now,
+    closedAt: now,
+    updatedAt: now,
+  });
+  await recordOrderEvent(context, event, orderId, "Refunded", "Refunded", buyer, {
+    amount: amount.toString(),
+    reason: refundReason,
+  });
+});
+
+ponder.on("WaybillEscrow:Dispute", async ({ event, context }) => {
+  const { orderId, party, rulingDeadline } = event.args;
+  const now = event.block.timestamp;
+  await context.db.update(order, { id: orderId }).set({
+    status: "Disputed",
+    disputedAt: now,
+    disputedBy: party,
+    rulingDeadline: BigInt(rulingDeadline),
+    updatedAt: now,
+  });
+  await recordOrderEvent(context, event, orderId, "Disputed", "Disputed", party, {
+    rulingDeadline,
+  });
+});
+
+ponder.on("WaybillEscrow:Evidence", async ({ event, context }) => {
+  const { orderId, party, evidenceHash, evidenceURI } = event.args;
+  await context.db.insert(evidence).values({
+    id: event.id,
+    orderId,
+    party,
+    evidenceHash,
+    evidenceUri: evidenceURI,
+    submittedAt: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  const current = await context.db.find(order, { id: orderId });
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "Evidence",
+    (current?.status ?? "Disputed") as OrderStatus,
+    party,
+    {
+      evidenceHash,
+      evidenceURI,
+    },
+  );
+});
+
+ponder.on("WaybillEscrow:DisputeResolved", async ({ event, context }) => {
+  const { orderId, arbiter, buyerAmount, sellerAmount, fee } = event.args;
+  const now = event.block.timestamp;
+  const current = await context.db.find(order, { id: orderId });
+  const outcome =
+    arbiter === ZERO_ADDRESS
+      ? "DefaultRuling"
+      : buyerAmount === current?.price
+        ? "BuyerWon"
+        : buyerAmount === 0n
+          ? "MerchantWon"
+          : "Split";
+  const resolved = await context.db.update(order, { id: orderId }).set({
+    status: "Resolved",
+    open: false,
+    arbiter,
+    buyerAmount,
+    sellerAmount,
+    fee,
+    disputeOutcome: outcome,
+    resolvedAt: now,
+    closedAt: now,
+    updatedAt: now,
+  });
+  await addFee(context, resolved.token, fee, now);
+  await recordOrderEvent(context, event, orderId, "Resolved", "Resolved", arbiter, {
+    outcome,
+    buyerAmount: buyerAmount.toString(),
+    sellerAmount: sellerAmount.toString(),
+    fee: fee.toString(),
+  });
+});
+
+ponder.on("WaybillEscrow:Reviewed", async ({ event, context }) => {
+  const { orderId, rating, reviewHash } = event.args;
+  const now = event.block.timestamp;
+  const reviewed = await context.db.update(order, { id: orderId }).set({
+    rating,
+    reviewHash,
+    reviewedAt: now,
+    updatedAt: now,
+  });
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "Reviewed",
+    reviewed.status as OrderStatus,
+    reviewed.buyer,
+    {
+      rating,
+      reviewHash,
+    },
+  );
+});
+
+/** A passport travelling with an order left the escrow's custody, or could not. */
+async function recordCustody(
+  context: Context,
+  event: LoggedEvent,
+  orderId: Hex,
+  tokenId: bigint,
+  kind: "HandedOver" | "HandOverFailed" | "Returned" | "ReturnFailed",
+  to: Hex | null,
+) {
+  const released = kind === "HandedOver" || kind === "Returned";
+  if (released) {
+    await context.db
+      .update(passport, { id: tokenId })
+      .set({ heldForOrder: null, updatedAt: event.block.timestamp });
+  }
+  await context.db.insert(passportEvent).values({
+    id: event.id,
+    tokenId,
+    kind,
+    from: released ? context.contracts.WaybillEscrow.address : null,
+    to,
+    orderId,
+    timestamp: event.block.timestamp,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    txHash: event.transaction.hash,
+  });
+  const current = await context.db.find(order, { id: orderId });
+  if (current !== null) {
+    await recordOrderEvent(
+      context,
+      event,
+      orderId,
+      `Passport${kind}`,
+      current.status as OrderStatus,
+      to,
+      {
+        tokenId: tokenId.toString(),
+      },
+    );
+  }
+}
+
+ponder.on("WaybillEscrow:PassportHandedOver", async ({ event, context }) => {
+  const { orderId, tokenId, buyer } = event.args;
+  await recordCustody(context, event, orderId, tokenId, "HandedOver", buyer);
+});
+ponder.on("WaybillEscrow:PassportHandOverFailed", async ({ event, context }) => {
+  const { orderId, tokenId } = event.args;
+  await recordCustody(context, event, orderId, tokenId, "HandOverFailed", null);
+});
+ponder.on("WaybillEscrow:PassportReturned", async ({ event, context }) => {
+  const { orderId, tokenId, merchant } = event.args;
+  await recordCustody(context, event, orderId, tokenId, "Returned", merchant);
+});
+ponder.on("WaybillEscrow:PassportReturnFailed", async ({ event, context }) => {
+  const { orderId, tokenId } = event.args;
+  await recordCustody(context, event, orderId, tokenId, "ReturnFailed", null);
+});
+
+ponder.on("WaybillEscrow:PayoutCredited", async ({ event, context }) => {
+  const { token, account, amount } = event.args;
+  const now = event.block.timestamp;
+  await context.db
+    .insert(credit)
+    .values({ token, account, credited: amount, withdrawn: 0n, balance: amount, updatedAt: now })
+    .onConflictDoUpdate((row) => ({
+      credited: row.credited + amount,
+      balance: row.balance + amount,
+      updatedAt: now,
+    }));
+  await context.db.insert(creditMovement).values({
+    id: event.id,
+    token,
+    account,
+    kind: "Credited",
+    amount,
+    timestamp: now,
+    txHash: event.transaction.hash,
+  });
+});
+
+ponder.on("WaybillEscrow:CreditWithdrawn", async ({ event, context }) => {
+  const { token, account, to, amount } = event.args;
+  const now = event.block.timestamp;
+  await context.db.update(credit, { token, account }).set((row) => ({
+    withdrawn: row.withdrawn + amount,
+    balance: row.balance - amount,
+    updatedAt: now,
+  }));
+  await context.db.insert(creditMovement).values({
+    id: event.id,
+    token,
+    account,
+    kind: "Withdrawn",
+    amount,
+    to,
+    timestamp: now,
+    txHash: event.transaction.hash,
+  });
+});
+
+ponder.on("WaybillEscrow:FeesWithdrawn", async ({ event, context }) => {
+  const { token, treasury, amount } = event.args;
+  const now = event.block.timestamp;
+  await context.db
+    .update(stablecoin, { id: token })
+    .set((row) => ({ feesWithdrawn: row.feesWithdrawn + amount, updatedAt: now }));
+  await context.db.insert(feeWithdrawal).values({
+    id: event.id,
+    token,
+    treasury,
+    amount,
+    timestamp: now,
+    txHash: event.transaction.hash,
+  });
+});
+
+ponder.on("WaybillEscrow:TokenAllowlistUpdated", async ({ event, context }) => {
+  const { token, allowed } = event.args;
+  const now = event.block.timestamp;
+  await context.db
+    .insert(stablecoin)
+    .values({ id: token, allowed, feesAccrued: 0n, feesWithdrawn: 0n, updatedAt: now })
+    .onConflictDoUpdate({ allowed, updatedAt: now });
+});
+
+async function updateSettings(
+  context: Context,
+  timestamp: bigint,
+  change: { feeBps?: number; treasury?: Hex; paused?: boolean },
+) {
+  await context.db
+    .insert(escrowSettings)
+    .values({ id: "escrow", paused: false, ...change, updatedAt: timestamp })
+    .onConflictDoUpdate({ ...change, updatedAt: timestamp });
+}
+
+ponder.on("WaybillEscrow:FeeUpdated", async ({ event, context }) => {
+  await updateSettings(context, event.block.timestamp, { feeBps: event.args.newFeeBps });
+});
+ponder.on("WaybillEscrow:TreasuryUpdated", async ({ event, context }) => {
+  await updateSettings(context, event.block.timestamp, { treasury: event.args.newTreasury });
+});
+ponder.on("WaybillEscrow:Paused", async ({ event, context }) => {
+  await updateSettings(context, event.block.timestamp, { paused: true });
+});
+ponder.on("WaybillEscrow:Unpaused", async ({ event, context }) => {
+  await updateSettings(context, event.block.timestamp, { paused: false });
+});

@@ -1,0 +1,133 @@
+/**
+ * What the merchant console sends to the chain, one function per action, on the SDK's typed
+ * handles. `shipOrder` is the one place that knows how an order is shipped: today it registers
+ * the shipment (createShipment), lets the escrow take the passports, and links it (markShipped),
+ * as `merchant ship` does on the command line.
+ */
+import {
+  type JsonRpcProvider,
+  type JsonRpcSigner,
+  type TransactionResponse,
+  getAddress,
+  id,
+} from "ethers";
+
+import {
+  type Offer,
+  connectEscrow,
+  connectPassports,
+  connectRegistry,
+  decodeOrdersPaid,
+  encodeLocode,
+} from "@waybill/sdk";
+
+import type { NetworkEntry } from "./network-config.js";
+
+export interface MerchantSession {
+  network: NetworkEntry;
+  reader: JsonRpcProvider;
+  signer: JsonRpcSigner;
+  account: string;
+}
+
+/** The offer of a paid order, from its `OrderPaid` event (every escrow call takes it again). */
+export async function offerOfOrder(session: MerchantSession, orderId: string): Promise<Offer> {
+  const escrow = connectEscrow(session.network.escrow, session.reader);
+  const logs = await session.reader.getLogs({
+    address: session.network.escrow,
+    topics: [escrow.interface.getEvent("OrderPaid")!.topicHash, orderId],
+    fromBlock: session.network.fromBlock,
+  });
+  const [paid] = decodeOrdersPaid(escrow, logs, session.network.escrow);
+  if (paid === undefined) throw new Error(`order ${orderId} was never paid on this escrow`);
+  return paid.offer;
+}
+
+export interface ShipmentPlan {
+  carrier: string;
+  origin: string;
+  destination: string;
+  documents: string;
+  /** Passport token ids travelling with the goods (any order; sent ascending). */
+  passportIds: bigint[];
+}
+
+/** Registers the order's shipment with its first carrier and links it to the order. */
+export async function shipOrder(
+  session: MerchantSession,
+  orderId: string,
+  offer: Offer,
+  plan: ShipmentPlan,
+  onSent: (tx: TransactionResponse) => void = () => undefined,
+): Promise<TransactionResponse[]> {
+  const registry = connectRegistry(session.network.registry, session.signer);
+  const escrow = connectEscrow(session.network.escrow, session.signer);
+  const passports = connectPassports(session.network.passports, session.signer);
+  const sent: TransactionResponse[] = [];
+  const send = async (call: () => Promise<TransactionResponse>) => {
+    const tx = await call();
+    onSent(tx);
+    sent.push(tx);
+    await session.reader.waitForTransaction(tx.hash);
+  };
+  // The registry takes a shipment's passports in strictly ascending order.
+  const passportIds = [...new Set(plan.passportIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const shipmentId = await registry.shipmentIdOf(session.account, orderId);
+  if ((await registry.getShipment(shipmentId)).status === 0n) {
+    await send(() =>
+      registry.createShipment({
+        shipperRef: orderId,
+        carrier: getAddress(plan.carrier),
+        origin: encodeLocode(plan.origin),
+        destination: encodeLocode(plan.destination),
+        documentsHash: id(plan.documents === "" ? `documents of ${orderId}` : plan.documents),
+        passportIds,
+      }),
+    );
+  }
+  if (
+    passportIds.length > 0 &&
+    !(await passports.isApprovedForAll(session.account, session.network.escrow))
+  ) {
+    await send(() => passports.setApprovalForAll(session.network.escrow, true));
+  }
+  await send(() => escrow.markShipped(offer));
+  return sent;
+}
+
+/** Refunds the buyer of a paid or shipped, undelivered order. */
+export async function refundOrder(
+  session: MerchantSession,
+  offer: Offer,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).refund(offer)];
+}
+
+/** The merchant's evidence for a delivered or disputed order: a hash of the text, and a link. */
+export async function submitEvidence(
+  session: MerchantSession,
+  offer: Offer,
+  text: string,
+  uri: string,
+): Promise<TransactionResponse[]> {
+  return [
+    await connectEscrow(session.network.escrow, session.signer).submitEvidence(
+      offer,
+      id(text),
+      uri,
+    ),
+  ];
+}
+
+/** Withdraws the merchant's credited payouts in `token` to its own address. */
+export async function withdrawCredit(
+  session: MerchantSession,
+  token: string,
+): Promise<TransactionResponse[]> {
+  return [
+    await connectEscrow(session.network.escrow, session.signer).withdrawCredit(
+      token,
+      session.account,
+    ),
+  ];
+}
