@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { id } from "ethers";
+import { ZeroAddress, getAddress, hexlify, id, randomBytes, toBeHex } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -53,6 +53,7 @@ import { ProductPassportAbi } from "../abis/ProductPassport.js";
 import { ShipmentRegistryAbi } from "../abis/ShipmentRegistry.js";
 import { WaybillEscrowAbi } from "../abis/WaybillEscrow.js";
 import * as names from "../src/names.js";
+import { unpackOrderPaid } from "../src/order-paid.js";
 import {
   freePort,
   postgresAvailable,
@@ -77,6 +78,13 @@ interface OrderJson {
   buyer: string;
   token: string;
   price: string;
+  payee: string;
+  reservedFor: string;
+  feeBps: number;
+  maxFeeBps: number;
+  detailsHash: string;
+  expiry: number;
+  salt: string;
   shipWithin: number;
   deliverWithin: number;
   inspectionPeriod: number;
@@ -138,6 +146,46 @@ describe("Indexer: ABIs and names", function () {
     expect(ProductPassportAbi).to.deep.equal(eventsAndErrors(sdkPassportAbi));
   });
 
+  it("unpacks OrderPaid's packed words exactly as the SDK packs them, on random offers", function () {
+    const random = (bits: number) =>
+      BigInt(`0x${Buffer.from(randomBytes(Math.ceil(bits / 8))).toString("hex")}`) &
+      ((1n << BigInt(bits)) - 1n);
+    const address = () => getAddress(toBeHex(random(160), 20));
+    for (let round = 0; round < 200; round++) {
+      const open = round % 2 === 0;
+      const buyer = address();
+      const offer: Offer = {
+        merchant: address(),
+        payee: address(),
+        buyer: open ? ZeroAddress : buyer,
+        token: address(),
+        price: random(96),
+        detailsHash: hexlify(randomBytes(32)),
+        shipWithin: random(32),
+        deliverWithin: random(32),
+        inspectionPeriod: random(32),
+        maxFeeBps: random(16),
+        expiry: random(40),
+        salt: random(256),
+      };
+      const feeBps = random(16);
+      const [payeeAndPrice, tokenAndPeriods, , , feeTerms] = sdk.orderPaidWords(offer, feeBps);
+      const terms = unpackOrderPaid(buyer as names.Hex, payeeAndPrice, tokenAndPeriods, feeTerms);
+      expect(terms).to.deep.equal({
+        payee: offer.payee,
+        price: offer.price,
+        token: offer.token,
+        shipWithin: Number(offer.shipWithin),
+        deliverWithin: Number(offer.deliverWithin),
+        inspectionPeriod: Number(offer.inspectionPeriod),
+        reservedFor: offer.buyer,
+        maxFeeBps: Number(offer.maxFeeBps),
+        expiry: offer.expiry,
+        feeBps: Number(feeBps),
+      });
+    }
+  });
+
   it("names statuses, reasons and codes as the SDK does", function () {
     expect(names.ORDER_STATUSES).to.deep.equal(sdk.ORDER_STATUSES);
     expect(names.REFUND_REASONS).to.deep.equal(sdk.REFUND_REASONS);
@@ -172,10 +220,12 @@ describe("Indexer: Ponder over Anvil", function () {
   }
   async function ship(name: string, passportIds: bigint[] = []) {
     const entry = orders[name]!;
-    await w.registry.connect(w.merchant).createShipment(w.newShipment(entry.orderId, passportIds));
+    // One call, as the console ships: the escrow creates the shipment and links it.
     if (passportIds.length !== 0)
       await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-    await w.escrow.connect(w.merchant).markShipped(entry.offer);
+    await w.escrow
+      .connect(w.merchant)
+      .ship(entry.offer, w.newShipment(entry.orderId, passportIds));
     entry.shipmentId = await w.shipmentIdOf(entry.offer);
   }
 
@@ -285,6 +335,13 @@ describe("Indexer: Ponder over Anvil", function () {
       expect(body.shipWithin).to.equal(Number(offer.shipWithin));
       expect(body.deliverWithin).to.equal(Number(offer.deliverWithin));
       expect(body.inspectionPeriod).to.equal(Number(offer.inspectionPeriod));
+      expect(body.maxFeeBps).to.equal(Number(offer.maxFeeBps));
+      expect(body.feeBps).to.equal(Number((await w.escrow.config()).feeBps));
+      expect(body.payee).to.equal(offer.payee);
+      expect(body.reservedFor).to.equal(offer.buyer);
+      expect(body.expiry).to.equal(Number(offer.expiry));
+      expect(body.salt).to.equal(offer.salt.toString());
+      expect(body.detailsHash).to.equal(offer.detailsHash);
       expect(body.shipBy).to.equal(body.paidAt + Number(offer.shipWithin));
       expect(body.deliverBy).to.equal(body.paidAt + Number(offer.deliverWithin));
       expect(body.sellerAmount).to.equal((PRICE - FEE).toString());
