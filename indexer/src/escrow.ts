@@ -431,7 +431,14 @@ ponder.on("WaybillEscrow:TokenAllowlistUpdated", async ({ event, context }) => {
   const now = event.block.timestamp;
   await context.db
     .insert(stablecoin)
-    .values({ id: token, allowed, plain: false, feesAccrued: 0n, feesWithdrawn: 0n, updatedAt: now })
+    .values({
+      id: token,
+      allowed,
+      plain: false,
+      feesAccrued: 0n,
+      feesWithdrawn: 0n,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({ allowed, updatedAt: now });
 });
 

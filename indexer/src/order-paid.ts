@@ -5,7 +5,7 @@
  */
 import { getAddress } from "viem";
 
-import { ZERO_ADDRESS, type Hex } from "./names";
+import { ZERO_ADDRESS, type Hex } from "./names.js";
 
 const MASK_16 = (1n << 16n) - 1n;
 const MASK_32 = (1n << 32n) - 1n;

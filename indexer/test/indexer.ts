@@ -223,9 +223,7 @@ describe("Indexer: Ponder over Anvil", function () {
     // One call, as the console ships: the escrow creates the shipment and links it.
     if (passportIds.length !== 0)
       await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-    await w.escrow
-      .connect(w.merchant)
-      .ship(entry.offer, w.newShipment(entry.orderId, passportIds));
+    await w.escrow.connect(w.merchant).ship(entry.offer, w.newShipment(entry.orderId, passportIds));
     entry.shipmentId = await w.shipmentIdOf(entry.offer);
   }
 
