@@ -205,6 +205,14 @@ describe("Indexer: Ponder over Anvil", function () {
   let connection: NetworkConnection;
   const orders: Record<string, { offer: Offer; orderId: string; shipmentId?: string }> = {};
 
+  /** The rows of `sql` from the indexer's SQL over HTTP. */
+  async function sqlRows<Row>(sql: string): Promise<Row[]> {
+    const query = JSON.stringify({ json: { sql, params: [] } });
+    const response = await fetch(`${indexer.url}/sql/db?sql=${encodeURIComponent(query)}`);
+    expect(response.status, sql).to.equal(200);
+    const answer = (await response.json()) as { rows?: Row[]; json?: { rows: Row[] } };
+    return answer.rows ?? answer.json!.rows;
+  }
   async function latestBlock(): Promise<number> {
     // Straight from the node: no provider-side caching of the block number.
     return Number(await w.ethers.provider.send("eth_blockNumber", []));
@@ -297,7 +305,8 @@ describe("Indexer: Ponder over Anvil", function () {
       await w.usdc.blocklist(w.payee.address);
       await w.escrow.connect(w.buyer).confirmReceipt(orders.E!.offer);
       await w.usdc.unblocklist(w.payee.address);
-      await w.escrow.connect(w.payee).withdrawCredit(await w.usdc.getAddress(), w.payee.address);
+      // Anyone may push a credited payout to its owner once the address can receive again.
+      await w.escrow.connect(w.keeper).pushCredit(await w.usdc.getAddress(), w.payee.address);
       await w.escrow.connect(w.buyer).review(orders.E!.offer, 4, id("fine"));
 
       // B misses its ship-by deadline and is refunded; G is delivered after its deliver-by one.
@@ -316,6 +325,12 @@ describe("Indexer: Ponder over Anvil", function () {
       // The buyer reports a vase stolen and clears it; the manufacturer recalls the lot.
       await w.passports.connect(w.buyer).reportStolen(UNIT_1);
       await w.passports.connect(w.buyer).clearStolen(UNIT_1);
+      // A theft registrar flags it on a victim's report, and the admin clears the flag.
+      await w.passports
+        .connect(w.admin)
+        .grantRole(await w.passports.THEFT_REGISTRAR_ROLE(), w.keeper.address);
+      await w.passports.connect(w.keeper).flagStolen(UNIT_1, id("police report 2026-118"));
+      await w.passports.connect(w.admin).clearStolen(UNIT_1);
       await w.passports.connect(w.manufacturer).recallLot(w.lotId, id("recall notice 12"));
       await synced();
       await eventually(indexer, `/orders/${orders.F!.orderId}`, (status) => status === 200);
@@ -482,6 +497,8 @@ describe("Indexer: Ponder over Anvil", function () {
         "Transferred",
         "HandedOver",
         "StolenReported",
+        "StolenCleared",
+        "StolenFlagged",
         "StolenCleared",
       ]);
       expect(body.history.find((event) => event.kind === "HandedOver")?.orderId).to.equal(
@@ -650,6 +667,22 @@ describe("Indexer: Ponder over Anvil", function () {
       );
       expect(credits).to.contain(w.payee.address.toLowerCase());
       expect(credits).to.contain(`"${(PRICE - FEE).toString()}"`);
+      // E's credit was pushed out whole: nothing is left to withdraw.
+      const payee = await sqlRows<{ credited: string; withdrawn: string; balance: string }>(
+        `SELECT credited::text, withdrawn::text, balance::text FROM credit WHERE account = '${w.payee.address.toLowerCase()}'`,
+      );
+      expect(payee).to.deep.equal([
+        {
+          credited: (PRICE - FEE).toString(),
+          withdrawn: (PRICE - FEE).toString(),
+          balance: "0",
+        },
+      ]);
+      const movements = await sqlRows<{ kind: string; to: string }>(
+        `SELECT kind, "to" FROM credit_movement WHERE account = '${w.payee.address.toLowerCase()}' ORDER BY timestamp, id`,
+      );
+      expect(movements.map((movement) => movement.kind)).to.deep.equal(["Credited", "Pushed"]);
+      expect(movements[1]!.to).to.equal(w.payee.address.toLowerCase());
       const fees = JSON.stringify(
         await (
           await fetch(
@@ -667,6 +700,18 @@ describe("Indexer: Ponder over Anvil", function () {
       // A, E and G paid the 1% fee; A's was withdrawn before E and G settled.
       expect(fees).to.contain(`"${(3n * FEE).toString()}"`);
       expect(fees).to.contain(`"${FEE.toString()}"`);
+    });
+
+    it("keeps the deployment's settings: plain stablecoins and the registry's escrow", async function () {
+      const coins = await sqlRows<{ id: string; allowed: boolean; plain: boolean }>(
+        "SELECT id, allowed, plain FROM stablecoin ORDER BY id",
+      );
+      expect(coins.map((coin) => coin.id)).to.include((await w.usdc.getAddress()).toLowerCase());
+      // The Ignition module allow-lists its stablecoins and flags them plain.
+      for (const coin of coins) expect(coin, coin.id).to.include({ allowed: true, plain: true });
+      expect(
+        await sqlRows<{ escrow: string }>("SELECT escrow FROM registry_settings"),
+      ).to.deep.equal([{ escrow: (await w.escrow.getAddress()).toLowerCase() }]);
     });
   });
 
