@@ -27,6 +27,9 @@ export const order = onchainTable(
     inspectionPeriod: t.integer().notNull(),
     expiry: t.int8({ mode: "bigint" }).notNull(),
     salt: t.bigint().notNull(),
+    /** The highest platform fee (basis points) the merchant accepted in the offer. */
+    maxFeeBps: t.integer().notNull(),
+    /** The fee charged (basis points), fixed at payment. */
     feeBps: t.integer().notNull(),
     /** Paid, Shipped, Delivered, Disputed, Released, Refunded or Resolved. */
     status: t.text().notNull(),
@@ -144,7 +147,7 @@ export const creditMovement = onchainTable(
     id: t.text().primaryKey(),
     token: t.hex().notNull(),
     account: t.hex().notNull(),
-    /** Credited or Withdrawn. */
+    /** Credited, Withdrawn (by the account, to `to`) or Pushed (by anyone, to the account). */
     kind: t.text().notNull(),
     amount: t.bigint().notNull(),
     /** Where a withdrawal went. */
@@ -159,6 +162,8 @@ export const creditMovement = onchainTable(
 export const stablecoin = onchainTable("stablecoin", (t) => ({
   id: t.hex().primaryKey(),
   allowed: t.boolean().notNull(),
+  /** Flagged plain by the token manager: payments trust its transfer instead of measuring it. */
+  plain: t.boolean().notNull(),
   feesAccrued: t.bigint().notNull(),
   feesWithdrawn: t.bigint().notNull(),
   updatedAt: t.int8({ mode: "bigint" }).notNull(),
@@ -184,6 +189,13 @@ export const escrowSettings = onchainTable("escrow_settings", (t) => ({
 }));
 
 // ------------------------------------------------------------------------------- registry
+
+/** The registry's settings (one row, id "registry"): the escrow that ships for its merchants. */
+export const registrySettings = onchainTable("registry_settings", (t) => ({
+  id: t.text().primaryKey(),
+  escrow: t.hex().notNull(),
+  updatedAt: t.int8({ mode: "bigint" }).notNull(),
+}));
 
 export const carrier = onchainTable("carrier", (t) => ({
   id: t.hex().primaryKey(),
@@ -318,13 +330,13 @@ export const passportEvent = onchainTable(
   (t) => ({
     id: t.text().primaryKey(),
     tokenId: t.bigint().notNull(),
-    /** Minted, Transferred, Shipped, HeldInEscrow, HandedOver, HandOverFailed, Returned, ReturnFailed, StolenReported, StolenCleared, Burned. */
+    /** Minted, Transferred, Shipped, HeldInEscrow, HandedOver, HandOverFailed, Returned, ReturnFailed, StolenReported, StolenFlagged, StolenCleared, Burned. */
     kind: t.text().notNull(),
     from: t.hex(),
     to: t.hex(),
     shipmentId: t.hex(),
     orderId: t.hex(),
-    /** Who reported or cleared a stolen flag, or the burn reason. */
+    /** The burn reason, or a theft registrar's report hash (`from` is who reported, flagged or cleared). */
     note: t.text(),
     timestamp: t.int8({ mode: "bigint" }).notNull(),
     blockNumber: t.int8({ mode: "bigint" }).notNull(),

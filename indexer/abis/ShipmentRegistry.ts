@@ -153,6 +153,17 @@ export const ShipmentRegistryAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "escrow",
+        type: "address",
+      },
+    ],
+    name: "EscrowAlreadySet",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint40",
         name: "occurredAt",
         type: "uint40",
@@ -325,6 +336,17 @@ export const ShipmentRegistryAbi = [
       },
     ],
     name: "NonceAlreadyUsed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+    ],
+    name: "NotEscrow",
     type: "error",
   },
   {
@@ -587,6 +609,19 @@ export const ShipmentRegistryAbi = [
     anonymous: false,
     inputs: [],
     name: "EIP712DomainChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "escrow",
+        type: "address",
+      },
+    ],
+    name: "EscrowSet",
     type: "event",
   },
   {

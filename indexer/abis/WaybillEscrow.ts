@@ -306,7 +306,7 @@ export const WaybillEscrowAbi = [
         type: "bytes32",
       },
       {
-        internalType: "enum IWaybillEscrow.Status",
+        internalType: "enum IWaybillEscrowTypes.Status",
         name: "current",
         type: "uint8",
       },
@@ -360,6 +360,17 @@ export const WaybillEscrowAbi = [
   {
     inputs: [],
     name: "InvalidShortString",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+    ],
+    name: "NoPassportsInCustody",
     type: "error",
   },
   {
@@ -502,6 +513,11 @@ export const WaybillEscrowAbi = [
   },
   {
     inputs: [],
+    name: "PassportsNotEnabled",
+    type: "error",
+  },
+  {
+    inputs: [],
     name: "PaymentsPaused",
     type: "error",
   },
@@ -594,6 +610,22 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "ShipByDeadlinePassed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "bytes32",
+        name: "shipperRef",
+        type: "bytes32",
+      },
+    ],
+    name: "ShipmentRefNotOrder",
     type: "error",
   },
   {
@@ -944,78 +976,34 @@ export const WaybillEscrowAbi = [
         type: "address",
       },
       {
-        components: [
-          {
-            internalType: "address",
-            name: "merchant",
-            type: "address",
-          },
-          {
-            internalType: "address",
-            name: "payee",
-            type: "address",
-          },
-          {
-            internalType: "address",
-            name: "buyer",
-            type: "address",
-          },
-          {
-            internalType: "address",
-            name: "token",
-            type: "address",
-          },
-          {
-            internalType: "uint96",
-            name: "price",
-            type: "uint96",
-          },
-          {
-            internalType: "bytes32",
-            name: "detailsHash",
-            type: "bytes32",
-          },
-          {
-            internalType: "uint32",
-            name: "shipWithin",
-            type: "uint32",
-          },
-          {
-            internalType: "uint32",
-            name: "deliverWithin",
-            type: "uint32",
-          },
-          {
-            internalType: "uint32",
-            name: "inspectionPeriod",
-            type: "uint32",
-          },
-          {
-            internalType: "uint16",
-            name: "maxFeeBps",
-            type: "uint16",
-          },
-          {
-            internalType: "uint40",
-            name: "expiry",
-            type: "uint40",
-          },
-          {
-            internalType: "uint256",
-            name: "salt",
-            type: "uint256",
-          },
-        ],
         indexed: false,
-        internalType: "struct IWaybillEscrow.Offer",
-        name: "offer",
-        type: "tuple",
+        internalType: "uint256",
+        name: "payeeAndPrice",
+        type: "uint256",
       },
       {
         indexed: false,
-        internalType: "uint16",
-        name: "feeBps",
-        type: "uint16",
+        internalType: "uint256",
+        name: "tokenAndPeriods",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "bytes32",
+        name: "detailsHash",
+        type: "bytes32",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "salt",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "feeTerms",
+        type: "uint256",
       },
     ],
     name: "OrderPaid",
@@ -1044,7 +1032,7 @@ export const WaybillEscrowAbi = [
       },
       {
         indexed: false,
-        internalType: "enum IWaybillEscrow.RefundReason",
+        internalType: "enum IWaybillEscrowTypes.RefundReason",
         name: "reason",
         type: "uint8",
       },
@@ -1357,6 +1345,25 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "TokenAllowlistUpdated",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "bool",
+        name: "plain",
+        type: "bool",
+      },
+    ],
+    name: "TokenPlainUpdated",
     type: "event",
   },
   {

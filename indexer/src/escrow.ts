@@ -26,6 +26,7 @@ import {
   type LoggedEvent,
   type OrderStatus,
 } from "./names";
+import { unpackOrderPaid } from "./order-paid";
 
 /** Appends one entry to an order's history. */
 async function recordOrderEvent(
@@ -55,41 +56,51 @@ async function addFee(context: Context, token: Hex, fee: bigint, timestamp: bigi
   if (fee === 0n) return;
   await context.db
     .insert(stablecoin)
-    .values({ id: token, allowed: true, feesAccrued: fee, feesWithdrawn: 0n, updatedAt: timestamp })
+    .values({
+      id: token,
+      allowed: true,
+      plain: false,
+      feesAccrued: fee,
+      feesWithdrawn: 0n,
+      updatedAt: timestamp,
+    })
     .onConflictDoUpdate((row) => ({ feesAccrued: row.feesAccrued + fee, updatedAt: timestamp }));
 }
 
 ponder.on("WaybillEscrow:OrderPaid", async ({ event, context }) => {
-  const { orderId, merchant, buyer, offer, feeBps } = event.args;
+  const { orderId, merchant, buyer, payeeAndPrice, tokenAndPeriods, detailsHash, salt, feeTerms } =
+    event.args;
+  const terms = unpackOrderPaid(buyer, payeeAndPrice, tokenAndPeriods, feeTerms);
   const paidAt = event.block.timestamp;
   await context.db.insert(order).values({
     id: orderId,
     merchant,
-    payee: offer.payee,
+    payee: terms.payee,
     buyer,
-    reservedFor: offer.buyer,
-    token: offer.token,
-    price: offer.price,
-    detailsHash: offer.detailsHash,
-    shipWithin: offer.shipWithin,
-    deliverWithin: offer.deliverWithin,
-    inspectionPeriod: offer.inspectionPeriod,
-    expiry: BigInt(offer.expiry),
-    salt: offer.salt,
-    feeBps,
+    reservedFor: terms.reservedFor,
+    token: terms.token,
+    price: terms.price,
+    detailsHash,
+    shipWithin: terms.shipWithin,
+    deliverWithin: terms.deliverWithin,
+    inspectionPeriod: terms.inspectionPeriod,
+    maxFeeBps: terms.maxFeeBps,
+    expiry: terms.expiry,
+    salt,
+    feeBps: terms.feeBps,
     status: "Paid",
     open: true,
     paidAt,
-    shipBy: paidAt + BigInt(offer.shipWithin),
-    deliverBy: paidAt + BigInt(offer.deliverWithin),
+    shipBy: paidAt + BigInt(terms.shipWithin),
+    deliverBy: paidAt + BigInt(terms.deliverWithin),
     updatedAt: paidAt,
     paidTx: event.transaction.hash,
     paidBlock: event.block.number,
   });
   await recordOrderEvent(context, event, orderId, "Paid", "Paid", buyer, {
-    token: offer.token,
-    price: offer.price.toString(),
-    feeBps,
+    token: terms.token,
+    price: terms.price.toString(),
+    feeBps: terms.feeBps,
   });
 });
 
@@ -365,8 +376,13 @@ ponder.on("WaybillEscrow:PayoutCredited", async ({ event, context }) => {
   });
 });
 
-ponder.on("WaybillEscrow:CreditWithdrawn", async ({ event, context }) => {
-  const { token, account, to, amount } = event.args;
+/** Credited payouts left the escrow: withdrawn by the account to `to`, or pushed to it by anyone. */
+async function recordCreditOut(
+  context: Context,
+  event: LoggedEvent,
+  movement: { token: Hex; account: Hex; to: Hex; amount: bigint; kind: "Withdrawn" | "Pushed" },
+) {
+  const { token, account, to, amount, kind } = movement;
   const now = event.block.timestamp;
   await context.db.update(credit, { token, account }).set((row) => ({
     withdrawn: row.withdrawn + amount,
@@ -377,12 +393,21 @@ ponder.on("WaybillEscrow:CreditWithdrawn", async ({ event, context }) => {
     id: event.id,
     token,
     account,
-    kind: "Withdrawn",
+    kind,
     amount,
     to,
     timestamp: now,
     txHash: event.transaction.hash,
   });
+}
+
+ponder.on("WaybillEscrow:CreditWithdrawn", async ({ event, context }) => {
+  const { token, account, to, amount } = event.args;
+  await recordCreditOut(context, event, { token, account, to, amount, kind: "Withdrawn" });
+});
+ponder.on("WaybillEscrow:CreditPushed", async ({ event, context }) => {
+  const { token, account, amount } = event.args;
+  await recordCreditOut(context, event, { token, account, to: account, amount, kind: "Pushed" });
 });
 
 ponder.on("WaybillEscrow:FeesWithdrawn", async ({ event, context }) => {
@@ -406,8 +431,25 @@ ponder.on("WaybillEscrow:TokenAllowlistUpdated", async ({ event, context }) => {
   const now = event.block.timestamp;
   await context.db
     .insert(stablecoin)
-    .values({ id: token, allowed, feesAccrued: 0n, feesWithdrawn: 0n, updatedAt: now })
+    .values({
+      id: token,
+      allowed,
+      plain: false,
+      feesAccrued: 0n,
+      feesWithdrawn: 0n,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({ allowed, updatedAt: now });
+});
+
+ponder.on("WaybillEscrow:TokenPlainUpdated", async ({ event, context }) => {
+  const { token, plain } = event.args;
+  const now = event.block.timestamp;
+  // Only an allowed token can be flagged, so its row exists; the insert covers a partial replay.
+  await context.db
+    .insert(stablecoin)
+    .values({ id: token, allowed: true, plain, feesAccrued: 0n, feesWithdrawn: 0n, updatedAt: now })
+    .onConflictDoUpdate({ plain, updatedAt: now });
 });
 
 async function updateSettings(

@@ -29,6 +29,7 @@ type PassportEventKind =
   | "HeldInEscrow"
   | "Shipped"
   | "StolenReported"
+  | "StolenFlagged"
   | "StolenCleared"
   | "Burned";
 
@@ -146,6 +147,16 @@ ponder.on("ProductPassport:UnitStolenReported", async ({ event, context }) => {
     .update(passport, { id: tokenId })
     .set({ status: "Stolen", updatedAt: event.block.timestamp });
   await recordPassportEvent(context, event, tokenId, "StolenReported", { from: reportedBy });
+});
+ponder.on("ProductPassport:UnitStolenFlagged", async ({ event, context }) => {
+  const { tokenId, registrar, reportHash } = event.args;
+  await context.db
+    .update(passport, { id: tokenId })
+    .set({ status: "Stolen", updatedAt: event.block.timestamp });
+  await recordPassportEvent(context, event, tokenId, "StolenFlagged", {
+    from: registrar,
+    note: reportHash,
+  });
 });
 ponder.on("ProductPassport:UnitStolenCleared", async ({ event, context }) => {
   const { tokenId, clearedBy } = event.args;

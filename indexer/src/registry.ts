@@ -3,7 +3,14 @@
  * each. A Delivered step also dates the delivery of the escrow order the shipment serves.
  */
 import { ponder } from "ponder:registry";
-import { carrier, carrierKey, order, shipment, shipmentEvent } from "ponder:schema";
+import {
+  carrier,
+  carrierKey,
+  order,
+  registrySettings,
+  shipment,
+  shipmentEvent,
+} from "ponder:schema";
 
 import {
   asciiOf,
@@ -135,4 +142,13 @@ ponder.on("ShipmentRegistry:ShipmentEventRecorded", async ({ event, context }) =
       await context.db.update(order, { id: served.id }).set({ deliveredAt: at });
     }
   }
+});
+
+ponder.on("ShipmentRegistry:EscrowSet", async ({ event, context }) => {
+  const { escrow } = event.args;
+  const now = event.block.timestamp;
+  await context.db
+    .insert(registrySettings)
+    .values({ id: "registry", escrow, updatedAt: now })
+    .onConflictDoUpdate({ escrow, updatedAt: now });
 });

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { id } from "ethers";
+import { ZeroAddress, getAddress, hexlify, id, randomBytes, toBeHex } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -53,6 +53,7 @@ import { ProductPassportAbi } from "../abis/ProductPassport.js";
 import { ShipmentRegistryAbi } from "../abis/ShipmentRegistry.js";
 import { WaybillEscrowAbi } from "../abis/WaybillEscrow.js";
 import * as names from "../src/names.js";
+import { unpackOrderPaid } from "../src/order-paid.js";
 import {
   freePort,
   postgresAvailable,
@@ -77,6 +78,13 @@ interface OrderJson {
   buyer: string;
   token: string;
   price: string;
+  payee: string;
+  reservedFor: string;
+  feeBps: number;
+  maxFeeBps: number;
+  detailsHash: string;
+  expiry: number;
+  salt: string;
   shipWithin: number;
   deliverWithin: number;
   inspectionPeriod: number;
@@ -138,6 +146,46 @@ describe("Indexer: ABIs and names", function () {
     expect(ProductPassportAbi).to.deep.equal(eventsAndErrors(sdkPassportAbi));
   });
 
+  it("unpacks OrderPaid's packed words exactly as the SDK packs them, on random offers", function () {
+    const random = (bits: number) =>
+      BigInt(`0x${Buffer.from(randomBytes(Math.ceil(bits / 8))).toString("hex")}`) &
+      ((1n << BigInt(bits)) - 1n);
+    const address = () => getAddress(toBeHex(random(160), 20));
+    for (let round = 0; round < 200; round++) {
+      const open = round % 2 === 0;
+      const buyer = address();
+      const offer: Offer = {
+        merchant: address(),
+        payee: address(),
+        buyer: open ? ZeroAddress : buyer,
+        token: address(),
+        price: random(96),
+        detailsHash: hexlify(randomBytes(32)),
+        shipWithin: random(32),
+        deliverWithin: random(32),
+        inspectionPeriod: random(32),
+        maxFeeBps: random(16),
+        expiry: random(40),
+        salt: random(256),
+      };
+      const feeBps = random(16);
+      const [payeeAndPrice, tokenAndPeriods, , , feeTerms] = sdk.orderPaidWords(offer, feeBps);
+      const terms = unpackOrderPaid(buyer as names.Hex, payeeAndPrice, tokenAndPeriods, feeTerms);
+      expect(terms).to.deep.equal({
+        payee: offer.payee,
+        price: offer.price,
+        token: offer.token,
+        shipWithin: Number(offer.shipWithin),
+        deliverWithin: Number(offer.deliverWithin),
+        inspectionPeriod: Number(offer.inspectionPeriod),
+        reservedFor: offer.buyer,
+        maxFeeBps: Number(offer.maxFeeBps),
+        expiry: offer.expiry,
+        feeBps: Number(feeBps),
+      });
+    }
+  });
+
   it("names statuses, reasons and codes as the SDK does", function () {
     expect(names.ORDER_STATUSES).to.deep.equal(sdk.ORDER_STATUSES);
     expect(names.REFUND_REASONS).to.deep.equal(sdk.REFUND_REASONS);
@@ -157,6 +205,14 @@ describe("Indexer: Ponder over Anvil", function () {
   let connection: NetworkConnection;
   const orders: Record<string, { offer: Offer; orderId: string; shipmentId?: string }> = {};
 
+  /** The rows of `sql` from the indexer's SQL over HTTP. */
+  async function sqlRows<Row>(sql: string): Promise<Row[]> {
+    const query = JSON.stringify({ json: { sql, params: [] } });
+    const response = await fetch(`${indexer.url}/sql/db?sql=${encodeURIComponent(query)}`);
+    expect(response.status, sql).to.equal(200);
+    const answer = (await response.json()) as { rows?: Row[]; json?: { rows: Row[] } };
+    return answer.rows ?? answer.json!.rows;
+  }
   async function latestBlock(): Promise<number> {
     // Straight from the node: no provider-side caching of the block number.
     return Number(await w.ethers.provider.send("eth_blockNumber", []));
@@ -172,10 +228,10 @@ describe("Indexer: Ponder over Anvil", function () {
   }
   async function ship(name: string, passportIds: bigint[] = []) {
     const entry = orders[name]!;
-    await w.registry.connect(w.merchant).createShipment(w.newShipment(entry.orderId, passportIds));
+    // One call, as the console ships: the escrow creates the shipment and links it.
     if (passportIds.length !== 0)
       await w.passports.connect(w.merchant).setApprovalForAll(await w.escrow.getAddress(), true);
-    await w.escrow.connect(w.merchant).markShipped(entry.offer);
+    await w.escrow.connect(w.merchant).ship(entry.offer, w.newShipment(entry.orderId, passportIds));
     entry.shipmentId = await w.shipmentIdOf(entry.offer);
   }
 
@@ -249,7 +305,8 @@ describe("Indexer: Ponder over Anvil", function () {
       await w.usdc.blocklist(w.payee.address);
       await w.escrow.connect(w.buyer).confirmReceipt(orders.E!.offer);
       await w.usdc.unblocklist(w.payee.address);
-      await w.escrow.connect(w.payee).withdrawCredit(await w.usdc.getAddress(), w.payee.address);
+      // Anyone may push a credited payout to its owner once the address can receive again.
+      await w.escrow.connect(w.keeper).pushCredit(await w.usdc.getAddress(), w.payee.address);
       await w.escrow.connect(w.buyer).review(orders.E!.offer, 4, id("fine"));
 
       // B misses its ship-by deadline and is refunded; G is delivered after its deliver-by one.
@@ -268,6 +325,12 @@ describe("Indexer: Ponder over Anvil", function () {
       // The buyer reports a vase stolen and clears it; the manufacturer recalls the lot.
       await w.passports.connect(w.buyer).reportStolen(UNIT_1);
       await w.passports.connect(w.buyer).clearStolen(UNIT_1);
+      // A theft registrar flags it on a victim's report, and the admin clears the flag.
+      await w.passports
+        .connect(w.admin)
+        .grantRole(await w.passports.THEFT_REGISTRAR_ROLE(), w.keeper.address);
+      await w.passports.connect(w.keeper).flagStolen(UNIT_1, id("police report 2026-118"));
+      await w.passports.connect(w.admin).clearStolen(UNIT_1);
       await w.passports.connect(w.manufacturer).recallLot(w.lotId, id("recall notice 12"));
       await synced();
       await eventually(indexer, `/orders/${orders.F!.orderId}`, (status) => status === 200);
@@ -285,6 +348,13 @@ describe("Indexer: Ponder over Anvil", function () {
       expect(body.shipWithin).to.equal(Number(offer.shipWithin));
       expect(body.deliverWithin).to.equal(Number(offer.deliverWithin));
       expect(body.inspectionPeriod).to.equal(Number(offer.inspectionPeriod));
+      expect(body.maxFeeBps).to.equal(Number(offer.maxFeeBps));
+      expect(body.feeBps).to.equal(Number((await w.escrow.config()).feeBps));
+      expect(body.payee).to.equal(offer.payee);
+      expect(body.reservedFor).to.equal(offer.buyer);
+      expect(body.expiry).to.equal(Number(offer.expiry));
+      expect(body.salt).to.equal(offer.salt.toString());
+      expect(body.detailsHash).to.equal(offer.detailsHash);
       expect(body.shipBy).to.equal(body.paidAt + Number(offer.shipWithin));
       expect(body.deliverBy).to.equal(body.paidAt + Number(offer.deliverWithin));
       expect(body.sellerAmount).to.equal((PRICE - FEE).toString());
@@ -427,6 +497,8 @@ describe("Indexer: Ponder over Anvil", function () {
         "Transferred",
         "HandedOver",
         "StolenReported",
+        "StolenCleared",
+        "StolenFlagged",
         "StolenCleared",
       ]);
       expect(body.history.find((event) => event.kind === "HandedOver")?.orderId).to.equal(
@@ -595,6 +667,22 @@ describe("Indexer: Ponder over Anvil", function () {
       );
       expect(credits).to.contain(w.payee.address.toLowerCase());
       expect(credits).to.contain(`"${(PRICE - FEE).toString()}"`);
+      // E's credit was pushed out whole: nothing is left to withdraw.
+      const payee = await sqlRows<{ credited: string; withdrawn: string; balance: string }>(
+        `SELECT credited::text, withdrawn::text, balance::text FROM credit WHERE account = '${w.payee.address.toLowerCase()}'`,
+      );
+      expect(payee).to.deep.equal([
+        {
+          credited: (PRICE - FEE).toString(),
+          withdrawn: (PRICE - FEE).toString(),
+          balance: "0",
+        },
+      ]);
+      const movements = await sqlRows<{ kind: string; to: string }>(
+        `SELECT kind, "to" FROM credit_movement WHERE account = '${w.payee.address.toLowerCase()}' ORDER BY timestamp, id`,
+      );
+      expect(movements.map((movement) => movement.kind)).to.deep.equal(["Credited", "Pushed"]);
+      expect(movements[1]!.to).to.equal(w.payee.address.toLowerCase());
       const fees = JSON.stringify(
         await (
           await fetch(
@@ -612,6 +700,18 @@ describe("Indexer: Ponder over Anvil", function () {
       // A, E and G paid the 1% fee; A's was withdrawn before E and G settled.
       expect(fees).to.contain(`"${(3n * FEE).toString()}"`);
       expect(fees).to.contain(`"${FEE.toString()}"`);
+    });
+
+    it("keeps the deployment's settings: plain stablecoins and the registry's escrow", async function () {
+      const coins = await sqlRows<{ id: string; allowed: boolean; plain: boolean }>(
+        "SELECT id, allowed, plain FROM stablecoin ORDER BY id",
+      );
+      expect(coins.map((coin) => coin.id)).to.include((await w.usdc.getAddress()).toLowerCase());
+      // The Ignition module allow-lists its stablecoins and flags them plain.
+      for (const coin of coins) expect(coin, coin.id).to.include({ allowed: true, plain: true });
+      expect(
+        await sqlRows<{ escrow: string }>("SELECT escrow FROM registry_settings"),
+      ).to.deep.equal([{ escrow: (await w.escrow.getAddress()).toLowerCase() }]);
     });
   });
 

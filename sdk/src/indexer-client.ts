@@ -5,6 +5,7 @@
  * them; callers format them.
  */
 import { WaybillError } from "./errors.js";
+import type { Offer } from "./offers.js";
 
 /** The deadline an open order is waiting for, and who must act by then. */
 export interface IndexedDeadline {
@@ -24,6 +25,8 @@ export interface IndexedOrder {
   token: string;
   price: string;
   feeBps: number;
+  /** The highest platform fee the merchant's offer accepted (basis points). */
+  maxFeeBps: number;
   detailsHash: string;
   shipWithin: number;
   deliverWithin: number;
@@ -43,6 +46,27 @@ export interface IndexedOrder {
   updatedAt: number;
   paidTx: string;
   paidBlock: number;
+}
+
+/**
+ * The signed offer of an indexed order, rebuilt from the indexer's order alone: every escrow call
+ * on a paid order takes its offer again, and its EIP-712 digest must be the order id.
+ */
+export function offerOfIndexedOrder(order: IndexedOrder): Offer {
+  return {
+    merchant: order.merchant,
+    payee: order.payee,
+    buyer: order.reservedFor,
+    token: order.token,
+    price: BigInt(order.price),
+    detailsHash: order.detailsHash,
+    shipWithin: BigInt(order.shipWithin),
+    deliverWithin: BigInt(order.deliverWithin),
+    inspectionPeriod: BigInt(order.inspectionPeriod),
+    maxFeeBps: BigInt(order.maxFeeBps),
+    expiry: BigInt(order.expiry),
+    salt: BigInt(order.salt),
+  };
 }
 
 export interface MerchantOrdersPage {

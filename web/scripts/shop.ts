@@ -30,6 +30,7 @@ import {
   encodeOfferLine,
   hashOrderDetails,
   orderIdOf,
+  orderShipment,
   signOffer,
   tokenIdOf,
   withCheckDigit,
@@ -232,25 +233,22 @@ export class Shop {
     await (await this.escrow.connect(signer).pay(signed.offer, signed.signature)).wait();
   }
 
-  /** The merchant books a shipment for the order, optionally with passports, and links it. */
+  /** The merchant ships the order in one call (`escrow.ship`), optionally with passports. */
   async ship(signed: SignedShopOffer, passportIds: readonly bigint[] = []): Promise<string> {
     const merchant = this.signers.merchant;
-    await (
-      await this.registry.connect(merchant).createShipment({
-        shipperRef: signed.orderId,
-        carrier: this.addresses.oceanCarrier,
-        origin: encodeLocode("VNSGN"),
-        destination: encodeLocode("DEHAM"),
-        documentsHash: id(`commercial invoice for ${signed.orderId}`),
-        passportIds: [...passportIds],
-      })
-    ).wait();
     if (passportIds.length > 0) {
       await (
         await this.passports.connect(merchant).setApprovalForAll(this.deployment.escrow, true)
       ).wait();
     }
-    await (await this.escrow.connect(merchant).markShipped(signed.offer)).wait();
+    const shipment = orderShipment(signed.orderId, {
+      carrier: this.addresses.oceanCarrier,
+      origin: "VNSGN",
+      destination: "DEHAM",
+      documents: `commercial invoice for ${signed.orderId}`,
+      passportIds,
+    });
+    await (await this.escrow.connect(merchant).ship(signed.offer, shipment)).wait();
     return this.registry.shipmentIdOf(this.addresses.merchant, signed.orderId);
   }
 

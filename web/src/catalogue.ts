@@ -254,6 +254,28 @@ const en = {
   "revert.ReviewNotAllowed":
     "This order cannot be reviewed: no independent carrier recorded its delivery after you paid.",
   "revert.NothingToWithdraw": "There is nothing to withdraw.",
+  "revert.ShipmentRefNotOrder":
+    "The shipment's reference must be the order id: the escrow ships only the order's own shipment.",
+  "revert.NoPassportsInCustody":
+    "The escrow holds no passport of this order any more: there is nothing to hand over.",
+  "revert.NotEscrow": "Only the Waybill escrow can register a shipment on a merchant's behalf.",
+  "revert.EscrowAlreadySet": "The shipment registry already has its escrow; it is set only once.",
+  "revert.PassportsNotEnabled":
+    "This registry takes no passports with a shipment yet. Ship without passports or ask the operator.",
+  "revert.NotMerchant": "Only the order's merchant can do this. Connect the merchant's account.",
+  "revert.ShipByDeadlinePassed":
+    "The ship-by deadline has passed: the order can no longer be shipped, only refunded.",
+  "revert.ShipmentAlreadyExists": "A shipment for this order is already registered.",
+  "revert.CarrierNotRegistered": "This address is not a registered carrier.",
+  "revert.CarrierNotActive": "This carrier is suspended and cannot take shipments now.",
+  "revert.PassportsNotApproved":
+    "The escrow is not approved to hold your passports. Approve it, then ship again.",
+  "revert.PassportNotOwnedByShipper": "One of these passports is not yours to ship.",
+  "revert.PassportRecalled": "One of these passports belongs to a recalled lot and cannot travel.",
+  "revert.UnitReportedStolen": "One of these passports is reported stolen and cannot move.",
+  "revert.TooManyPassports": "Too many passports for one shipment.",
+  "revert.FeeAboveOfferMaximum":
+    "Waybill's fee is now above the highest fee the merchant's offer accepts. Ask the merchant for a new offer.",
   "revert.ERC20InsufficientBalance": "Your balance is too low for this payment.",
   "revert.ERC20InsufficientAllowance": "The escrow was not approved to take this amount.",
 
@@ -601,6 +623,24 @@ const zh: Record<MessageKey, string> = {
   "revert.AlreadyReviewed": "此订单已评价过。",
   "revert.ReviewNotAllowed": "此订单无法评价：付款后没有独立承运人记录送达。",
   "revert.NothingToWithdraw": "没有可提取的金额。",
+  "revert.ShipmentRefNotOrder": "货运单的参考号必须是订单号：托管合约只为订单自己的货运单发货。",
+  "revert.NoPassportsInCustody": "托管合约已不再持有此订单的任何产品护照：没有可移交的内容。",
+  "revert.NotEscrow": "只有 Waybill 托管合约可以代表商家登记货运单。",
+  "revert.EscrowAlreadySet": "货运登记合约已设定托管合约，且只能设定一次。",
+  "revert.PassportsNotEnabled":
+    "此货运登记合约暂不接受随货产品护照。请不带护照发货，或联系运营方。",
+  "revert.NotMerchant": "只有订单的商家可以执行此操作。请连接商家账户。",
+  "revert.ShipByDeadlinePassed": "发货期限已过：此订单不能再发货，只能退款。",
+  "revert.ShipmentAlreadyExists": "此订单的货运单已经登记。",
+  "revert.CarrierNotRegistered": "此地址不是已登记的承运人。",
+  "revert.CarrierNotActive": "此承运人已被暂停，目前不能承运。",
+  "revert.PassportsNotApproved": "托管合约未获授权保管您的产品护照。请先授权，再重新发货。",
+  "revert.PassportNotOwnedByShipper": "其中一个产品护照不属于您，不能随货发出。",
+  "revert.PassportRecalled": "其中一个产品护照属于已召回的批次，不能随货运输。",
+  "revert.UnitReportedStolen": "其中一个产品护照已被报失窃，不能转移。",
+  "revert.TooManyPassports": "一个货运单的产品护照太多。",
+  "revert.FeeAboveOfferMaximum":
+    "Waybill 的手续费现已高于商家报价接受的最高费率。请向商家索取新报价。",
   "revert.ERC20InsufficientBalance": "您的余额不足以支付。",
   "revert.ERC20InsufficientAllowance": "托管合约未获授权扣取此金额。",
 

@@ -1,8 +1,7 @@
 /**
  * What the merchant console sends to the chain, one function per action, on the SDK's typed
- * handles. `shipOrder` is the one place that knows how an order is shipped: today it registers
- * the shipment (createShipment), lets the escrow take the passports, and links it (markShipped),
- * as `merchant ship` does on the command line.
+ * handles. `shipOrder` is the one place that knows how an order is shipped: one `escrow.ship`
+ * call creates the registry shipment and links it, after the passports' approval if needed.
  */
 import {
   type JsonRpcProvider,
@@ -18,7 +17,7 @@ import {
   connectPassports,
   connectRegistry,
   decodeOrdersPaid,
-  encodeLocode,
+  orderShipment,
 } from "@waybill/sdk";
 
 import type { NetworkEntry } from "./network-config.js";
@@ -52,7 +51,12 @@ export interface ShipmentPlan {
   passportIds: bigint[];
 }
 
-/** Registers the order's shipment with its first carrier and links it to the order. */
+/**
+ * Ships the order in one call (`escrow.ship`: the escrow creates the registry shipment in the
+ * merchant's name and links it, passports included), after approving the escrow for the
+ * passports if they travel and it is not yet approved. A shipment already registered for the
+ * order elsewhere (`registry.createShipment`) is linked with `markShipped` instead.
+ */
 export async function shipOrder(
   session: MerchantSession,
   orderId: string,
@@ -60,7 +64,7 @@ export async function shipOrder(
   plan: ShipmentPlan,
   onSent: (tx: TransactionResponse) => void = () => undefined,
 ): Promise<TransactionResponse[]> {
-  const registry = connectRegistry(session.network.registry, session.signer);
+  const registry = connectRegistry(session.network.registry, session.reader);
   const escrow = connectEscrow(session.network.escrow, session.signer);
   const passports = connectPassports(session.network.passports, session.signer);
   const sent: TransactionResponse[] = [];
@@ -70,28 +74,26 @@ export async function shipOrder(
     sent.push(tx);
     await session.reader.waitForTransaction(tx.hash);
   };
-  // The registry takes a shipment's passports in strictly ascending order.
-  const passportIds = [...new Set(plan.passportIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const shipmentId = await registry.shipmentIdOf(session.account, orderId);
-  if ((await registry.getShipment(shipmentId)).status === 0n) {
-    await send(() =>
-      registry.createShipment({
-        shipperRef: orderId,
-        carrier: getAddress(plan.carrier),
-        origin: encodeLocode(plan.origin),
-        destination: encodeLocode(plan.destination),
-        documentsHash: id(plan.documents === "" ? `documents of ${orderId}` : plan.documents),
-        passportIds,
-      }),
-    );
-  }
+  // Sorted ascending and checked for repeats, as the registry requires.
+  const shipment = orderShipment(orderId, {
+    carrier: getAddress(plan.carrier),
+    origin: plan.origin,
+    destination: plan.destination,
+    documents: plan.documents === "" ? `documents of ${orderId}` : plan.documents,
+    passportIds: [...new Set(plan.passportIds)],
+  });
   if (
-    passportIds.length > 0 &&
+    shipment.passportIds.length > 0 &&
     !(await passports.isApprovedForAll(session.account, session.network.escrow))
   ) {
     await send(() => passports.setApprovalForAll(session.network.escrow, true));
   }
-  await send(() => escrow.markShipped(offer));
+  const shipmentId = await registry.shipmentIdOf(session.account, orderId);
+  if ((await registry.getShipment(shipmentId)).status === 0n) {
+    await send(() => escrow.ship(offer, shipment));
+  } else {
+    await send(() => escrow.markShipped(offer));
+  }
   return sent;
 }
 

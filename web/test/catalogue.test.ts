@@ -23,4 +23,23 @@ describe("Web app string catalogue", function () {
       expect(keys.has(`shipmentStatus.${name}`), name).to.equal(true);
     for (const name of EVENT_CODES) expect(keys.has(`shipmentEvent.${name}`), name).to.equal(true);
   });
+
+  it("words only errors the contracts can raise", async function () {
+    const { waybillInterfaces } = await import("@waybill/sdk");
+    const known = new Set<string>();
+    for (const contract of Object.values(waybillInterfaces()))
+      contract.forEachError((error) => known.add(error.name));
+    const worded = Object.keys(CATALOGUE.en)
+      .filter((key) => key.startsWith("revert."))
+      .map((key) => key.slice("revert.".length));
+    for (const name of worded) expect(known.has(name), name).to.equal(true);
+    for (const name of [
+      "ShipmentRefNotOrder",
+      "NoPassportsInCustody",
+      "NotEscrow",
+      "EscrowAlreadySet",
+      "PassportsNotEnabled",
+    ])
+      expect(worded, name).to.include(name);
+  });
 });

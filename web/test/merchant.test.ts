@@ -193,6 +193,18 @@ describe("Web merchant console and track record in Chromium against Anvil and th
     const shipment = await shop.registry.getShipment(shipmentId);
     expect(shipment.carrier).to.equal(shop.addresses.oceanCarrier);
     expect(await shop.passports.ownerOf(passportId)).to.equal(stack.seeded.shop.deployment.escrow);
+    // One escrow.ship call: the registry's ShipmentCreated and the escrow's OrderShipped share
+    // the transaction, which the merchant sent to the escrow.
+    const [linked] = await shop.escrow.queryFilter(
+      shop.escrow.filters.OrderShipped(signed.orderId),
+    );
+    const receipt = (await linked!.getTransactionReceipt())!;
+    expect(receipt.to).to.equal(shop.deployment.escrow);
+    expect(receipt.from).to.equal(shop.addresses.merchant);
+    const created = receipt.logs
+      .filter((log) => log.address === shop.deployment.registry)
+      .map((log) => shop.registry.interface.parseLog(log)?.name);
+    expect(created).to.include("ShipmentCreated");
     await merchant.page
       .locator(`article[data-order-id="${signed.orderId}"][data-status="Shipped"]`)
       .waitFor({ timeout: 10_000 });

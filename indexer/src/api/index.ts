@@ -129,6 +129,7 @@ function orderJson(row: OrderRow) {
     token: row.token,
     price: row.price.toString(),
     feeBps: row.feeBps,
+    maxFeeBps: row.maxFeeBps,
     detailsHash: row.detailsHash,
     shipWithin: row.shipWithin,
     deliverWithin: row.deliverWithin,

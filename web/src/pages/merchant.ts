@@ -16,6 +16,7 @@ import {
   connectEscrow,
   connectStablecoin,
   decodeOrdersPaid,
+  offerOfIndexedOrder,
   encodeOfferLine,
   hashOrderDetails,
   indexerClient,
@@ -380,6 +381,7 @@ async function loadBook(
         token: o.token,
         price: BigInt(o.price),
         deadline: o.nextDeadline ?? undefined,
+        offer: offerOfIndexedOrder(o),
       })),
     };
   }
