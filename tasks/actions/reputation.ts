@@ -6,7 +6,13 @@
 import { Contract, getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { formatAmount, formatDate } from "@waybill/sdk";
+import {
+  type TrackRecord,
+  formatAmount,
+  formatDate,
+  indexerClient,
+  isWaybillError,
+} from "@waybill/sdk";
 
 import { type Output, consoleOutput, runCommand } from "../lib/cli.js";
 import { UserError } from "../lib/errors.js";
@@ -14,43 +20,6 @@ import { UserError } from "../lib/errors.js";
 export interface ReputationArgs {
   merchant: string;
   indexer: string;
-}
-
-/** The track record's JSON, as served by indexer/src/api/track-record.ts. */
-export interface TrackRecordJson {
-  merchant: string;
-  asOf: number;
-  hasHistory: boolean;
-  orders: { total: number; open: number; completed: number; refunded: number; resolved: number };
-  shipping: { due: number; onTime: number; missed: number; onTimeRate: number | null };
-  delivery: {
-    due: number;
-    onTime: number;
-    late: number;
-    failed: number;
-    onTimeRate: number | null;
-  };
-  refunds: { total: number; byReason: Record<string, number> };
-  disputes: {
-    opened: number;
-    openedByBuyer: number;
-    openedByMerchant: number;
-    pending: number;
-    buyerWon: number;
-    merchantWon: number;
-    split: number;
-    defaultRuling: number;
-  };
-  ratings: { count: number; average: number | null; distribution: Record<string, number> };
-  volume: {
-    token: string;
-    orders: number;
-    paid: string;
-    releasedToMerchant: string;
-    refundedToBuyers: string;
-  }[];
-  firstOrderAt: number | null;
-  lastOrderAt: number | null;
 }
 
 export interface TokenInfo {
@@ -75,7 +44,7 @@ function plural(count: number, word: string): string {
 
 /** The lines a person reads; pure, so tests check the wording without a network. */
 export function describeTrackRecord(
-  record: TrackRecordJson,
+  record: TrackRecord,
   tokens: ReadonlyMap<string, TokenInfo>,
 ): string[] {
   const lines = [`Track record of ${record.merchant} (as of ${formatDate(record.asOf)})`];
@@ -141,27 +110,19 @@ const ERC20_METADATA = [
   "function decimals() view returns (uint8)",
 ];
 
-/** Fetches the track record from the indexer; one clear sentence when it cannot. */
-export async function fetchTrackRecord(
-  indexerUrl: string,
-  merchant: string,
-): Promise<TrackRecordJson> {
-  const url = `${indexerUrl.replace(/\/+$/, "")}/merchants/${merchant}/track-record`;
-  let response: Response;
+/** Fetches the track record through the SDK's indexer client; one clear sentence when it cannot. */
+export async function fetchTrackRecord(indexerUrl: string, merchant: string): Promise<TrackRecord> {
   try {
-    response = await fetch(url);
-  } catch {
-    throw new UserError(
-      `no indexer answers at ${indexerUrl}: start it (npm run indexer -- --rpc <url> --network <name>) or pass --indexer <url>`,
-    );
+    return await indexerClient(indexerUrl).trackRecord(merchant);
+  } catch (error) {
+    if (isWaybillError(error) && error.code === "NETWORK_UNREACHABLE") {
+      throw new UserError(
+        `no indexer answers at ${indexerUrl}: start it (npm run indexer -- --rpc <url> --network <name>) or pass --indexer <url>`,
+      );
+    }
+    if (isWaybillError(error)) throw new UserError(error.message);
+    throw error;
   }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    throw new UserError(
-      `the indexer refused the request (${response.status}): ${body.error ?? response.statusText}`,
-    );
-  }
-  return (await response.json()) as TrackRecordJson;
 }
 
 export async function reputation(
