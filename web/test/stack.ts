@@ -122,7 +122,9 @@ export async function openPage(
     locale: options.locale ?? "en-GB",
     timezoneId: "Europe/Berlin",
   });
-  context.setDefaultTimeout(15_000);
+  // Generous: a wait ends as soon as its condition holds, and on a loaded 2-core CI machine a
+  // transaction, its receipt poll and the re-render have been seen to exceed 15 s.
+  context.setDefaultTimeout(45_000);
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
