@@ -82,11 +82,17 @@ abstract contract EscrowStorage is
     // ---------------------------------------------------------------------- storage
 
     /// @dev Everything `pay` reads besides the order and the allow-list, in one slot:
-    /// treasury (20 bytes) | feeBps (2) | paused (1). OZ Pausable would cost `pay` a second cold read.
+    /// treasury (20 bytes) | feeBps (2) | paused (1) | registryLinked (1) | lastCarrierSuspensionAt (5).
+    /// OZ Pausable would cost `pay` a second cold read. The last two are all `release` reads here:
+    /// the registry sets them ({WaybillEscrowExtension-recordRegistryLink},
+    /// {WaybillEscrowExtension-recordCarrierSuspension}), and while a delivery was recorded after
+    /// the latest suspension, release needs no registry read (see {WaybillEscrow-release}).
     struct Config {
         address treasury;
         uint16 feeBps;
         bool paused;
+        bool registryLinked;
+        uint40 lastCarrierSuspensionAt;
     }
 
     /// @dev count (16 bytes) | sum (16 bytes) in one slot.

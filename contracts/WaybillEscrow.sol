@@ -10,6 +10,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {IProductPassport} from "./interfaces/IProductPassport.sol";
+import {IRegistryListener} from "./interfaces/IRegistryListener.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 import {IWaybillEscrow} from "./interfaces/IWaybillEscrow.sol";
 import {EscrowStorage} from "./EscrowStorage.sol";
@@ -78,7 +79,13 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
             revert InvalidArbitrationPeriod(arbitrationPeriod);
         if (feeBps > MAX_FEE_BPS) revert FeeTooHigh(feeBps, MAX_FEE_BPS);
         _EXTENSION = address(new WaybillEscrowExtension(registry, passports, arbitrationPeriod));
-        _config = Config({treasury: treasury, feeBps: feeBps, paused: false});
+        _config = Config({
+            treasury: treasury,
+            feeBps: feeBps,
+            paused: false,
+            registryLinked: false,
+            lastCarrierSuspensionAt: 0
+        });
         emit TreasuryUpdated(address(0), treasury);
         emit FeeUpdated(0, feeBps);
     }
@@ -277,9 +284,15 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
         if (block.timestamp < endsAt) revert InspectionWindowOpen(orderId, endsAt);
         // Only the suspension matters here: markDelivered checked everything else, and a final
-        // event never changes. The lean view skips the struct round trip of {finalEventOf}.
-        (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
-        if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
+        // event never changes. markDelivered also refused a carrier suspended then (the stamp is
+        // when it ran), so only a suspension since can matter, and a linked registry reports every
+        // one. Equal seconds read the registry: the suspension may have come after the delivery.
+        Config storage cfg = _config;
+        if (!cfg.registryLinked || cfg.lastCarrierSuspensionAt >= order.stamp) {
+            // The lean view skips the struct round trip of {finalEventOf}.
+            (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
+            if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
+        }
         _complete(offer, orderId, order, Status.Released, 0, address(0));
     }
 
@@ -333,6 +346,12 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     function config() external view returns (uint16 feeBps, address treasury, bool paused) {
         Config memory current = _config;
         return (current.feeBps, current.treasury, current.paused);
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function registryLink() external view returns (bool linked, uint256 lastCarrierSuspensionAt) {
+        Config memory current = _config;
+        return (current.registryLinked, current.lastCarrierSuspensionAt);
     }
 
     /// @dev Checks an offer can be paid by `buyer` and records the order; the caller pulls the funds.
@@ -528,6 +547,16 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /// @inheritdoc IWaybillEscrow
     function setTokensAllowed(address[] calldata, bool) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IRegistryListener
+    function recordRegistryLink() external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IRegistryListener
+    function recordCarrierSuspension(address) external {
         _delegateToExtension();
     }
 

@@ -351,6 +351,39 @@ contract WaybillEscrowExtension is EscrowStorage {
         emit Unpaused(msg.sender);
     }
 
+    /**
+     * @notice See {IRegistryListener}. Runs in the escrow's context. Only {REGISTRY}, from its
+     * `setEscrow` naming this escrow (once): it reports every suspension from then on.
+     * @dev Counts the link as a suspension: any suspension before it went unreported, so a
+     * delivery recorded up to now keeps the registry read in {WaybillEscrow-release}. Not
+     * `nonReentrant` and never reverting for the registry: a suspension must always reach here,
+     * even one made inside another escrow call.
+     */
+    function recordRegistryLink() external {
+        _requireRegistry();
+        Config storage cfg = _config;
+        cfg.registryLinked = true;
+        cfg.lastCarrierSuspensionAt = uint40(block.timestamp);
+        emit RegistryLinked(msg.sender);
+    }
+
+    /**
+     * @notice See {IRegistryListener}. Runs in the escrow's context. Only {REGISTRY}, from its
+     * `suspendCarrier`.
+     * @dev Recorded whether linked or not (unlinked, release reads the registry anyway). Not
+     * `nonReentrant`, for the reason given at {recordRegistryLink}.
+     */
+    function recordCarrierSuspension(address carrier) external {
+        _requireRegistry();
+        _config.lastCarrierSuspensionAt = uint40(block.timestamp);
+        emit CarrierSuspensionRecorded(carrier);
+    }
+
+    /// @dev Reverts with {NotRegistry} unless the caller is the escrow's registry.
+    function _requireRegistry() private view {
+        if (msg.sender != address(REGISTRY)) revert NotRegistry(msg.sender, address(REGISTRY));
+    }
+
     /// @dev Sends `account`'s whole credit of `token` to `to`, emitting {CreditWithdrawn} (with
     /// `to == account` and the caller in {CreditPushed} when someone else pushed it).
     function _sendCredit(address token, address account, address to) internal {
