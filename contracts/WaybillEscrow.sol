@@ -287,8 +287,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         // event never changes. markDelivered also refused a carrier suspended then (the stamp is
         // when it ran), so only a suspension since can matter, and a linked registry reports every
         // one. Equal seconds read the registry: the suspension may have come after the delivery.
-        Config storage cfg = _config;
-        if (!cfg.registryLinked || cfg.lastCarrierSuspensionAt >= order.stamp) {
+        if (_suspendedSinceMayMatter(order.stamp)) {
             // The lean view skips the struct round trip of {finalEventOf}.
             (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
             if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
@@ -352,6 +351,21 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     function registryLink() external view returns (bool linked, uint256 lastCarrierSuspensionAt) {
         Config memory current = _config;
         return (current.registryLinked, current.lastCarrierSuspensionAt);
+    }
+
+    /**
+     * @dev Whether a carrier may have been suspended at or after `deliveredAt`, as far as this escrow
+     * knows: always while unlinked, else when the registry reported a suspension (or the link) then
+     * or later. One SLOAD of {Config}: Solidity reads a packed slot once per member (100 gas more).
+     * The shifts are Solidity's layout of {Config}: treasury 0-159, feeBps 160-175, paused 176-183,
+     * registryLinked 184-191, lastCarrierSuspensionAt 192-231.
+     */
+    function _suspendedSinceMayMatter(uint40 deliveredAt) private view returns (bool) {
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(_config.slot)
+        }
+        return uint8(word >> 184) == 0 || uint40(word >> 192) >= deliveredAt;
     }
 
     /// @dev Checks an offer can be paid by `buyer` and records the order; the caller pulls the funds.

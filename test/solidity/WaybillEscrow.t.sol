@@ -670,10 +670,18 @@ contract WaybillEscrowTest is Test {
         if (reinstate) {
             registry.setSuspended(CARRIER, false);
             escrow.release(offer);
-            assertEq(uint8(escrow.getOrder(orderId).status), uint8(IWaybillEscrowTypes.Status.Released), "not released");
+            assertEq(
+                uint8(escrow.getOrder(orderId).status),
+                uint8(IWaybillEscrowTypes.Status.Released),
+                "not released"
+            );
         } else {
             vm.expectRevert(
-                abi.encodeWithSelector(IWaybillEscrowTypes.EvidenceCarrierSuspended.selector, orderId, CARRIER)
+                abi.encodeWithSelector(
+                    IWaybillEscrowTypes.EvidenceCarrierSuspended.selector,
+                    orderId,
+                    CARRIER
+                )
             );
             escrow.release(offer);
         }
