@@ -51,6 +51,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /// @notice The longest delivery or inspection period an offer may set, so no order holds funds for decades.
     uint32 public constant MAX_PERIOD = 365 days;
+    /// @dev Where {Config-registryLinked} and {Config-lastCarrierSuspensionAt} sit in its slot:
+    /// after treasury (160 bits), feeBps (16) and paused (8).
+    uint256 private constant _LINKED_SHIFT = 184;
+    uint256 private constant _LAST_SUSPENSION_SHIFT = 192;
     /// @dev Runs the calls off the common path (see {WaybillEscrowExtension}) by delegatecall.
     address private immutable _EXTENSION;
 
@@ -349,23 +353,29 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /// @inheritdoc IWaybillEscrow
     function registryLink() external view returns (bool linked, uint256 lastCarrierSuspensionAt) {
-        Config memory current = _config;
-        return (current.registryLinked, current.lastCarrierSuspensionAt);
+        uint256 word = _configWord();
+        return (uint8(word >> _LINKED_SHIFT) != 0, uint40(word >> _LAST_SUSPENSION_SHIFT));
     }
 
     /**
      * @dev Whether a carrier may have been suspended at or after `deliveredAt`, as far as this escrow
      * knows: always while unlinked, else when the registry reported a suspension (or the link) then
-     * or later. One SLOAD of {Config}: Solidity reads a packed slot once per member (100 gas more).
-     * The shifts are Solidity's layout of {Config}: treasury 0-159, feeBps 160-175, paused 176-183,
-     * registryLinked 184-191, lastCarrierSuspensionAt 192-231.
+     * or later.
      */
     function _suspendedSinceMayMatter(uint40 deliveredAt) private view returns (bool) {
-        uint256 word;
+        uint256 word = _configWord();
+        return uint8(word >> _LINKED_SHIFT) == 0 || uint40(word >> _LAST_SUSPENSION_SHIFT) >= deliveredAt;
+    }
+
+    /**
+     * @dev The {Config} slot in one SLOAD: Solidity reads a packed slot once per member read (100 gas
+     * each after the first), and a memory copy costs bytecode. Read with {_LINKED_SHIFT} and
+     * {_LAST_SUSPENSION_SHIFT}, Solidity's own layout of {Config} (a test compares them with it).
+     */
+    function _configWord() private view returns (uint256 word) {
         assembly ("memory-safe") {
             word := sload(_config.slot)
         }
-        return uint8(word >> 184) == 0 || uint40(word >> 192) >= deliveredAt;
     }
 
     /// @dev Checks an offer can be paid by `buyer` and records the order; the caller pulls the funds.
