@@ -9,7 +9,6 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
-import {IProductPassport} from "./interfaces/IProductPassport.sol";
 import {IRegistryListener} from "./interfaces/IRegistryListener.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 import {IWaybillEscrow} from "./interfaces/IWaybillEscrow.sol";
@@ -36,7 +35,8 @@ import {WaybillEscrowExtension} from "./WaybillEscrowExtension.sol";
  * Split by responsibility to keep well below the EIP-170 size limit, with no linking and one
  * deployment: the common path (pay, ship, deliver, confirm, release, refund, views) runs here; the
  * constructor deploys {WaybillEscrowExtension}, which runs the calls off that path (cancellation,
- * refund claims, disputes, reviews, withdrawals, administration) by delegatecall on this contract's
+ * refund claims, disputes, reviews, withdrawals, administration, the registry's notices, and
+ * `markShipped`, which links a shipment created elsewhere) by delegatecall on this contract's
  * storage, laid out once in {EscrowStorage}. Callers only ever talk to this contract.
  */
 contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
@@ -169,48 +169,6 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
             r,
             s
         );
-    }
-
-    /**
-     * @inheritdoc IWaybillEscrow
-     * @dev Pulls the shipment's passports with `transferFrom`, not `safeTransferFrom`, so the escrow
-     * needs no {IERC721Receiver} hook; a unit sent to it with `safeTransferFrom` is refused, one sent
-     * with a plain `transferFrom` outside an order cannot be recovered. A unit the escrow already
-     * holds for another order fails the pull (its owner is not the merchant), so one passport can never
-     * travel with two open orders. The list is bounded by the registry's `MAX_PASSPORTS` (50).
-     * The order is stored before the pulls, and the call is `nonReentrant`, so a re-entering
-     * passport contract finds the order already Shipped.
-     */
-    function markShipped(Offer calldata offer) external nonReentrant {
-        (bytes32 orderId, Order memory order) = _load(offer);
-        _requireStatus(orderId, order.status, Status.Paid);
-        _requireMerchant(orderId, offer);
-        uint256 deadline = _after(order.stamp, offer.shipWithin);
-        if (block.timestamp > deadline) revert ShipByDeadlinePassed(orderId, deadline);
-
-        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(
-            offer.merchant,
-            orderId
-        );
-        IShipmentRegistry.ShipmentStatus shipmentStatus = shipment.status;
-        if (
-            shipmentStatus == IShipmentRegistry.ShipmentStatus.None ||
-            shipmentStatus == IShipmentRegistry.ShipmentStatus.Lost ||
-            shipmentStatus == IShipmentRegistry.ShipmentStatus.Returned
-        ) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
-
-        uint256[] memory ids;
-        if (address(PASSPORTS) != address(0)) ids = _passportsOf(shipmentId);
-        bool hasPassports = ids.length != 0;
-        if (hasPassports) {
-            if (!PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
-                revert PassportsNotApproved(offer.merchant);
-            order.flags |= FLAG_PASSPORTS;
-        }
-        order.status = Status.Shipped;
-        _store(orderId, order);
-        emit OrderShipped(orderId, shipmentId, hasPassports);
-        if (hasPassports) _takeCustody(orderId, offer.merchant, ids);
     }
 
     /**
@@ -460,16 +418,6 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         );
     }
 
-    /// @dev Pulls the shipment's passports from the merchant into custody (see {markShipped}).
-    function _takeCustody(bytes32 orderId, address merchant, uint256[] memory ids) private {
-        for (uint256 i = 0; i < ids.length; ++i) {
-            // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
-            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i]))
-                revert PassportRecalled(orderId, ids[i]);
-            PASSPORTS.transferFrom(merchant, address(this), ids[i]);
-        }
-    }
-
     /**
      * @dev Pulls `price` from the caller, measuring what actually arrived unless the token manager
      * flagged the token plain ({setTokensPlain}): the two balance reads cost every payment about
@@ -493,6 +441,11 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     }
 
     // ---------------------------------------------------------------------- extension
+
+    /// @inheritdoc IWaybillEscrow
+    function markShipped(Offer calldata) external {
+        _delegateToExtension();
+    }
 
     /// @inheritdoc IWaybillEscrow
     function cancelOffer(Offer calldata) external {

@@ -24,7 +24,7 @@ const suite: BenchSuite = {
     // suspended) made every release read the registry: a cold account, the shipment record and the
     // carrier's account, about 8,200 gas (68,820). The registry now reports every suspension to the
     // escrow, so a delivery recorded after the latest one needs only the escrow's config slot
-    // (2,100): 62,817. Traced: 21,000 base + 2,920 calldata + the token's transfer 20,203 (its
+    // (2,100): 62,836. Traced (at 62,817): 21,000 base + 2,920 calldata + the token's transfer 20,203 (its
     // cold account and call 2,880, four cold slots, two writes, its log) + order slot 5,000 + fee
     // accrual 5,000 + config 2,100 + OrderReleased 2,012 + ~4,600 of hashing, guard and logic.
     "escrow.release": RELEASE_CEILING,
