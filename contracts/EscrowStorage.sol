@@ -8,6 +8,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IProductPassport} from "./interfaces/IProductPassport.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 import {IWaybillEscrowTypes} from "./interfaces/IWaybillEscrowTypes.sol";
 
@@ -82,11 +83,17 @@ abstract contract EscrowStorage is
     // ---------------------------------------------------------------------- storage
 
     /// @dev Everything `pay` reads besides the order and the allow-list, in one slot:
-    /// treasury (20 bytes) | feeBps (2) | paused (1). OZ Pausable would cost `pay` a second cold read.
+    /// treasury (20 bytes) | feeBps (2) | paused (1) | registryLinked (1) | lastCarrierSuspensionAt (5).
+    /// OZ Pausable would cost `pay` a second cold read. The last two are all `release` reads here:
+    /// the registry sets them ({WaybillEscrowExtension-recordRegistryLink},
+    /// {WaybillEscrowExtension-recordCarrierSuspension}), and while a delivery was recorded after
+    /// the latest suspension, release needs no registry read (see {WaybillEscrow-release}).
     struct Config {
         address treasury;
         uint16 feeBps;
         bool paused;
+        bool registryLinked;
+        uint40 lastCarrierSuspensionAt;
     }
 
     /// @dev count (16 bytes) | sum (16 bytes) in one slot.
@@ -209,6 +216,17 @@ abstract contract EscrowStorage is
                 if (toBuyer) emit PassportHandOverFailed(orderId, ids[i]);
                 else emit PassportReturnFailed(orderId, ids[i]);
             }
+        }
+    }
+
+    /// @dev Pulls the shipment's passports from the merchant into custody (see {WaybillEscrowExtension-markShipped}
+    /// and {WaybillEscrow-ship}).
+    function _takeCustody(bytes32 orderId, address merchant, uint256[] memory ids) internal {
+        for (uint256 i = 0; i < ids.length; ++i) {
+            // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
+            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i]))
+                revert PassportRecalled(orderId, ids[i]);
+            PASSPORTS.transferFrom(merchant, address(this), ids[i]);
         }
     }
 

@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {IPassportCustody} from "./interfaces/IPassportCustody.sol";
+import {IRegistryListener} from "./interfaces/IRegistryListener.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 
 /**
@@ -46,6 +47,13 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IShipmentRegistry
     uint256 public constant MAX_PASSPORTS = 50;
+
+    /// @inheritdoc IShipmentRegistry
+    /// @dev The escrow's own notice (a delegatecall to its extension, one cold slot rewritten, an
+    /// event) uses about 12,000 today; four times that leaves room for repricings. A stingy
+    /// transaction must not be able to starve the notice while the suspension itself succeeds (a
+    /// wallet's gas estimate would find exactly that), hence the check before the call.
+    uint256 public constant ESCROW_NOTICE_GAS = 50_000;
 
     /// @dev Bit `code` is set when `code` may follow a shipment in that status (see {EventCode}).
     uint256 private constant _FROM_CREATED = (1 << uint8(EventCode.PickedUp)) | (1 << uint8(EventCode.Lost));
@@ -185,6 +193,10 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         if (account.suspended) revert CarrierNotActive(carrier);
         account.suspended = true;
         emit CarrierSuspended(carrier);
+        address escrow_ = _escrow;
+        if (escrow_ != address(0)) {
+            _notifyEscrow(escrow_, abi.encodeCall(IRegistryListener.recordCarrierSuspension, (carrier)));
+        }
     }
 
     /// @inheritdoc IShipmentRegistry
@@ -265,6 +277,26 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
         if (_escrow != address(0)) revert EscrowAlreadySet(_escrow);
         _escrow = escrow_;
         emit EscrowSet(escrow_);
+        _notifyEscrow(escrow_, abi.encodeCall(IRegistryListener.recordRegistryLink, ()));
+    }
+
+    /**
+     * @dev Sends `notice` to the escrow with exactly {ESCROW_NOTICE_GAS}, and carries on whatever the
+     * escrow does: the escrow is the admin's choice, and a reverting or gas-burning one must not be
+     * able to stop a suspension (it only loses the notice, which it alone relies on). The gas is
+     * checked first so that the caller cannot starve the call instead (EIP-150 forwards at most
+     * 63/64 of what is left; 3,000 covers a cold account and the call's own cost). No return data is
+     * copied, so a hostile escrow cannot make the registry pay for a large one.
+     */
+    function _notifyEscrow(address escrow_, bytes memory notice) private {
+        uint256 needed = (ESCROW_NOTICE_GAS * 64) / 63 + 3_000;
+        uint256 gasLeft = gasleft();
+        if (gasLeft < needed) revert EscrowNoticeGasTooLow(gasLeft, needed);
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(ESCROW_NOTICE_GAS, escrow_, 0, add(notice, 0x20), mload(notice), 0, 0)
+        }
+        if (!ok) emit EscrowNoticeFailed(escrow_, bytes4(notice));
     }
 
     /// @dev {createShipment} for `shipper`.

@@ -9,7 +9,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
-import {IProductPassport} from "./interfaces/IProductPassport.sol";
+import {IRegistryListener} from "./interfaces/IRegistryListener.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 import {IWaybillEscrow} from "./interfaces/IWaybillEscrow.sol";
 import {EscrowStorage} from "./EscrowStorage.sol";
@@ -35,7 +35,8 @@ import {WaybillEscrowExtension} from "./WaybillEscrowExtension.sol";
  * Split by responsibility to keep well below the EIP-170 size limit, with no linking and one
  * deployment: the common path (pay, ship, deliver, confirm, release, refund, views) runs here; the
  * constructor deploys {WaybillEscrowExtension}, which runs the calls off that path (cancellation,
- * refund claims, disputes, reviews, withdrawals, administration) by delegatecall on this contract's
+ * refund claims, disputes, reviews, withdrawals, administration, the registry's notices, and
+ * `markShipped`, which links a shipment created elsewhere) by delegatecall on this contract's
  * storage, laid out once in {EscrowStorage}. Callers only ever talk to this contract.
  */
 contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
@@ -50,6 +51,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /// @notice The longest delivery or inspection period an offer may set, so no order holds funds for decades.
     uint32 public constant MAX_PERIOD = 365 days;
+    /// @dev Where {Config-registryLinked} and {Config-lastCarrierSuspensionAt} sit in its slot:
+    /// after treasury (160 bits), feeBps (16) and paused (8).
+    uint256 private constant _LINKED_SHIFT = 184;
+    uint256 private constant _LAST_SUSPENSION_SHIFT = 192;
     /// @dev Runs the calls off the common path (see {WaybillEscrowExtension}) by delegatecall.
     address private immutable _EXTENSION;
 
@@ -78,7 +83,13 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
             revert InvalidArbitrationPeriod(arbitrationPeriod);
         if (feeBps > MAX_FEE_BPS) revert FeeTooHigh(feeBps, MAX_FEE_BPS);
         _EXTENSION = address(new WaybillEscrowExtension(registry, passports, arbitrationPeriod));
-        _config = Config({treasury: treasury, feeBps: feeBps, paused: false});
+        _config = Config({
+            treasury: treasury,
+            feeBps: feeBps,
+            paused: false,
+            registryLinked: false,
+            lastCarrierSuspensionAt: 0
+        });
         emit TreasuryUpdated(address(0), treasury);
         emit FeeUpdated(0, feeBps);
     }
@@ -162,48 +173,6 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /**
      * @inheritdoc IWaybillEscrow
-     * @dev Pulls the shipment's passports with `transferFrom`, not `safeTransferFrom`, so the escrow
-     * needs no {IERC721Receiver} hook; a unit sent to it with `safeTransferFrom` is refused, one sent
-     * with a plain `transferFrom` outside an order cannot be recovered. A unit the escrow already
-     * holds for another order fails the pull (its owner is not the merchant), so one passport can never
-     * travel with two open orders. The list is bounded by the registry's `MAX_PASSPORTS` (50).
-     * The order is stored before the pulls, and the call is `nonReentrant`, so a re-entering
-     * passport contract finds the order already Shipped.
-     */
-    function markShipped(Offer calldata offer) external nonReentrant {
-        (bytes32 orderId, Order memory order) = _load(offer);
-        _requireStatus(orderId, order.status, Status.Paid);
-        _requireMerchant(orderId, offer);
-        uint256 deadline = _after(order.stamp, offer.shipWithin);
-        if (block.timestamp > deadline) revert ShipByDeadlinePassed(orderId, deadline);
-
-        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(
-            offer.merchant,
-            orderId
-        );
-        IShipmentRegistry.ShipmentStatus shipmentStatus = shipment.status;
-        if (
-            shipmentStatus == IShipmentRegistry.ShipmentStatus.None ||
-            shipmentStatus == IShipmentRegistry.ShipmentStatus.Lost ||
-            shipmentStatus == IShipmentRegistry.ShipmentStatus.Returned
-        ) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
-
-        uint256[] memory ids;
-        if (address(PASSPORTS) != address(0)) ids = _passportsOf(shipmentId);
-        bool hasPassports = ids.length != 0;
-        if (hasPassports) {
-            if (!PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
-                revert PassportsNotApproved(offer.merchant);
-            order.flags |= FLAG_PASSPORTS;
-        }
-        order.status = Status.Shipped;
-        _store(orderId, order);
-        emit OrderShipped(orderId, shipmentId, hasPassports);
-        if (hasPassports) _takeCustody(orderId, offer.merchant, ids);
-    }
-
-    /**
-     * @inheritdoc IWaybillEscrow
      * @dev The registry trusts this contract to create shipments in a shipper's name
      * ({IShipmentRegistry-createShipmentFor}); this is the only call that does, and only for the
      * caller's own order: the caller must be the offer's merchant, the order Paid and within its
@@ -277,9 +246,14 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         uint256 endsAt = _after(order.stamp, offer.inspectionPeriod);
         if (block.timestamp < endsAt) revert InspectionWindowOpen(orderId, endsAt);
         // Only the suspension matters here: markDelivered checked everything else, and a final
-        // event never changes. The lean view skips the struct round trip of {finalEventOf}.
-        (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
-        if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
+        // event never changes. markDelivered also refused a carrier suspended then (the stamp is
+        // when it ran), so only a suspension since can matter, and a linked registry reports every
+        // one. Equal seconds read the registry: the suspension may have come after the delivery.
+        if (_suspendedSinceMayMatter(order.stamp)) {
+            // The lean view skips the struct round trip of {finalEventOf}.
+            (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
+            if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
+        }
         _complete(offer, orderId, order, Status.Released, 0, address(0));
     }
 
@@ -333,6 +307,33 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     function config() external view returns (uint16 feeBps, address treasury, bool paused) {
         Config memory current = _config;
         return (current.feeBps, current.treasury, current.paused);
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function registryLink() external view returns (bool linked, uint256 lastCarrierSuspensionAt) {
+        uint256 word = _configWord();
+        return (uint8(word >> _LINKED_SHIFT) != 0, uint40(word >> _LAST_SUSPENSION_SHIFT));
+    }
+
+    /**
+     * @dev Whether a carrier may have been suspended at or after `deliveredAt`, as far as this escrow
+     * knows: always while unlinked, else when the registry reported a suspension (or the link) then
+     * or later.
+     */
+    function _suspendedSinceMayMatter(uint40 deliveredAt) private view returns (bool) {
+        uint256 word = _configWord();
+        return uint8(word >> _LINKED_SHIFT) == 0 || uint40(word >> _LAST_SUSPENSION_SHIFT) >= deliveredAt;
+    }
+
+    /**
+     * @dev The {Config} slot in one SLOAD: Solidity reads a packed slot once per member read (100 gas
+     * each after the first), and a memory copy costs bytecode. Read with {_LINKED_SHIFT} and
+     * {_LAST_SUSPENSION_SHIFT}, Solidity's own layout of {Config} (a test compares them with it).
+     */
+    function _configWord() private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(_config.slot)
+        }
     }
 
     /// @dev Checks an offer can be paid by `buyer` and records the order; the caller pulls the funds.
@@ -417,16 +418,6 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         );
     }
 
-    /// @dev Pulls the shipment's passports from the merchant into custody (see {markShipped}).
-    function _takeCustody(bytes32 orderId, address merchant, uint256[] memory ids) private {
-        for (uint256 i = 0; i < ids.length; ++i) {
-            // A recalled unit must not be sold; a plain registry shipment (a return) may still carry it.
-            if (IProductPassport(address(PASSPORTS)).isRecalled(ids[i]))
-                revert PassportRecalled(orderId, ids[i]);
-            PASSPORTS.transferFrom(merchant, address(this), ids[i]);
-        }
-    }
-
     /**
      * @dev Pulls `price` from the caller, measuring what actually arrived unless the token manager
      * flagged the token plain ({setTokensPlain}): the two balance reads cost every payment about
@@ -450,6 +441,11 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     }
 
     // ---------------------------------------------------------------------- extension
+
+    /// @inheritdoc IWaybillEscrow
+    function markShipped(Offer calldata) external {
+        _delegateToExtension();
+    }
 
     /// @inheritdoc IWaybillEscrow
     function cancelOffer(Offer calldata) external {
@@ -528,6 +524,16 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
 
     /// @inheritdoc IWaybillEscrow
     function setTokensAllowed(address[] calldata, bool) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IRegistryListener
+    function recordRegistryLink() external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IRegistryListener
+    function recordCarrierSuspension(address) external {
         _delegateToExtension();
     }
 

@@ -11,8 +11,9 @@ import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 
 /**
  * @title WaybillEscrowExtension
- * @notice The calls of {WaybillEscrow} off the common path: offer cancellation, refund claims,
- * disputes and rulings, reviews, withdrawals and administration. The escrow deploys this contract
+ * @notice The calls of {WaybillEscrow} off the common path: offer cancellation, linking a shipment
+ * created elsewhere ({markShipped}), refund claims, disputes and rulings, reviews, withdrawals,
+ * administration and the registry's notices. The escrow deploys this contract
  * in its constructor and runs these functions here by delegatecall; each is documented at its
  * {IWaybillEscrow} declaration.
  * @dev Runs only in the escrow's context: storage, roles, `msg.sender`, the reentrancy lock
@@ -34,6 +35,49 @@ contract WaybillEscrowExtension is EscrowStorage {
         IERC721 passports,
         uint32 arbitrationPeriod
     ) EscrowStorage(registry, passports, arbitrationPeriod, 0, msg.sender) {}
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context: the path for a shipment created
+     * elsewhere, off the common path since the escrow's one-call `ship`.
+     * @dev Pulls the shipment's passports with `transferFrom`, not `safeTransferFrom`, so the escrow
+     * needs no {IERC721Receiver} hook; a unit sent to it with `safeTransferFrom` is refused, one sent
+     * with a plain `transferFrom` outside an order cannot be recovered. A unit the escrow already
+     * holds for another order fails the pull (its owner is not the merchant), so one passport can never
+     * travel with two open orders. The list is bounded by the registry's `MAX_PASSPORTS` (50).
+     * The order is stored before the pulls, and the call is `nonReentrant`, so a re-entering
+     * passport contract finds the order already Shipped.
+     */
+    function markShipped(Offer calldata offer) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireStatus(orderId, order.status, Status.Paid);
+        _requireMerchant(orderId, offer);
+        uint256 deadline = _after(order.stamp, offer.shipWithin);
+        if (block.timestamp > deadline) revert ShipByDeadlinePassed(orderId, deadline);
+
+        (bytes32 shipmentId, IShipmentRegistry.FinalEvent memory shipment) = _evidenceOf(
+            offer.merchant,
+            orderId
+        );
+        IShipmentRegistry.ShipmentStatus shipmentStatus = shipment.status;
+        if (
+            shipmentStatus == IShipmentRegistry.ShipmentStatus.None ||
+            shipmentStatus == IShipmentRegistry.ShipmentStatus.Lost ||
+            shipmentStatus == IShipmentRegistry.ShipmentStatus.Returned
+        ) revert InvalidShipmentStatus(orderId, shipmentId, shipmentStatus);
+
+        uint256[] memory ids;
+        if (address(PASSPORTS) != address(0)) ids = _passportsOf(shipmentId);
+        bool hasPassports = ids.length != 0;
+        if (hasPassports) {
+            if (!PASSPORTS.isApprovedForAll(offer.merchant, address(this)))
+                revert PassportsNotApproved(offer.merchant);
+            order.flags |= FLAG_PASSPORTS;
+        }
+        order.status = Status.Shipped;
+        _store(orderId, order);
+        emit OrderShipped(orderId, shipmentId, hasPassports);
+        if (hasPassports) _takeCustody(orderId, offer.merchant, ids);
+    }
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
     function cancelOffer(Offer calldata offer) external {
@@ -349,6 +393,39 @@ contract WaybillEscrowExtension is EscrowStorage {
     function unpause() external onlyRole(PAUSER_ROLE) {
         _config.paused = false;
         emit Unpaused(msg.sender);
+    }
+
+    /**
+     * @notice See {IRegistryListener}. Runs in the escrow's context. Only {REGISTRY}, from its
+     * `setEscrow` naming this escrow (once): it reports every suspension from then on.
+     * @dev Counts the link as a suspension: any suspension before it went unreported, so a
+     * delivery recorded up to now keeps the registry read in {WaybillEscrow-release}. Not
+     * `nonReentrant` and never reverting for the registry: a suspension must always reach here,
+     * even one made inside another escrow call.
+     */
+    function recordRegistryLink() external {
+        _requireRegistry();
+        Config storage cfg = _config;
+        cfg.registryLinked = true;
+        cfg.lastCarrierSuspensionAt = uint40(block.timestamp);
+        emit RegistryLinked(msg.sender);
+    }
+
+    /**
+     * @notice See {IRegistryListener}. Runs in the escrow's context. Only {REGISTRY}, from its
+     * `suspendCarrier`.
+     * @dev Recorded whether linked or not (unlinked, release reads the registry anyway). Not
+     * `nonReentrant`, for the reason given at {recordRegistryLink}.
+     */
+    function recordCarrierSuspension(address carrier) external {
+        _requireRegistry();
+        _config.lastCarrierSuspensionAt = uint40(block.timestamp);
+        emit CarrierSuspensionRecorded(carrier);
+    }
+
+    /// @dev Reverts with {NotRegistry} unless the caller is the escrow's registry.
+    function _requireRegistry() private view {
+        if (msg.sender != address(REGISTRY)) revert NotRegistry(msg.sender, address(REGISTRY));
     }
 
     /// @dev Sends `account`'s whole credit of `token` to `to`, emitting {CreditWithdrawn} (with

@@ -294,6 +294,23 @@ const buyerReview = common(
   .build();
 const buyerWithdraw = withdrawTask("buyer", "refunds");
 
+/** `<role> retry-passports`: anyone may hand over again the units an ended order left in custody. */
+function retryPassportsTask(role: "merchant" | "buyer") {
+  return common(
+    task(
+      [role, "retry-passports"],
+      "Hand over again the passports an ended order left in custody (e.g. a unit flagged stolen, since cleared)",
+    ),
+  )
+    .addOption(order)
+    .setInlineAction(async (args, hre) =>
+      (await import("./actions/buyer.js")).retryPassports(role)(args, hre),
+    )
+    .build();
+}
+const buyerRetryPassports = retryPassportsTask("buyer");
+const merchantRetryPassports = retryPassportsTask("merchant");
+
 const eventOptions = <T extends TaskArguments>(builder: NewTaskDefinitionBuilder<T>) =>
   common(builder)
     .addOption({
@@ -623,6 +640,7 @@ export const waybillTasks = [
   merchantCancel,
   merchantEvidence,
   merchantWithdraw,
+  merchantRetryPassports,
   merchantStatus,
   merchantReputation,
   indexer,
@@ -635,6 +653,7 @@ export const waybillTasks = [
   buyerRefund,
   buyerReview,
   buyerWithdraw,
+  buyerRetryPassports,
   carrier,
   carrierRecord,
   carrierSign,

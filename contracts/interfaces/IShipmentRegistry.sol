@@ -141,6 +141,9 @@ interface IShipmentRegistry {
     /// @notice Emitted when a signed-batch nonce is used or cancelled.
     /// @notice The admin named the escrow that may create shipments for its merchants ({createShipmentFor}).
     event EscrowSet(address indexed escrow);
+    /// @notice The escrow refused (reverted, or used up {ESCROW_NOTICE_GAS}) the notice `selector`
+    /// ({IRegistryListener}): the registry's action stood anyway. Only a broken or hostile escrow does this.
+    event EscrowNoticeFailed(address indexed escrow, bytes4 selector);
 
     event NonceUsed(address indexed signer, uint256 nonce);
 
@@ -190,6 +193,9 @@ interface IShipmentRegistry {
     error NotEscrow(address caller);
     /// @dev The escrow can be set once, to a non-zero address.
     error EscrowAlreadySet(address escrow);
+    /// @dev A notice to the escrow needs `needed` gas left so that the escrow surely receives
+    /// {ESCROW_NOTICE_GAS}; the call had `gasLeft`. Send the transaction with more gas.
+    error EscrowNoticeGasTooLow(uint256 gasLeft, uint256 needed);
 
     // ------------------------------------------------------------------- operations
 
@@ -200,7 +206,9 @@ interface IShipmentRegistry {
     /// @notice Stops a carrier and all its keys from recording events. Carrier-manager role.
     /// @dev The escrow also stops releasing payments on the carrier's recorded deliveries while it
     /// is suspended, and a suspension outlasting an order's inspection window opens the buyer's
-    /// refund (docs/trust-model.md): suspend only for cause.
+    /// refund (docs/trust-model.md): suspend only for cause. Tells the escrow, once set
+    /// ({IRegistryListener-recordCarrierSuspension}), with {ESCROW_NOTICE_GAS} guaranteed; an escrow
+    /// that refuses cannot stop the suspension ({EscrowNoticeFailed}).
     function suspendCarrier(address carrier) external;
 
     /// @notice Lets a suspended carrier record events again. Carrier-manager role.
@@ -230,6 +238,8 @@ interface IShipmentRegistry {
     function createShipmentFor(address shipper, NewShipment calldata s) external returns (bytes32 shipmentId);
 
     /// @notice Names, once, the escrow allowed to call {createShipmentFor}. Default admin only.
+    /// It tells that escrow ({IRegistryListener-recordRegistryLink}) and, from then on, every
+    /// carrier suspension, as {suspendCarrier} says.
     /// @param escrow The escrow contract.
     function setEscrow(address escrow) external;
 
@@ -264,6 +274,11 @@ interface IShipmentRegistry {
     /// @notice The most passports one shipment can carry.
     // solhint-disable-next-line func-name-mixedcase
     function MAX_PASSPORTS() external view returns (uint256);
+
+    /// @notice The gas the registry forwards to its escrow's {IRegistryListener} notices, and
+    /// guarantees by refusing a call left with too little ({EscrowNoticeGasTooLow}).
+    // solhint-disable-next-line func-name-mixedcase
+    function ESCROW_NOTICE_GAS() external view returns (uint256);
 
     /// @notice The passport contract told about shipped passports, or zero when passports are not enabled.
     function passportCustody() external view returns (address);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IRegistryListener} from "./IRegistryListener.sol";
 import {IShipmentRegistry} from "./IShipmentRegistry.sol";
 import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
 
@@ -59,7 +60,7 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
  * something (Released, or Resolved with `buyerAmount < price`, the default ruling included) and back
  * to the merchant on a refund or a full-refund ruling.
  */
-interface IWaybillEscrow is IWaybillEscrowTypes {
+interface IWaybillEscrow is IWaybillEscrowTypes, IRegistryListener {
     // ------------------------------------------------------------------- operations
 
     /**
@@ -170,7 +171,12 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
 
     /**
      * @notice Pays the payee once the inspection window closed without a dispute. Anyone. Refused
-     * while the carrier that recorded the delivery is suspended.
+     * while the carrier that recorded the delivery is suspended ({EvidenceCarrierSuspended}).
+     * @dev {markDelivered} refused a carrier suspended when it recorded the delivery, so the carrier
+     * can be suspended now only if a suspension happened since. The registry reports each one to a
+     * linked escrow ({recordCarrierSuspension}); release reads the registry only when this escrow is
+     * not linked or a suspension was reported at or after the second the delivery was recorded,
+     * and otherwise skips that read (about 6,000 gas). See {registryLink}.
      * @param offer The order's terms.
      */
     function release(Offer calldata offer) external;
@@ -377,4 +383,13 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
      * @return paused Whether new payments are stopped.
      */
     function config() external view returns (uint16 feeBps, address treasury, bool paused);
+
+    /**
+     * @notice Whether the registry linked this escrow ({RegistryLinked}) and when it last reported a
+     * carrier suspension (the link itself counts as one: suspensions before it were not reported).
+     * While unlinked, every {release} reads the carrier's standing from the registry.
+     * @return linked Whether the registry reports carrier suspensions here.
+     * @return lastCarrierSuspensionAt The block time of the latest reported suspension or of the link, zero before.
+     */
+    function registryLink() external view returns (bool linked, uint256 lastCarrierSuspensionAt);
 }

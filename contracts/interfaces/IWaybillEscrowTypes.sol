@@ -193,6 +193,14 @@ interface IWaybillEscrowTypes {
     /// @notice New payments were allowed again by `account`.
     event Unpaused(address account);
 
+    /// @notice The escrow's registry linked this escrow as its escrow: it reports every carrier
+    /// suspension from now on, so `release` may skip its registry read for deliveries recorded later.
+    event RegistryLinked(address indexed registry);
+
+    /// @notice The registry reported that it suspended `carrier`: releases of deliveries recorded
+    /// at or before now read the registry again.
+    event CarrierSuspensionRecorded(address indexed carrier);
+
     // ------------------------------------------------------------------------ errors
 
     /// @dev The order is in `current`, where this operation is not allowed.
@@ -272,4 +280,6 @@ interface IWaybillEscrowTypes {
     /// @notice {retryPassportHandOver}: the final order left no unit of its shipment in the
     /// escrow's custody (none carried, all handed over, or re-shipped since).
     error NoPassportsInCustody(bytes32 orderId);
+    /// @notice Only the escrow's registry (`registry`) may report a link or a carrier suspension.
+    error NotRegistry(address caller, address registry);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IRegistryListener} from "../interfaces/IRegistryListener.sol";
 import {IShipmentRegistry} from "../interfaces/IShipmentRegistry.sol";
 
 /**
@@ -50,9 +51,20 @@ contract MockShipmentRegistry {
         _recorders[shipmentId] = recordedBy;
     }
 
-    /// @notice Suspends or reinstates `carrier`.
+    /// @notice The escrow told of suspensions, once {linkEscrow} named it (zero before).
+    IRegistryListener public escrow;
+
+    /// @notice Links `listener` as the real registry's `setEscrow` does: tells it now, and of every
+    /// later suspension. Until then the mock tells nobody, like a registry linked to another escrow.
+    function linkEscrow(IRegistryListener listener) external {
+        escrow = listener;
+        listener.recordRegistryLink();
+    }
+
+    /// @notice Suspends or reinstates `carrier`; a suspension is reported to the linked escrow.
     function setSuspended(address carrier, bool isSuspended) external {
         suspended[carrier] = isSuspended;
+        if (isSuspended && address(escrow) != address(0)) escrow.recordCarrierSuspension(carrier);
     }
 
     /// @notice Sets the passports travelling in `shipmentId`.

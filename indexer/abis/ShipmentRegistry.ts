@@ -164,6 +164,22 @@ export const ShipmentRegistryAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "gasLeft",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "needed",
+        type: "uint256",
+      },
+    ],
+    name: "EscrowNoticeGasTooLow",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint40",
         name: "occurredAt",
         type: "uint40",
@@ -609,6 +625,25 @@ export const ShipmentRegistryAbi = [
     anonymous: false,
     inputs: [],
     name: "EIP712DomainChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "escrow",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "bytes4",
+        name: "selector",
+        type: "bytes4",
+      },
+    ],
+    name: "EscrowNoticeFailed",
     type: "event",
   },
   {

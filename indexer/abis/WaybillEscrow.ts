@@ -456,6 +456,22 @@ export const WaybillEscrowAbi = [
     inputs: [
       {
         internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "registry",
+        type: "address",
+      },
+    ],
+    name: "NotRegistry",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
         name: "token",
         type: "address",
       },
@@ -654,6 +670,19 @@ export const WaybillEscrowAbi = [
     inputs: [],
     name: "ZeroAddress",
     type: "error",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "carrier",
+        type: "address",
+      },
+    ],
+    name: "CarrierSuspensionRecorded",
+    type: "event",
   },
   {
     anonymous: false,
@@ -1220,6 +1249,19 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "PayoutCredited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "registry",
+        type: "address",
+      },
+    ],
+    name: "RegistryLinked",
     type: "event",
   },
   {

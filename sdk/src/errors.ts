@@ -260,6 +260,10 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
     `only the escrow may create a shipment in a merchant's name, not ${String(a.caller)}`,
   EscrowAlreadySet: (a) =>
     `the registry's escrow is already set to ${String(a.escrow)} and cannot change`,
+  EscrowNoticeGasTooLow: (a) =>
+    `this registry call must leave the escrow enough gas to record it (${String(a.needed)} gas left at that point, only ${String(a.gasLeft)} remained); send the transaction again with a higher gas limit`,
+  NotRegistry: (a) =>
+    `only the escrow's shipment registry ${String(a.registry)} may report a carrier suspension or its link, not ${String(a.caller)}`,
   TooManyPassports: (a) =>
     `a shipment carries at most ${String(a.max)} passports, not ${String(a.count)}`,
   PassportsNotEnabled: () =>

@@ -389,3 +389,34 @@ export async function review(
     );
   }, out);
 }
+
+/**
+ * `buyer retry-passports` / `merchant retry-passports` (anyone may send it): hands over again the
+ * passports the passport contract refused to move when the order ended (a unit flagged stolen
+ * while in custody, cleared since), to wherever the outcome sent them, and names each unit moved
+ * or refused again. Refused before anything is sent unless the order is final.
+ */
+export function retryPassports(role: "buyer" | "merchant") {
+  return async (args: OrderArgs, hre: HardhatRuntimeEnvironment, out: Output = consoleOutput) =>
+    runCommand(async () => {
+      const { ctx, ref } = await openOrder(hre, args, role, out);
+      const action = `hand over again the passports of order ${ref.orderId} left in the escrow's custody`;
+      await requireStatus(ctx, ref.orderId, ["Released", "Resolved", "Refunded"], action);
+      const { receipt } = await sendTransaction(out, action, () =>
+        ctx.escrow.retryPassportHandOver(ref.offer),
+      );
+      for (const log of receipt.logs) {
+        const event = ctx.escrow.interface.parseLog(log);
+        if (event === null) continue;
+        const unit = String(event.args.tokenId);
+        if (event.name === "PassportHandedOver")
+          out.line(`✓ unit ${unit} handed to the buyer ${event.args.buyer}`);
+        else if (event.name === "PassportReturned")
+          out.line(`✓ unit ${unit} returned to the merchant ${event.args.merchant}`);
+        else if (event.name === "PassportHandOverFailed" || event.name === "PassportReturnFailed")
+          out.line(
+            `✗ unit ${unit} was refused again by the passport contract (still flagged stolen?); it stays in custody`,
+          );
+      }
+    }, out);
+}

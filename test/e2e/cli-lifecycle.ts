@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { getAddress } from "ethers";
+import { getAddress, id as hashText } from "ethers";
 import hre from "hardhat";
 
 import {
@@ -282,12 +282,31 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     expect(timeline).to.match(/Departed[\s\S]*Arrived[\s\S]*HandedOver[\s\S]*Delivered/);
 
     const { escrow, usdc, passports, deployment } = await contracts();
+    expect(await fails("merchant", "merchant", "retry-passports", "--order", offerFile)).to.match(
+      /cannot hand over again the passports of order .* is Shipped/,
+    );
+    // A unit flagged stolen while in custody fails its hand-over at confirmation.
+    const theftDesk = passports.connect(await node.provider.getSigner(admin));
+    await (await theftDesk.grantRole(await passports.THEFT_REGISTRAR_ROLE(), admin)).wait();
+    await (await theftDesk.flagStolen(tokenIds[0], hashText("police report"))).wait();
     const merchantBefore = await usdc.balanceOf(merchant);
     await ok("buyer", "buyer", "confirm", "--order", offerFile);
     const fee = (120_500_000n * 100n) / 10_000n;
     expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore + 120_500_000n - fee);
     expect(await escrow.accruedFees(deployment.localStablecoins.USDC)).to.equal(fee);
+    expect(await passports.ownerOf(tokenIds[0])).to.equal(await escrow.getAddress());
+    // Still flagged: the command says the unit was refused again and stays in custody.
+    expect(await ok("buyer", "buyer", "retry-passports", "--order", offerFile)).to.match(
+      new RegExp(`✗ unit ${tokenIds[0]} was refused again`),
+    );
+    await (await theftDesk.clearStolen(tokenIds[0])).wait();
+    expect(await ok("merchant", "merchant", "retry-passports", "--order", offerFile)).to.match(
+      new RegExp(`✓ unit ${tokenIds[0]} handed to the buyer ${buyer}`),
+    );
     for (const id of tokenIds) expect(await passports.ownerOf(id)).to.equal(buyer);
+    expect(await fails("buyer", "buyer", "retry-passports", "--order", offerFile)).to.match(
+      /the escrow holds no passport of order .* to hand over/,
+    );
 
     await ok(
       "buyer",

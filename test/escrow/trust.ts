@@ -342,6 +342,119 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
     });
   });
 
+  describe("3b. release skips the registry read only after every suspension was reported", function () {
+    /** A delivery by the independent carrier (the relayer) that the escrow recorded, window passed later. */
+    async function recordedDelivery(w: EscrowWorld) {
+      const offer = await w.makeOffer();
+      const { orderId } = await shipWithFinalEvent(
+        w,
+        offer,
+        Shipment.Delivered,
+        w.relayer.address,
+        w.relayer.address,
+      );
+      await w.escrow.connect(w.stranger).markDelivered(offer);
+      return { offer, orderId };
+    }
+
+    it("starts unlinked, and lets only its registry record the link or a suspension", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const registry = await w.registry.getAddress();
+      expect(await w.escrow.registryLink()).to.deep.equal([false, 0n]);
+      await expect(w.escrow.connect(w.stranger).recordRegistryLink())
+        .to.be.revertedWithCustomError(w.escrow, "NotRegistry")
+        .withArgs(w.stranger.address, registry);
+      await expect(w.escrow.connect(w.admin).recordCarrierSuspension(w.relayer.address))
+        .to.be.revertedWithCustomError(w.escrow, "NotRegistry")
+        .withArgs(w.admin.address, registry);
+    });
+
+    it("records the link as a suspension and every reported suspension, each with its event", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const registry = await w.registry.getAddress();
+      await expect(w.registry.linkEscrow(await w.escrow.getAddress()))
+        .to.emit(w.escrow, "RegistryLinked")
+        .withArgs(registry);
+      const linkedAt = await w.now();
+      expect(await w.escrow.registryLink()).to.deep.equal([true, linkedAt]);
+      await networkHelpers.time.increase(DAY);
+      await expect(w.registry.setSuspended(w.relayer.address, true))
+        .to.emit(w.escrow, "CarrierSuspensionRecorded")
+        .withArgs(w.relayer.address);
+      expect(await w.escrow.registryLink()).to.deep.equal([true, await w.now()]);
+    });
+
+    it("reads the registry on every release while unlinked: an unreported suspension still blocks it", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const { offer, orderId } = await recordedDelivery(w);
+      await w.registry.setSuspended(w.relayer.address, true); // unlinked: the escrow is not told
+      await networkHelpers.time.increase(INSPECTION);
+      await expect(w.escrow.connect(w.stranger).release(offer))
+        .to.be.revertedWithCustomError(w.escrow, "EvidenceCarrierSuspended")
+        .withArgs(orderId, w.relayer.address);
+    });
+
+    it("keeps the registry read for a delivery recorded before the link, whose suspension nobody reported", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const { offer, orderId } = await recordedDelivery(w);
+      await w.registry.setSuspended(w.relayer.address, true); // before the link: not reported
+      await networkHelpers.time.increase(DAY);
+      await w.registry.linkEscrow(await w.escrow.getAddress());
+      await networkHelpers.time.increase(INSPECTION);
+      await expect(w.escrow.connect(w.stranger).release(offer))
+        .to.be.revertedWithCustomError(w.escrow, "EvidenceCarrierSuspended")
+        .withArgs(orderId, w.relayer.address);
+    });
+
+    it("refuses release once a reported suspension came after the delivery was recorded, and releases after reinstatement", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      await w.registry.linkEscrow(await w.escrow.getAddress());
+      await networkHelpers.time.increase(DAY);
+      const { offer, orderId } = await recordedDelivery(w);
+      await w.registry.setSuspended(w.relayer.address, true);
+      await networkHelpers.time.increase(INSPECTION);
+      await expect(w.escrow.connect(w.stranger).release(offer))
+        .to.be.revertedWithCustomError(w.escrow, "EvidenceCarrierSuspended")
+        .withArgs(orderId, w.relayer.address);
+      await w.registry.setSuspended(w.relayer.address, false);
+      await expect(w.escrow.connect(w.stranger).release(offer))
+        .to.emit(w.escrow, "OrderReleased")
+        .withArgs(
+          orderId,
+          w.payee.address,
+          PRICE - (PRICE * FEE_BPS) / 10_000n,
+          (PRICE * FEE_BPS) / 10_000n,
+        );
+    });
+
+    it("skips the registry read for a delivery recorded after the latest reported suspension", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      // A first payout, so both releases below write warm balances and fee slot alike.
+      const warm = await w.makeOffer();
+      await w.pay(warm);
+      await w.escrow.connect(w.buyer).confirmReceipt(warm);
+      await w.registry.linkEscrow(await w.escrow.getAddress());
+      // A suspension before the delivery: markDelivered checked the carrier after it.
+      await w.registry.setSuspended(w.relayer.address, true);
+      await w.registry.setSuspended(w.relayer.address, false);
+      await networkHelpers.time.increase(DAY);
+      const { offer, orderId } = await recordedDelivery(w);
+      expect((await w.escrow.registryLink())[1]).to.be.lessThan(
+        (await w.escrow.getOrder(orderId)).stamp,
+      );
+      await networkHelpers.time.increase(INSPECTION);
+      const fast = await (await w.escrow.connect(w.stranger).release(offer)).wait();
+
+      // The same release after a suspension (of any carrier) since its delivery reads the registry.
+      const other = await recordedDelivery(w);
+      await w.registry.setSuspended(w.stranger.address, true);
+      await networkHelpers.time.increase(INSPECTION);
+      const slow = await (await w.escrow.connect(w.stranger).release(other.offer)).wait();
+      expect(slow!.gasUsed - fast!.gasUsed).to.be.greaterThan(4_000n);
+      expect((await w.escrow.getOrder(orderId)).status).to.equal(Status.Released);
+    });
+  });
+
   describe("4. late delivery keeps the buyer's refund right", function () {
     async function lateDelivery(w: EscrowWorld) {
       const offer = await w.makeOffer();

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 
+import {IRegistryListener} from "../../contracts/interfaces/IRegistryListener.sol";
 import {IShipmentRegistry} from "../../contracts/interfaces/IShipmentRegistry.sol";
 import {IWaybillEscrowTypes} from "../../contracts/interfaces/IWaybillEscrowTypes.sol";
 import {MockPassports} from "../../contracts/test/MockPassports.sol";
@@ -30,6 +31,8 @@ contract WaybillEscrowHandler is Test {
     bool public lateRefundRefused;
     /// @notice Set when a hand-over retry moved a unit whose last shipment is another order's.
     bool public retryTookForeignUnit;
+    /// @notice Set when a release paid on a delivery whose carrier is suspended now.
+    bool public suspendedCarrierReleased;
     /// @notice Set when a pushed credit did not reach its owner in full.
     bool public pushedCreditMissed;
     uint256 public pushedCredits;
@@ -273,9 +276,18 @@ contract WaybillEscrowHandler is Test {
         escrow.confirmReceipt(offer);
     }
 
+    /// @dev Flags a release paid while the delivering carrier is suspended. Only the independent
+    /// carrier can have recorded a delivery the escrow accepted; the mock may swap a shipment's
+    /// carrier afterwards (a real final event never changes), so only that carrier is judged.
     function release(uint256 orderSeed) external {
         if (_offers.length == 0) return;
-        escrow.release(_offer(orderSeed));
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        (address carrier, bool isSuspended) = registry.carrierStandingOf(
+            offer.merchant,
+            escrow.orderIdOf(offer)
+        );
+        escrow.release(offer);
+        if (isSuspended && carrier == INDEPENDENT_CARRIER) suspendedCarrierReleased = true;
     }
 
     function refund(uint256 orderSeed) external {
@@ -504,6 +516,7 @@ contract WaybillEscrowTest is Test {
     address private constant BUYER = address(0xB7);
     address private constant PAYEE = address(0xFEE);
     address private constant TREASURY = address(0x7EA5);
+    address private constant CARRIER = address(0xCA11);
 
     WaybillEscrow private escrow;
     MockStablecoin private token;
@@ -528,6 +541,8 @@ contract WaybillEscrowTest is Test {
         escrow.grantRole(escrow.TOKEN_MANAGER_ROLE(), address(this));
         escrow.setTokenAllowed(address(token), true);
 
+        // Linked, so suspensions reach the escrow and release takes its fast path between them.
+        registry.linkEscrow(IRegistryListener(address(escrow)));
         handler = new WaybillEscrowHandler(escrow, token, registry, passports);
         escrow.grantRole(escrow.ARBITER_ROLE(), address(handler));
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(handler));
@@ -568,6 +583,12 @@ contract WaybillEscrowTest is Test {
     }
 
     /// @dev Late deliveries: within the window, the buyer of a late delivery can always refund.
+    /// @dev Issue 9 item 3 with the release fast path: a suspension after the delivery was recorded
+    /// always reaches release, however the suspensions, deliveries and reinstatements interleave.
+    function invariant_suspendedCarrierBlocksRelease() public view {
+        assertFalse(handler.suspendedCarrierReleased(), "release paid on a suspended carrier's delivery");
+    }
+
     function invariant_lateDeliveryKeepsTheRefund() public view {
         assertFalse(handler.lateRefundRefused(), "a late delivery's buyer was refused a refund");
     }
@@ -638,6 +659,34 @@ contract WaybillEscrowTest is Test {
         assertEq(token.balanceOf(PAYEE), 10, "payee not paid in full");
     }
 
+    /// @dev Fuzz, issue 9 item 3 on the release fast path: a carrier suspended at any second after
+    /// the escrow recorded its delivery (the same second included) blocks release until reinstated.
+    function testFuzz_release_refusedWhileCarrierSuspendedSinceDelivery(uint32 wait, bool reinstate) public {
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(1e6);
+        vm.warp(block.timestamp + bound(wait, 0, 3 days));
+        registry.setSuspended(CARRIER, true);
+        vm.warp(block.timestamp + 3 days);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        if (reinstate) {
+            registry.setSuspended(CARRIER, false);
+            escrow.release(offer);
+            assertEq(
+                uint8(escrow.getOrder(orderId).status),
+                uint8(IWaybillEscrowTypes.Status.Released),
+                "not released"
+            );
+        } else {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IWaybillEscrowTypes.EvidenceCarrierSuspended.selector,
+                    orderId,
+                    CARRIER
+                )
+            );
+            escrow.release(offer);
+        }
+    }
+
     function _deliveredOrder(uint96 price) private returns (IWaybillEscrowTypes.Offer memory offer) {
         offer = IWaybillEscrowTypes.Offer({
             merchant: vm.addr(MERCHANT_KEY),
@@ -666,6 +715,7 @@ contract WaybillEscrowTest is Test {
         vm.prank(offer.merchant);
         escrow.markShipped(offer);
         registry.setShipment(shipmentId, IShipmentRegistry.ShipmentStatus.Delivered, uint40(block.timestamp));
+        registry.setRecorder(shipmentId, CARRIER, CARRIER);
         escrow.markDelivered(offer);
     }
 }
