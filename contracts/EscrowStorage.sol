@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -14,20 +13,19 @@ import {IWaybillEscrowTypes} from "./interfaces/IWaybillEscrowTypes.sol";
 
 /**
  * @title EscrowStorage
- * @notice The state of {WaybillEscrow}: its roles, constants, immutables, storage layout and the
- * order helpers both the escrow and its {WaybillEscrowExtension} use.
- * @dev The escrow runs the extension's code by delegatecall (disputes, refund claims, reviews,
- * withdrawals and administration: calls off the common path, kept out of the escrow's bytecode
- * for the EIP-170 limit), so both must lay out storage identically: both inherit this contract
- * and declare no state of their own. Every state variable of either lives here. The immutables
- * are given the same values in both (the escrow deploys the extension with its own arguments).
+ * @notice The state of {WaybillEscrow}: its role names, constants, immutables, storage layout and
+ * the order helpers both the escrow and its {WaybillEscrowExtension} use.
+ * @dev The escrow runs the extension's code by delegatecall (disputes, settlements, refund claims,
+ * reviews, withdrawals and administration: calls off the common path, kept out of the escrow's
+ * bytecode for the EIP-170 limit), so both must lay out storage identically: both inherit this
+ * contract first and the extension declares no state of its own. The escrow alone adds OZ's
+ * AccessControlDefaultAdminRules AFTER this contract, so its role slots follow every slot here
+ * and the extension (which asks the escrow for roles instead) never touches them; keeping that
+ * code out of the extension saves ~3 KB of the init code the two share under EIP-3860. The
+ * immutables are given the same values in both (the escrow deploys the extension with its own
+ * arguments).
  */
-abstract contract EscrowStorage is
-    IWaybillEscrowTypes,
-    EIP712,
-    AccessControlDefaultAdminRules,
-    ReentrancyGuardTransient
-{
+abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ---------------------------------------------------------------------- constants
@@ -51,6 +49,15 @@ abstract contract EscrowStorage is
         "uint32 shipWithin,uint32 deliverWithin,uint32 inspectionPeriod,uint16 maxFeeBps,uint40 expiry,uint256 salt)"
     );
 
+    /// @notice The most bytes of UTF-8 a review's or an evidence's text may carry: about a page,
+    /// enough for any review, and it bounds what a caller can make the escrow log.
+    uint256 public constant MAX_TEXT_BYTES = 1000;
+
+    /// @dev The EIP-712 type hash of a signed settlement ({IWaybillEscrow-settleWithSignature}).
+    bytes32 internal constant SETTLEMENT_TYPEHASH = keccak256(
+        "Settlement(bytes32 orderId,uint256 buyerAmount,uint40 deadline)"
+    );
+
     uint256 internal constant BPS = 10_000;
     /// @dev {_tokenModes}: allowed; every payment measures what arrived (fee-on-transfer guard).
     uint8 internal constant TOKEN_MEASURED = 1;
@@ -68,8 +75,12 @@ abstract contract EscrowStorage is
     /// buyer may still take a full refund within the inspection window.
     uint8 internal constant FLAG_LATE = 8;
     /// @dev {Order-flags} bit: the order ended with the seller paid something (Released, or Resolved
-    /// with `buyerAmount < price`), so its passports belong to the buyer, else to the merchant.
+    /// with `buyerAmount` below the held amount), so its passports belong to the buyer, else to the merchant.
     uint8 internal constant FLAG_SELLER_PAID = 16;
+    /// @dev {Order-flags} bit: the order has an {_extras} slot (a partial refund or a payout
+    /// assignment). Common-path calls read that slot only when this bit is set, so an order that
+    /// never uses either pays a bit test, not a cold read.
+    uint8 internal constant FLAG_EXTRAS = 32;
 
     // ---------------------------------------------------------------------- immutables
 
@@ -102,6 +113,22 @@ abstract contract EscrowStorage is
         uint128 sum;
     }
 
+    /**
+     * @dev An order's second slot, created by its first partial refund or payout assignment:
+     * payoutHolder (20 bytes, zero while unassigned: the offer's payee holds the payout) |
+     * refunded (12, the sum of partial refunds; below the price, a uint96).
+     */
+    struct OrderExtras {
+        address payoutHolder;
+        uint96 refunded;
+    }
+
+    /// @dev An on-chain settlement proposal: proposer (20 bytes) | buyerAmount (12, at most the price).
+    struct SettlementProposal {
+        address proposer;
+        uint96 buyerAmount;
+    }
+
     Config internal _config;
     mapping(bytes32 orderId => Order) internal _orders;
     /// @dev 0 = not allowed, {TOKEN_MEASURED} = allowed, each payment's arrival measured,
@@ -110,6 +137,11 @@ abstract contract EscrowStorage is
     mapping(address token => uint256) internal _accruedFees;
     mapping(address token => mapping(address account => uint256)) internal _credits;
     mapping(address merchant => Rating) internal _ratings;
+    /// @dev Read only when the order's {FLAG_EXTRAS} is set; see {_extrasOf}.
+    mapping(bytes32 orderId => OrderExtras) internal _extras;
+    mapping(bytes32 orderId => SettlementProposal) internal _settlements;
+    /// @dev keccak256(abi.encode(signer, settlement digest)) => revoked by its signer.
+    mapping(bytes32 key => bool) internal _cancelledSettlements;
 
     // ---------------------------------------------------------------------- construction
 
@@ -117,16 +149,12 @@ abstract contract EscrowStorage is
      * @param registry The shipment registry.
      * @param passports The passport NFT contract, or zero.
      * @param arbitrationPeriod Seconds arbiters have to rule on a dispute.
-     * @param initialAdminDelay Delay of a DEFAULT_ADMIN_ROLE transfer, in seconds.
-     * @param admin The initial DEFAULT_ADMIN_ROLE holder.
      */
     constructor(
         IShipmentRegistry registry,
         IERC721 passports,
-        uint32 arbitrationPeriod,
-        uint48 initialAdminDelay,
-        address admin
-    ) EIP712("Waybill Escrow", "1") AccessControlDefaultAdminRules(initialAdminDelay, admin) {
+        uint32 arbitrationPeriod
+    ) EIP712("Waybill Escrow", "1") {
         REGISTRY = registry;
         PASSPORTS = passports;
         ARBITRATION_PERIOD = arbitrationPeriod;
@@ -134,59 +162,155 @@ abstract contract EscrowStorage is
 
     // ---------------------------------------------------------------------- internals
 
-    /// @dev Returns the full price to the buyer and the passports in custody to the merchant.
+    /// @dev Returns the held amount to the buyer and the passports in custody to the merchant.
     function _refund(
         Offer calldata offer,
         bytes32 orderId,
         Order memory order,
         RefundReason reason
     ) internal {
+        uint256 held = offer.price;
+        if (order.flags & FLAG_EXTRAS != 0) {
+            (, uint256 refunded) = _extrasOf(orderId);
+            // Partial refunds stay below the price.
+            unchecked {
+                held -= refunded;
+            }
+        }
         order.status = Status.Refunded;
         _store(orderId, order);
-        emit OrderRefunded(orderId, order.buyer, offer.price, reason);
-        _payout(offer.token, order.buyer, offer.price);
+        emit OrderRefunded(orderId, order.buyer, held, reason);
+        _payout(offer.token, order.buyer, held);
         if (order.flags & FLAG_PASSPORTS != 0) {
             _releasePassports(orderId, offer.merchant, offer.merchant, false);
         }
     }
 
     /**
-     * @dev Ends the order in `finalStatus` (Released, or Resolved by `arbiter`, zero for the default
-     * ruling): `buyerAmount` to the buyer, the rest to the payee less the fee, which is rounded down so
-     * the platform never takes more than its rate. The passports in custody go to the buyer whenever
-     * the seller is paid something (the buyer keeps the goods), back to the merchant otherwise.
+     * @dev Ends the order in `finalStatus` (Released, or Resolved by a ruling or a settlement) with
+     * `buyerAmount` to the buyer and the rest of the held amount to the payout holder less the fee,
+     * which is rounded down so the platform never takes more than its rate, and charged only on
+     * the seller's part. Stores the order and the fee; the caller emits its event with the returned
+     * figures and then pays with {_disburse}, so every event precedes the transfers it announces.
      */
-    function _complete(
+    function _close(
         Offer calldata offer,
         bytes32 orderId,
         Order memory order,
         Status finalStatus,
-        uint256 buyerAmount,
-        address arbiter
-    ) internal {
+        uint256 buyerAmount
+    ) internal returns (address holder, uint256 sellerAmount, uint256 fee) {
+        uint256 held;
+        (holder, held) = _payoutTerms(offer, orderId, order);
+        if (buyerAmount > held) revert BuyerAmountTooHigh(buyerAmount, held);
         order.status = finalStatus;
         // Where the passports go, kept for {WaybillEscrowExtension-retryPassportHandOver}: the
-        // order does not store the ruling's split. Same slot, same write.
-        if (buyerAmount < offer.price) order.flags |= FLAG_SELLER_PAID;
+        // order does not store the split. Same slot, same write.
+        if (buyerAmount < held) order.flags |= FLAG_SELLER_PAID;
         _store(orderId, order);
-        uint256 sellerPart;
-        uint256 fee;
-        uint256 sellerAmount;
-        // Callers guarantee buyerAmount <= price; price < 2^96 and feeBps <= 1000, so the product fits.
+        // buyerAmount <= held <= price < 2^96 and feeBps <= 1000, so nothing overflows.
         unchecked {
-            sellerPart = offer.price - buyerAmount;
+            uint256 sellerPart = held - buyerAmount;
             fee = (sellerPart * order.feeBps) / BPS;
             sellerAmount = sellerPart - fee;
         }
         if (fee != 0) _accruedFees[offer.token] += fee;
-        if (finalStatus == Status.Released) emit OrderReleased(orderId, offer.payee, sellerAmount, fee);
-        else emit DisputeResolved(orderId, arbiter, buyerAmount, sellerAmount, fee);
-        _payout(offer.token, offer.payee, sellerAmount);
+    }
+
+    /**
+     * @dev Pays what {_close} settled: `sellerAmount` to `holder`, `buyerAmount` to the buyer. The
+     * passports in custody go to the buyer whenever the seller was paid something (the buyer keeps
+     * the goods), back to the merchant otherwise.
+     */
+    function _disburse(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        address holder,
+        uint256 sellerAmount,
+        uint256 buyerAmount
+    ) internal {
+        _payout(offer.token, holder, sellerAmount);
         _payout(offer.token, order.buyer, buyerAmount);
         if (order.flags & FLAG_PASSPORTS != 0) {
-            if (sellerPart != 0) _releasePassports(orderId, offer.merchant, order.buyer, true);
+            if (order.flags & FLAG_SELLER_PAID != 0)
+                _releasePassports(orderId, offer.merchant, order.buyer, true);
             else _releasePassports(orderId, offer.merchant, offer.merchant, false);
         }
+    }
+
+    /**
+     * @dev The order's assigned payout holder (zero while unassigned) and partial refunds, in one
+     * SLOAD of the packed word as {_load} does for the order. Callers read it only when the order's
+     * {FLAG_EXTRAS} says the slot exists, testing the bit themselves rather than in here: an order
+     * that never used either then pays the bit test alone, without this call's overhead.
+     */
+    function _extrasOf(bytes32 orderId) internal view returns (address assigned, uint256 refunded) {
+        OrderExtras storage extras = _extras[orderId];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(extras.slot)
+        }
+        return (address(uint160(word)), word >> 160);
+    }
+
+    /// @dev Writes the {_extras} slot with one SSTORE (see {_store}), in Solidity's own layout.
+    function _storeExtras(bytes32 orderId, address assigned, uint256 refunded) internal {
+        OrderExtras storage extras = _extras[orderId];
+        uint256 word = uint256(uint160(assigned)) | (refunded << 160);
+        assembly ("memory-safe") {
+            sstore(extras.slot, word)
+        }
+    }
+
+    /// @dev Who is paid the seller's part (the assigned holder, else the payee) and what the escrow
+    /// holds for the order (its price less partial refunds, which always stay below the price).
+    function _payoutTerms(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) internal view returns (address holder, uint256 held) {
+        holder = offer.payee;
+        held = offer.price;
+        if (order.flags & FLAG_EXTRAS != 0) {
+            (address assigned, uint256 refunded) = _extrasOf(orderId);
+            if (assigned != address(0)) holder = assigned;
+            unchecked {
+                held -= refunded;
+            }
+        }
+    }
+
+    /// @dev The seller side: the assigned payout holder, else the merchant.
+    function _sellerSideOf(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) internal view returns (address sellerSide) {
+        sellerSide = offer.merchant;
+        if (order.flags & FLAG_EXTRAS != 0) {
+            (address assigned, ) = _extrasOf(orderId);
+            if (assigned != address(0)) sellerSide = assigned;
+        }
+    }
+
+    function _requireSellerSide(bytes32 orderId, Offer calldata offer, Order memory order) internal view {
+        address sellerSide = _sellerSideOf(offer, orderId, order);
+        if (msg.sender != sellerSide) revert NotSellerSide(orderId, msg.sender, sellerSide);
+    }
+
+    /// @dev The EIP-712 digest of `Settlement(orderId, buyerAmount, deadline)` in the escrow's domain.
+    function _settlementDigest(
+        bytes32 orderId,
+        uint256 buyerAmount,
+        uint40 deadline
+    ) internal view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, orderId, buyerAmount, deadline)));
+    }
+
+    /// @dev Paid, Shipped, Delivered or Disputed: the states in which the escrow holds the order's money.
+    function _requireOpen(bytes32 orderId, Status current) internal pure {
+        if (current < Status.Paid || current > Status.Disputed) revert InvalidOrderStatus(orderId, current);
     }
 
     /// @dev Pushes `amount` to `to`, or credits it when the token refuses (frozen address, hostile hook).
@@ -332,17 +456,24 @@ abstract contract EscrowStorage is
      * word, so its EIP-712 encoding is the type hash followed by the 12 calldata words. Skipping the
      * ABI re-encoding saves every call about 500 gas. A field with dirty high bits yields a digest no
      * merchant signed and no order is stored under, and Solidity rejects such a field when it is read.
+     * The typed-data digest is then OZ's `toTypedDataHash` in the same block, which saves every
+     * call two internal calls (~100 gas); the domain separator is OZ's, cached and fork-safe.
      */
-    function _orderIdOf(Offer calldata offer) internal view returns (bytes32) {
+    function _orderIdOf(Offer calldata offer) internal view returns (bytes32 orderId) {
         bytes32 typeHash = OFFER_TYPEHASH;
-        bytes32 structHash;
+        bytes32 domainSeparator = _domainSeparatorV4();
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)
             calldatacopy(add(ptr, 0x20), offer, 0x180)
-            structHash := keccak256(ptr, 0x1a0)
+            let structHash := keccak256(ptr, 0x1a0)
+            // keccak256("\x19\x01" ‖ domainSeparator ‖ structHash), in scratch memory past the
+            // free pointer that is never claimed (so it stays memory-safe).
+            mstore(ptr, hex"1901")
+            mstore(add(ptr, 0x02), domainSeparator)
+            mstore(add(ptr, 0x22), structHash)
+            orderId := keccak256(ptr, 0x42)
         }
-        return _hashTypedDataV4(structHash);
     }
 
     /// @dev `start + period` without an overflow check.

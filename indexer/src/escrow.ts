@@ -3,6 +3,7 @@
  * `order_event` (its history); settlement amounts, fees and credits are kept per token.
  */
 import { ponder, type Context } from "ponder:registry";
+import { keccak256, stringToHex } from "viem";
 import {
   cancelledOffer,
   credit,
@@ -272,7 +273,9 @@ ponder.on("WaybillEscrow:DisputeResolved", async ({ event, context }) => {
 });
 
 ponder.on("WaybillEscrow:Reviewed", async ({ event, context }) => {
-  const { orderId, rating, reviewHash } = event.args;
+  const { orderId, rating, text } = event.args;
+  // The event now carries the text; the table keeps its hash until the indexer stores the text.
+  const reviewHash = keccak256(stringToHex(text));
   const now = event.block.timestamp;
   const reviewed = await context.db.update(order, { id: orderId }).set({
     rating,

@@ -278,7 +278,7 @@ describe("Indexer: Ponder over Anvil", function () {
       await w.recordJourney(orders.A!.shipmentId!);
       await w.escrow.markDelivered(orders.A!.offer);
       await w.escrow.connect(w.buyer).confirmReceipt(orders.A!.offer);
-      await w.escrow.connect(w.buyer).review(orders.A!.offer, 5, id("great vases"));
+      await w.escrow.connect(w.buyer).review(orders.A!.offer, 5, "great vases");
       await w.escrow.withdrawFees(await w.usdc.getAddress());
 
       // C: shipped, then refunded by the merchant.
@@ -293,9 +293,9 @@ describe("Indexer: Ponder over Anvil", function () {
       await w.escrow.connect(w.buyer).openDispute(orders.D!.offer);
       await w.escrow
         .connect(w.buyer)
-        .submitEvidence(orders.D!.offer, id("photos"), "ipfs://photos");
+        .submitEvidence(orders.D!.offer, id("photos"), "ipfs://photos", "");
       await w.escrow.connect(w.admin).resolveDispute(orders.D!.offer, PRICE);
-      await w.escrow.connect(w.buyer).review(orders.D!.offer, 2, id("arrived broken"));
+      await w.escrow.connect(w.buyer).review(orders.D!.offer, 2, "arrived broken");
 
       // E: delivered on time while the payee is frozen: the payout is credited, then withdrawn.
       await pay("E");
@@ -307,7 +307,7 @@ describe("Indexer: Ponder over Anvil", function () {
       await w.usdc.unblocklist(w.payee.address);
       // Anyone may push a credited payout to its owner once the address can receive again.
       await w.escrow.connect(w.keeper).pushCredit(await w.usdc.getAddress(), w.payee.address);
-      await w.escrow.connect(w.buyer).review(orders.E!.offer, 4, id("fine"));
+      await w.escrow.connect(w.buyer).review(orders.E!.offer, 4, "fine");
 
       // B misses its ship-by deadline and is refunded; G is delivered after its deliver-by one.
       await pay("B");

@@ -191,7 +191,14 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
     `only the merchant ${String(a.merchant)} can do this for ${order(a)}, not ${String(a.caller)}`,
   NotOfferBuyer: (a) =>
     `the offer for ${order(a)} is reserved for ${String(a.expected)}, not ${String(a.payer)}`,
-  NotParty: (a) => `${String(a.caller)} is neither the buyer nor the merchant of ${order(a)}`,
+  NotParty: (a) =>
+    `${String(a.caller)} is not the party of ${order(a)} who may do this (its buyer, its merchant, or for a settlement the side that did not propose or sign)`,
+  NotSellerSide: (a) =>
+    `only the seller side ${String(a.sellerSide)} (the merchant, or whoever holds the payout once it is assigned) can do this for ${order(a)}, not ${String(a.caller)}`,
+  NotPayoutHolder: (a) =>
+    `only ${String(a.holder)}, who holds the payout of ${order(a)}, can assign it, not ${String(a.caller)}`,
+  NotProposer: (a) =>
+    `only ${String(a.proposer)}, who proposed the settlement of ${order(a)}, can withdraw it, not ${String(a.caller)}`,
   NotShipmentCarrier: (a) =>
     `${String(a.caller)} is not the carrier holding ${shipment(a)} (that is ${String(a.carrier)}) nor one of its keys`,
   NotLotManufacturer: (a) => `${String(a.caller)} did not create lot ${String(a.lotId)}`,
@@ -329,7 +336,20 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   AmountNotReceived: (a) =>
     `the token ${String(a.token)} delivered ${String(a.received)} of the ${String(a.expected)} base units expected (a fee-on-transfer token?)`,
   BuyerAmountTooHigh: (a) =>
-    `the buyer's share ${String(a.buyerAmount)} exceeds the price ${String(a.price)} (base units)`,
+    `the buyer's share ${String(a.buyerAmount)} exceeds the ${String(a.held)} the escrow still holds for the order (base units)`,
+  InvalidPartialRefund: (a) =>
+    `a partial refund of ${order(a)} must be above 0 and below the ${String(a.held)} base units the escrow still holds, not ${String(a.amount)}; refund the whole order instead`,
+  NoSettlementProposal: (a) =>
+    `${order(a)} has no settlement proposal in force (none was made, it was withdrawn, or its proposer no longer holds the payout)`,
+  SettlementMismatch: (a) =>
+    `the settlement proposed for ${order(a)} gives the buyer ${String(a.proposed)} base units, not ${String(a.given)}: it changed since it was read`,
+  SettlementExpired: (a) => `the signed settlement of ${order(a)} expired on ${date(a.deadline)}`,
+  InvalidSettlementSignature: (a) =>
+    `the signature is not ${String(a.signer)}'s signature of these settlement terms for ${order(a)}`,
+  SettlementSignatureCancelled: (a) =>
+    `${String(a.signer)} revoked its signature of these settlement terms for ${order(a)}`,
+  TextTooLong: (a) =>
+    `the text is ${String(a.length)} bytes long; the escrow keeps at most ${String(a.maximum)} bytes`,
   FeeTooHigh: (a) =>
     `a fee of ${Number(a.feeBps) / 100}% exceeds the maximum of ${Number(a.maxFeeBps) / 100}%`,
   NothingToWithdraw: (a) => `${String(a.account)} has nothing credited in ${String(a.token)}`,

@@ -117,6 +117,7 @@ export async function submitEvidence(
       offer,
       id(text),
       uri,
+      "",
     ),
   ];
 }

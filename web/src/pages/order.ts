@@ -258,6 +258,7 @@ async function actionsFor(
           offer,
           id(String(form.get("reason"))),
           String(form.get("link") ?? ""),
+          "",
         )) as TransactionResponse;
         return [opened, evidence];
       },
@@ -275,6 +276,7 @@ async function actionsFor(
           offer,
           id(String(form.get("reason"))),
           String(form.get("link") ?? ""),
+          "",
         )) as TransactionResponse,
       ],
     });
@@ -317,7 +319,7 @@ async function actionsFor(
         (await escrow.review(
           offer,
           Number(form.get("rating")),
-          id(String(form.get("review") ?? "")),
+          String(form.get("review") ?? ""),
         )) as TransactionResponse,
       ],
     });
