@@ -564,7 +564,7 @@ async function main(): Promise<void> {
     () => escrow.connect(anna).confirmReceipt(offer3),
   );
   note(
-    `Mekong Trade Finance received ${formatAmount((await usdc.balanceOf(financier.address)) - financierBefore, 6, "USDC")} (580 USDC held, less the platform fee)`,
+    `Mekong Trade Finance received ${formatAmount((await usdc.balanceOf(financier.address)) - financierBefore, 6, "USDC")} (the ${formatAmount(financed.held, 6, "USDC")} held, less the platform fee)`,
   );
 
   heading("9. The platform collects its fees");

@@ -18,13 +18,16 @@ export const OPEN_ORDER_STATUSES: readonly OrderStatusName[] = [
   "Disputed",
 ];
 
-/** The open settlement proposal of an order. */
+/**
+ * The open settlement proposal of an order. The escrow's `settlementOf` reports none once the
+ * proposer is no longer a party (a seller side that has since assigned the payout away).
+ */
 export interface SettlementProposal {
   proposer: string;
   /** Base units to the buyer; the seller side gets the rest of the held amount, less the fee. */
   buyerAmount: bigint;
-  /** Which side proposed; "void" when a former seller side proposed before assigning the payout. */
-  side: "buyer" | "seller" | "void";
+  /** Which side proposed. */
+  side: "buyer" | "seller";
 }
 
 export interface OrderV2State {
@@ -83,11 +86,7 @@ export async function readOrderState(
     state.proposal = {
       proposer: proposal.proposer,
       buyerAmount: proposal.buyerAmount,
-      side: same(proposal.proposer, order.buyer)
-        ? "buyer"
-        : same(proposal.proposer, sellerSide)
-          ? "seller"
-          : "void",
+      side: same(proposal.proposer, order.buyer) ? "buyer" : "seller",
     };
   }
   return state;

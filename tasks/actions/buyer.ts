@@ -242,11 +242,8 @@ export async function status(
         `  payout holder  ${v2.payoutHolder}${v2.assigned ? " (assigned; it also acts for the seller)" : " (the offer's payee)"}`,
       );
       if (v2.proposal !== undefined) {
-        const by = v2.proposal.side === "buyer" ? "the buyer" : "the seller side";
         out.line(
-          v2.proposal.side === "void"
-            ? `  proposal       void: made by ${v2.proposal.proposer}, who has since assigned the payout`
-            : `  proposal       ${by} ${v2.proposal.proposer} offers ${token.format(v2.proposal.buyerAmount)} to the buyer, the rest to the seller side; the other party accepts with \`settle --accept\``,
+          `  proposal       ${v2.proposal.side === "buyer" ? "the buyer" : "the seller side"} ${v2.proposal.proposer} offers ${token.format(v2.proposal.buyerAmount)} to the buyer, the rest to the seller side; the other party accepts with \`settle --accept\``,
         );
       }
     }

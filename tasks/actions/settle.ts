@@ -173,10 +173,8 @@ export function settleAs(role: "buyer" | "merchant") {
 
       if (args.accept) {
         const proposal = state.proposal;
-        if (proposal === undefined || proposal.side === "void")
-          throw new UserError(
-            `order ${ref.orderId} has no open settlement proposal to accept${proposal?.side === "void" ? " (its proposer has since assigned the payout)" : ""}`,
-          );
+        if (proposal === undefined)
+          throw new UserError(`order ${ref.orderId} has no open settlement proposal to accept`);
         if (same(proposal.proposer, ctx.signer.address))
           throw new UserError(
             `you proposed this settlement yourself; ${other} accepts it (or withdraw it with --withdraw)`,
