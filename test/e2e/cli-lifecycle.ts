@@ -475,7 +475,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     );
     await ok("buyer", "buyer", "settle", "--order", file, "--buyer-amount", "30");
     await ok("buyer", "buyer", "settle", "--order", file, "--withdraw");
-    expect((await escrow.settlementOf(orderId)).proposer).to.equal(ZeroAddress);
+    expect((await escrow.settlementOf(orderId))[0]).to.equal(ZeroAddress);
     await ok("buyer", "buyer", "settle", "--order", file, "--buyer-amount", "20");
     expect(await fails("buyer", "buyer", "settle", "--order", file, "--accept")).to.match(
       /you proposed this settlement yourself/,
