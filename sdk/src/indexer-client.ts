@@ -84,7 +84,15 @@ export interface TrackRecord {
   merchant: string;
   asOf: number;
   hasHistory: boolean;
-  orders: { total: number; open: number; completed: number; refunded: number; resolved: number };
+  /** resolved: ended by a ruling (an arbiter's or the default); settled: by the parties' agreement. */
+  orders: {
+    total: number;
+    open: number;
+    completed: number;
+    refunded: number;
+    resolved: number;
+    settled: number;
+  };
   shipping: { due: number; onTime: number; missed: number; onTimeRate: number | null };
   delivery: {
     due: number;
@@ -93,7 +101,8 @@ export interface TrackRecord {
     failed: number;
     onTimeRate: number | null;
   };
-  refunds: { total: number; byReason: Record<string, number> };
+  /** total and byReason: full refunds; partial: orders that got at least one partial refund. */
+  refunds: { total: number; partial: number; byReason: Record<string, number> };
   disputes: {
     opened: number;
     openedByBuyer: number;
@@ -103,6 +112,8 @@ export interface TrackRecord {
     merchantWon: number;
     split: number;
     defaultRuling: number;
+    /** Disputes the parties ended by a settlement before any ruling. */
+    settled: number;
   };
   ratings: { count: number; average: number | null; distribution: Record<string, number> };
   volume: {
