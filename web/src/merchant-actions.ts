@@ -1,12 +1,14 @@
 /**
  * What the merchant console sends to the chain, one function per action, on the SDK's typed
- * handles. `shipOrder` is the one place that knows how an order is shipped: one `escrow.ship`
+ * handles, and the on-chain state the escrow-v2 actions (partial refund, payout assignment,
+ * settlement) depend on. `shipOrder` is the one place that knows how an order is shipped: one `escrow.ship`
  * call creates the registry shipment and links it, after the passports' approval if needed.
  */
 import {
   type JsonRpcProvider,
   type JsonRpcSigner,
   type TransactionResponse,
+  ZeroAddress,
   getAddress,
   id,
 } from "ethers";
@@ -16,6 +18,7 @@ import {
   connectEscrow,
   connectPassports,
   connectRegistry,
+  connectStablecoin,
   decodeOrdersPaid,
   orderShipment,
 } from "@waybill/sdk";
@@ -105,7 +108,7 @@ export async function refundOrder(
   return [await connectEscrow(session.network.escrow, session.signer).refund(offer)];
 }
 
-/** The merchant's evidence for a delivered or disputed order: a hash of the text, and a link. */
+/** The merchant's evidence for a delivered or disputed order: the text, its hash, and a link. */
 export async function submitEvidence(
   session: MerchantSession,
   offer: Offer,
@@ -117,8 +120,105 @@ export async function submitEvidence(
       offer,
       id(text),
       uri,
+      text,
     ),
   ];
+}
+
+/** Who may act for the seller on an order, what the escrow holds, and the proposal that counts. */
+export interface SettlementState {
+  /** Who the seller's payout goes to: the payee until it is assigned. */
+  payoutHolder: string;
+  /** Who may refund part or settle: the merchant until the payout is assigned, then its holder. */
+  sellerSide: string;
+  /** The price less partial refunds so far. */
+  held: bigint;
+  /** The open proposal, unless its proposer lost the seller side to an assignment (void). */
+  proposal?: { proposer: string; buyerAmount: bigint };
+  symbol: string;
+  decimals: number;
+}
+
+export async function readSettlementState(
+  session: MerchantSession,
+  orderId: string,
+  offer: Offer,
+  buyer: string,
+): Promise<SettlementState> {
+  const escrow = connectEscrow(session.network.escrow, session.reader);
+  const token = connectStablecoin(offer.token, session.reader);
+  const [extras, settlement, symbol, decimals] = await Promise.all([
+    escrow.orderExtrasOf(orderId),
+    escrow.settlementOf(orderId),
+    token.symbol(),
+    token.decimals(),
+  ]);
+  const assigned = extras[0] === ZeroAddress ? undefined : getAddress(extras[0]);
+  const sellerSide = assigned ?? getAddress(offer.merchant);
+  const proposer = settlement[0] === ZeroAddress ? undefined : getAddress(settlement[0]);
+  const counts =
+    proposer !== undefined && (proposer === getAddress(buyer) || proposer === sellerSide);
+  return {
+    payoutHolder: assigned ?? getAddress(offer.payee),
+    sellerSide,
+    held: offer.price - extras[1],
+    proposal: counts ? { proposer, buyerAmount: settlement[1] } : undefined,
+    symbol,
+    decimals: Number(decimals),
+  };
+}
+
+/** Gives `amount` back to the buyer now; the order stays open with the rest held. */
+export async function partialRefund(
+  session: MerchantSession,
+  offer: Offer,
+  amount: bigint,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).partialRefund(offer, amount)];
+}
+
+/** Assigns the order's payout (the right to every payment to the seller side) to `to`. */
+export async function assignPayout(
+  session: MerchantSession,
+  offer: Offer,
+  to: string,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).assignPayout(offer, to)];
+}
+
+/** Proposes that `buyerAmount` of what is held goes to the buyer and the rest to the seller side. */
+export async function proposeSettlement(
+  session: MerchantSession,
+  offer: Offer,
+  buyerAmount: bigint,
+): Promise<TransactionResponse[]> {
+  return [
+    await connectEscrow(session.network.escrow, session.signer).proposeSettlement(
+      offer,
+      buyerAmount,
+    ),
+  ];
+}
+
+/** Accepts the buyer's proposal; the amount must be the proposal's (a replaced one is refused). */
+export async function acceptSettlement(
+  session: MerchantSession,
+  offer: Offer,
+  buyerAmount: bigint,
+): Promise<TransactionResponse[]> {
+  return [
+    await connectEscrow(session.network.escrow, session.signer).acceptSettlement(
+      offer,
+      buyerAmount,
+    ),
+  ];
+}
+
+export async function withdrawSettlement(
+  session: MerchantSession,
+  offer: Offer,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).withdrawSettlement(offer)];
 }
 
 /** Withdraws the merchant's credited payouts in `token` to its own address. */

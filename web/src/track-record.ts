@@ -81,6 +81,7 @@ export function trackRecordSection(state: TrackRecordState, titleId: string): HT
           buyerWon: r.disputes.buyerWon,
           merchantWon: r.disputes.merchantWon,
           split: r.disputes.split + r.disputes.defaultRuling,
+          settled: r.disputes.settled,
         }),
       ],
       [

@@ -17,6 +17,7 @@ import {
   connectStablecoin,
   decodeOrdersPaid,
   offerOfIndexedOrder,
+  parseAmount,
   encodeOfferLine,
   hashOrderDetails,
   indexerClient,
@@ -34,14 +35,21 @@ import { amount, date, short } from "../format.js";
 import { type MessageKey, t } from "../i18n.js";
 import {
   type MerchantSession,
+  acceptSettlement,
+  assignPayout,
   offerOfOrder,
+  partialRefund,
+  proposeSettlement,
+  readSettlementState,
   refundOrder,
   shipOrder,
   submitEvidence,
   withdrawCredit,
+  withdrawSettlement,
 } from "../merchant-actions.js";
 import type { NetworkEntry } from "../network-config.js";
 import { appLink, defaultNetwork } from "../networks.js";
+import { MAX_TEXT_BYTES, byteCountedText, textBytes } from "../text-field.js";
 import { loadTrackRecord, trackRecordSection } from "../track-record.js";
 import {
   type DiscoveredWallet,
@@ -419,13 +427,14 @@ async function loadBook(
       offer: p.offer,
     };
   });
-  const open = new Set(["Paid", "Shipped", "Delivered", "Disputed"]);
   return {
     source: { fromBlock },
     pages: 1,
-    rows: filter === "open" ? rows.filter((r) => open.has(r.status)) : rows,
+    rows: filter === "open" ? rows.filter((r) => OPEN_STATUSES.has(r.status)) : rows,
   };
 }
+
+const OPEN_STATUSES = new Set(["Paid", "Shipped", "Delivered", "Disputed"]);
 
 /** What the merchant should do about an order now, in one sentence. */
 function needs(row: BookRow, now: number): string {
@@ -481,8 +490,8 @@ function bookSection(session: Console, onChanged: () => void): HTMLElement {
     pager,
   );
   const refresh = async (force = false) => {
-    // An action form left open is never swept away by the periodic refresh.
-    if (!force && list.querySelector("form") !== null) return;
+    // An action form left open (or still loading its state) is never swept away by a refresh.
+    if (!force && list.querySelector("form, .panel-loading") !== null) return;
     let book: Awaited<ReturnType<typeof loadBook>>;
     try {
       book = await loadBook(session, filter, pageNumber);
@@ -527,7 +536,7 @@ function bookSection(session: Console, onChanged: () => void): HTMLElement {
       book.rows.length === 0
         ? h("p", {}, t("console.noOrders"))
         : book.rows.map((row) =>
-            orderCard(session, row, now, notice, () => void refresh(true), onChanged),
+            orderCard(session, row, now, notice, () => void refresh(), onChanged),
           ),
     );
   };
@@ -562,6 +571,16 @@ function orderCard(
     replace(outcome, h("p", { role: "status" }, t("order.sending")));
     try {
       const sent = await run(await offer(), new FormData(form));
+      replace(
+        outcome,
+        h(
+          "p",
+          { role: "status" },
+          t("order.waiting"),
+          " ",
+          ...sent.map((tx) => txAnchor(session.network, tx.hash)),
+        ),
+      );
       for (const tx of sent) await session.reader.waitForTransaction(tx.hash);
       replace(panel);
       replace(outcome);
@@ -590,25 +609,56 @@ function orderCard(
       h("input", { id: fieldId, name, type: "text", autocomplete: "off", ...attributes }),
     );
   };
-  const open = (
+  /** One action's form: what it is about to do, its fields, and the button that sends it. */
+  const formFor = (
     title: string,
     fields: HTMLElement[],
     submit: string,
     run: Parameters<typeof act>[1],
+    about?: string,
+    check?: (data: FormData) => string | undefined,
   ) => {
     const form = h(
       "form",
       { "aria-label": title },
+      about === undefined ? null : h("p", { class: "hint" }, about),
       ...fields,
       h("button", { type: "submit", class: "primary" }, submit),
-      h("button", { type: "button", onclick: () => replace(panel) }, t("console.close")),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      void act(form, run);
+      const refused = check?.(new FormData(form));
+      if (refused !== undefined) replace(outcome, banner("error", refused));
+      else void act(form, run);
     });
-    replace(panel, form);
-    form.querySelector("input")?.focus();
+    return form;
+  };
+  const closeButton = () =>
+    h("button", { type: "button", onclick: () => replace(panel) }, t("console.close"));
+  const show = (...forms: HTMLElement[]) => {
+    replace(panel, ...forms, closeButton());
+    panel.querySelector("input, textarea")?.focus();
+  };
+  const open = (...form: Parameters<typeof formFor>) => show(formFor(...form));
+  /** Reads the order's payout holder, held amount and proposal from the chain, then shows forms. */
+  const openWithState = (
+    build: (
+      state: Awaited<ReturnType<typeof readSettlementState>>,
+      format: (value: bigint) => string,
+    ) => HTMLElement[] | string,
+  ) => {
+    replace(panel, h("p", { role: "status", class: "panel-loading" }, t("console.loading")));
+    void (async () => {
+      try {
+        const state = await readSettlementState(session, row.orderId, await offer(), row.buyer);
+        const format = (value: bigint) => amount(value, state.decimals, state.symbol);
+        const forms = build(state, format);
+        if (typeof forms === "string") replace(panel, banner("warn", forms), closeButton());
+        else show(...forms);
+      } catch (error) {
+        replace(panel, banner("error", explain(error)), closeButton());
+      }
+    })();
   };
   const buttons: HTMLElement[] = [];
   const action = (text: string, onclick: () => void) =>
@@ -656,7 +706,11 @@ function orderCard(
       open(
         t("console.evidenceTitle"),
         [
-          input("evidence", t("order.disputeText")),
+          byteCountedText(
+            `evidence-${row.orderId.slice(2, 10)}`,
+            t("order.disputeText"),
+            MAX_TEXT_BYTES,
+          ),
           input("uri", t("order.disputeLink"), { type: "url" }),
         ],
         t("console.evidenceSubmit"),
@@ -664,10 +718,114 @@ function orderCard(
           submitEvidence(
             session,
             o,
-            String(data.get("evidence") ?? ""),
+            String(data.get(`evidence-${row.orderId.slice(2, 10)}`) ?? ""),
             String(data.get("uri") ?? ""),
           ),
+        t("console.evidenceAbout"),
+        (data) => {
+          const used = textBytes(String(data.get(`evidence-${row.orderId.slice(2, 10)}`) ?? ""));
+          return used > MAX_TEXT_BYTES
+            ? t("order.textTooLong", { used, max: MAX_TEXT_BYTES })
+            : undefined;
+        },
       ),
+    );
+  }
+  if (OPEN_STATUSES.has(row.status)) {
+    const amountOf = (data: FormData, name: string, decimals: number) =>
+      parseAmount(String(data.get(name) ?? ""), decimals);
+    action(t("console.partialRefund"), () =>
+      openWithState((state, format) =>
+        state.sellerSide !== session.account
+          ? t("console.notSellerSide", { holder: state.sellerSide })
+          : [
+              formFor(
+                t("console.partialRefundTitle"),
+                [
+                  input(
+                    "partial",
+                    t("console.partialRefundAmount", {
+                      symbol: state.symbol,
+                      held: format(state.held),
+                    }),
+                    { inputmode: "decimal" },
+                  ),
+                ],
+                t("console.partialRefundSubmit"),
+                (o, data) => partialRefund(session, o, amountOf(data, "partial", state.decimals)),
+                t("console.partialRefundAbout", { held: format(state.held) }),
+              ),
+            ],
+      ),
+    );
+    action(t("console.assign"), () =>
+      openWithState((state) =>
+        state.payoutHolder !== session.account
+          ? t("console.notHolder", { holder: state.payoutHolder })
+          : [
+              formFor(
+                t("console.assignTitle"),
+                [input("holder", t("console.assignTo"), { spellcheck: "false" })],
+                t("console.assignSubmit"),
+                (o, data) => assignPayout(session, o, String(data.get("holder") ?? "").trim()),
+                t("console.assignAbout", { holder: state.payoutHolder }),
+              ),
+            ],
+      ),
+    );
+    action(t("console.settle"), () =>
+      openWithState((state, format) => {
+        if (state.sellerSide !== session.account)
+          return t("console.notSellerSide", { holder: state.sellerSide });
+        const forms: HTMLElement[] = [];
+        const { proposal } = state;
+        if (proposal !== undefined) {
+          const split = {
+            buyer: format(proposal.buyerAmount),
+            seller: format(state.held - proposal.buyerAmount),
+          };
+          const mine = proposal.proposer === session.account;
+          forms.push(
+            h(
+              "p",
+              { "data-testid": "console-proposal" },
+              t(mine ? "console.proposalMine" : "console.buyerProposes", split),
+            ),
+            mine
+              ? formFor(
+                  t("order.withdrawProposal"),
+                  [],
+                  t("order.withdrawProposal"),
+                  (o) => withdrawSettlement(session, o),
+                  t("order.withdrawProposalAbout", { amount: split.buyer }),
+                )
+              : formFor(
+                  t("console.acceptTitle"),
+                  [],
+                  t("console.acceptSubmit"),
+                  (o) => acceptSettlement(session, o, proposal.buyerAmount),
+                  t("order.acceptAbout", split),
+                ),
+          );
+        }
+        forms.push(
+          formFor(
+            t("console.settleTitle"),
+            [
+              input(
+                "buyer-amount",
+                t("order.proposeAmount", { symbol: state.symbol, amount: format(state.held) }),
+                { inputmode: "decimal" },
+              ),
+            ],
+            t("console.proposeSubmit"),
+            (o, data) =>
+              proposeSettlement(session, o, amountOf(data, "buyer-amount", state.decimals)),
+            t("order.proposeAbout", { amount: format(state.held) }),
+          ),
+        );
+        return forms;
+      }),
     );
   }
   return h(

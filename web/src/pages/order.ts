@@ -3,7 +3,14 @@
  * shipment's carrier events with places), the deadlines still ahead, and the actions the
  * connected wallet may take now. It reads everything without a wallet.
  */
-import { type JsonRpcProvider, type Log, type TransactionResponse, getAddress, id } from "ethers";
+import {
+  type JsonRpcProvider,
+  type Log,
+  type TransactionResponse,
+  ZeroAddress,
+  getAddress,
+  id,
+} from "ethers";
 
 import {
   EVENT_CODES,
@@ -16,6 +23,7 @@ import {
   connectStablecoin,
   decodeLocode,
   decodeOrdersPaid,
+  parseAmount,
   placeName,
 } from "@waybill/sdk";
 
@@ -34,6 +42,7 @@ import {
   switchChain,
   walletChainId,
 } from "../wallet.js";
+import { MAX_TEXT_BYTES, byteCountedText, textBytes } from "../text-field.js";
 import { txAnchor } from "./checkout.js";
 
 interface OrderView {
@@ -50,6 +59,17 @@ interface OrderView {
   decimals: number;
   now: bigint;
   arbitrationPeriod: bigint;
+  /** Partial refunds so far, and what the escrow still holds (the price less those). */
+  refunded: bigint;
+  held: bigint;
+  /** Who the seller's payout goes to, if the payee assigned it; else undefined. */
+  payoutHolder?: string;
+  /** The seller side: the merchant until the payout is assigned, then its holder. */
+  sellerSide: string;
+  /** The open settlement proposal, if its proposer is still a party. */
+  proposal?: { proposer: string; buyerAmount: bigint };
+  /** A proposal that no longer counts: its proposer lost the seller side to an assignment. */
+  voidProposer?: string;
   escrowEvents: { name: string; args: Record<string, unknown>; time: bigint }[];
   shipment?: {
     status: number;
@@ -74,7 +94,7 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
   const escrow = connectEscrow(network.escrow, reader);
   const registry = connectRegistry(network.registry, reader);
   // Every escrow event about this order has the order id as its first indexed argument.
-  const [order, logs, now, arbitrationPeriod] = await Promise.all([
+  const [order, logs, now, arbitrationPeriod, extras, settlement] = await Promise.all([
     escrow.getOrder(orderId),
     reader.getLogs({
       address: network.escrow,
@@ -83,6 +103,8 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     }),
     chainTime(reader),
     escrow.ARBITRATION_PERIOD(),
+    escrow.orderExtrasOf(orderId),
+    escrow.settlementOf(orderId),
   ]);
   const parsed = logs.flatMap((log) => {
     const event = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
@@ -138,6 +160,14 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     for (const event of events) event.carrier = codeOf.get(event.carrier) ?? event.carrier;
     shipment = { status: shipmentStatus, events };
   }
+  const [holder, refunded] = [extras[0], extras[1]];
+  const payoutHolder = holder === ZeroAddress ? undefined : getAddress(holder);
+  const sellerSide = payoutHolder ?? getAddress(offer.merchant);
+  const [proposer, proposedAmount] = [settlement[0], settlement[1]];
+  // The escrow keeps a proposal whose proposer stopped being the seller side, but it is void.
+  const counts =
+    proposer !== ZeroAddress &&
+    (getAddress(proposer) === getAddress(order.buyer) || getAddress(proposer) === sellerSide);
   return {
     network,
     reader,
@@ -152,6 +182,12 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     decimals: Number(decimals),
     now,
     arbitrationPeriod,
+    refunded,
+    held: offer.price - refunded,
+    payoutHolder,
+    sellerSide,
+    proposal: counts ? { proposer: getAddress(proposer), buyerAmount: proposedAmount } : undefined,
+    voidProposer: proposer !== ZeroAddress && !counts ? getAddress(proposer) : undefined,
     escrowEvents,
     shipment,
   };
@@ -168,7 +204,27 @@ function asciiCode(hex: string): string {
   return text;
 }
 
+/** "The buyer", "The seller" or the address, for who acted on the order. */
+function who(view: OrderView, address: unknown): string {
+  const account = getAddress(String(address));
+  if (account === getAddress(view.buyer)) return t("party.buyer");
+  if (account === getAddress(view.offer.merchant)) return t("party.seller");
+  if (account === view.payoutHolder) return t("party.holder");
+  return short(account);
+}
+
+/** One line of the order's history, and the party's own words when the event carries them. */
 function escrowEventLine(
+  view: OrderView,
+  e: OrderView["escrowEvents"][number],
+): { line: string; quote?: string } | undefined {
+  const line = escrowEventText(view, e);
+  if (line === undefined) return undefined;
+  const text = e.name === "Reviewed" || e.name === "Evidence" ? String(e.args.text ?? "") : "";
+  return text === "" ? { line } : { line, quote: text };
+}
+
+function escrowEventText(
   view: OrderView,
   e: OrderView["escrowEvents"][number],
 ): string | undefined {
@@ -192,6 +248,30 @@ function escrowEventLine(
       return t("event.DisputeResolved", { amount: money(e.args.buyerAmount) });
     case "Reviewed":
       return t("event.Reviewed", { rating: String(e.args.rating) });
+    case "PartialRefund":
+      return t("event.PartialRefund", {
+        amount: money(e.args.amount),
+        total: money(e.args.totalRefunded),
+      });
+    case "PayoutAssigned":
+      return t("event.PayoutAssigned", { to: String(e.args.to) });
+    case "SettlementProposed":
+      return t("event.SettlementProposed", {
+        who: who(view, e.args.proposer),
+        amount: money(e.args.buyerAmount),
+      });
+    case "SettlementWithdrawn":
+      return t("event.SettlementWithdrawn", { who: who(view, e.args.proposer) });
+    case "SettlementSignatureRevoked":
+      return t("event.SettlementSignatureRevoked", {
+        who: who(view, e.args.signer),
+        amount: money(e.args.buyerAmount),
+      });
+    case "OrderSettled":
+      return t("event.OrderSettled", {
+        buyer: money(e.args.buyerAmount),
+        seller: money(e.args.sellerAmount),
+      });
     case "PassportHandedOver":
       return t("event.PassportHandedOver");
     default:
@@ -214,9 +294,23 @@ function deadlines(view: OrderView): string[] {
 
 type Action = {
   label: string;
+  /** What the action is about to do, shown above its button before anything is sent. */
+  about: string;
   run: (form: FormData) => Promise<TransactionResponse[]>;
   fields?: HTMLElement[];
+  /** Refuses to send (one sentence) when a field is not acceptable, e.g. a text too long. */
+  check?: (form: FormData) => string | undefined;
 };
+
+/** A text the escrow bounds to MAX_TEXT_BYTES, refused here before the wallet is asked. */
+function textCheck(name: string) {
+  return (form: FormData): string | undefined => {
+    const used = textBytes(String(form.get(name) ?? ""));
+    return used > MAX_TEXT_BYTES
+      ? t("order.textTooLong", { used, max: MAX_TEXT_BYTES })
+      : undefined;
+  };
+}
 
 async function actionsFor(
   view: OrderView,
@@ -224,8 +318,11 @@ async function actionsFor(
   escrow: WaybillEscrow,
 ): Promise<Action[]> {
   const { offer, status, stamp, now } = view;
+  const money = (value: bigint) => amount(value, view.decimals, view.symbol);
+  const held = money(view.held);
   const isBuyer = getAddress(view.buyer) === account;
   const isMerchant = getAddress(offer.merchant) === account;
+  const isSellerSide = view.sellerSide === account;
   const actions: Action[] = [];
   const textField = (name: string, label: string, type = "text", required = false) => {
     const fieldId = `field-${name}`;
@@ -233,50 +330,53 @@ async function actionsFor(
       "div",
       {},
       h("label", { for: fieldId }, label),
-      type === "textarea"
-        ? h("textarea", { id: fieldId, name, rows: "3", required })
-        : h("input", { id: fieldId, name, type, required }),
+      h("input", { id: fieldId, name, type, required }),
     );
   };
   const send = (call: () => Promise<TransactionResponse>) => async () => [await call()];
   if (isBuyer && (status === 1 || status === 2 || status === 3)) {
-    actions.push({ label: t("order.confirm"), run: send(() => escrow.confirmReceipt(offer)) });
+    actions.push({
+      label: t("order.confirm"),
+      about: t("order.confirmAbout", { amount: held }),
+      run: send(() => escrow.confirmReceipt(offer)),
+    });
   }
   const shipmentDelivered = view.shipment?.status === 4;
   const windowOpen = status === 3 && now < stamp + offer.inspectionPeriod;
+  const evidenceFields = () => [
+    byteCountedText("reason", t("order.disputeText"), MAX_TEXT_BYTES, true),
+    textField("link", t("order.disputeLink"), "url"),
+  ];
+  // The escrow keeps the words themselves in the Evidence event, and their hash beside the link.
+  const evidence = async (form: FormData) => {
+    const text = String(form.get("reason") ?? "");
+    return (await escrow.submitEvidence(
+      offer,
+      id(text),
+      String(form.get("link") ?? ""),
+      text,
+    )) as TransactionResponse;
+  };
   if ((isBuyer || isMerchant) && (windowOpen || (status === 2 && shipmentDelivered))) {
     actions.push({
       label: t("order.dispute"),
-      fields: [
-        textField("reason", t("order.disputeText"), "textarea", true),
-        textField("link", t("order.disputeLink"), "url"),
-      ],
+      about: t("order.disputeAbout", { amount: held }),
+      fields: evidenceFields(),
+      check: textCheck("reason"),
       run: async (form) => {
         const opened = (await escrow.openDispute(offer)) as TransactionResponse;
         await opened.wait();
-        const evidence = (await escrow.submitEvidence(
-          offer,
-          id(String(form.get("reason"))),
-          String(form.get("link") ?? ""),
-        )) as TransactionResponse;
-        return [opened, evidence];
+        return [opened, await evidence(form)];
       },
     });
   }
   if ((isBuyer || isMerchant) && status === 4) {
     actions.push({
       label: t("order.evidence"),
-      fields: [
-        textField("reason", t("order.disputeText"), "textarea", true),
-        textField("link", t("order.disputeLink"), "url"),
-      ],
-      run: async (form) => [
-        (await escrow.submitEvidence(
-          offer,
-          id(String(form.get("reason"))),
-          String(form.get("link") ?? ""),
-        )) as TransactionResponse,
-      ],
+      about: t("order.evidenceAbout"),
+      fields: evidenceFields(),
+      check: textCheck("reason"),
+      run: async (form) => [await evidence(form)],
     });
   }
   const shipmentFailed = view.shipment?.status === 5 || view.shipment?.status === 6;
@@ -284,7 +384,52 @@ async function actionsFor(
     (status === 1 && now > stamp + offer.shipWithin) ||
     (status === 2 && (shipmentFailed || now > stamp + offer.deliverWithin));
   if (isBuyer && refundDue) {
-    actions.push({ label: t("order.refund"), run: send(() => escrow.claimRefund(offer)) });
+    actions.push({
+      label: t("order.refund"),
+      about: t("order.refundAbout", { amount: held }),
+      run: send(() => escrow.claimRefund(offer)),
+    });
+  }
+  const settleable = status >= 1 && status <= 4;
+  if (settleable && (isBuyer || isSellerSide)) {
+    const proposal = view.proposal;
+    if (proposal !== undefined && proposal.proposer !== account) {
+      const split = {
+        buyer: money(proposal.buyerAmount),
+        seller: money(view.held - proposal.buyerAmount),
+      };
+      actions.push({
+        label: t("order.accept", split),
+        about: t("order.acceptAbout", split),
+        // The amount is repeated so that a proposal replaced meanwhile is refused, not accepted.
+        run: send(() => escrow.acceptSettlement(offer, proposal.buyerAmount)),
+      });
+    }
+    if (proposal !== undefined && proposal.proposer === account) {
+      actions.push({
+        label: t("order.withdrawProposal"),
+        about: t("order.withdrawProposalAbout", { amount: money(proposal.buyerAmount) }),
+        run: send(() => escrow.withdrawSettlement(offer)),
+      });
+    }
+    actions.push({
+      label: t("order.propose"),
+      about: t("order.proposeAbout", { amount: held }),
+      fields: [
+        textField(
+          "buyerAmount",
+          t("order.proposeAmount", { symbol: view.symbol, amount: held }),
+          "text",
+          true,
+        ),
+      ],
+      run: async (form) => [
+        await escrow.proposeSettlement(
+          offer,
+          parseAmount(String(form.get("buyerAmount") ?? ""), view.decimals),
+        ),
+      ],
+    });
   }
   const reviewable =
     (status === 5 || status === 7) &&
@@ -312,12 +457,14 @@ async function actionsFor(
     );
     actions.push({
       label: t("order.review"),
-      fields: [stars, textField("review", t("order.reviewText"), "textarea")],
+      about: t("order.reviewAbout"),
+      fields: [stars, byteCountedText("review", t("order.reviewText"), MAX_TEXT_BYTES)],
+      check: textCheck("review"),
       run: async (form) => [
         (await escrow.review(
           offer,
           Number(form.get("rating")),
-          id(String(form.get("review") ?? "")),
+          String(form.get("review") ?? ""),
         )) as TransactionResponse,
       ],
     });
@@ -325,19 +472,55 @@ async function actionsFor(
   const credit = await view.escrow.credits(offer.token, account);
   if (credit > 0n) {
     actions.push({
-      label: t("order.withdraw", { amount: amount(credit, view.decimals, view.symbol) }),
+      label: t("order.withdraw", { amount: money(credit) }),
+      about: t("order.withdrawAbout"),
       run: send(() => escrow.withdrawCredit(offer.token, account)),
     });
   }
   return actions;
 }
 
+/** Where a settlement between the parties stands; the buttons are in the actions below. */
+function settlementCard(view: OrderView): HTMLElement {
+  const money = (value: bigint) => amount(value, view.decimals, view.symbol);
+  const { proposal } = view;
+  const proposed =
+    proposal === undefined
+      ? t("order.noProposal")
+      : t(
+          getAddress(proposal.proposer) === getAddress(view.buyer)
+            ? "order.proposalFromBuyer"
+            : "order.proposalFromSeller",
+          {
+            buyer: money(proposal.buyerAmount),
+            seller: money(view.held - proposal.buyerAmount),
+          },
+        );
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "settlement-title", "data-testid": "settlement" },
+    h("h2", { id: "settlement-title" }, t("order.settlementTitle")),
+    h("p", {}, t("order.settlementIntro", { amount: money(view.held) })),
+    h("p", { "data-testid": "proposal", class: "price" }, proposed),
+    view.voidProposer === undefined
+      ? null
+      : h("p", { class: "hint" }, t("order.proposalVoid", { proposer: short(view.voidProposer) })),
+  );
+}
+
 function render(root: HTMLElement, view: OrderView): void {
   const money = (value: bigint) => amount(value, view.decimals, view.symbol);
   const statusName = ORDER_STATUSES[view.status] ?? "None";
-  const timeline = view.escrowEvents
-    .map((e) => ({ line: escrowEventLine(view, e), time: e.time }))
-    .filter((e): e is { line: string; time: bigint } => e.line !== undefined);
+  // A settlement also ends an order Resolved: its own event tells it from a ruling.
+  const settled = view.escrowEvents.some((e) => e.name === "OrderSettled");
+  const statusText = settled
+    ? t("orderStatus.Settled")
+    : t(`orderStatus.${statusName}` as MessageKey);
+  const timeline = view.escrowEvents.flatMap((e) => {
+    const entry = escrowEventLine(view, e);
+    return entry === undefined ? [] : [{ ...entry, time: e.time }];
+  });
+  const open = view.status >= 1 && view.status <= 4;
   const ahead = deadlines(view);
   const actionsCard = h("section", { class: "card actions", "aria-labelledby": "actions-title" });
   replace(
@@ -349,11 +532,41 @@ function render(root: HTMLElement, view: OrderView): void {
       h("h2", { id: "status-title" }, t("order.status")),
       h(
         "p",
-        { class: "price", "data-testid": "order-status", "data-status": statusName },
-        t(`orderStatus.${statusName}` as MessageKey),
+        {
+          class: "price",
+          "data-testid": "order-status",
+          "data-status": statusName,
+          "data-settled": settled ? "yes" : undefined,
+        },
+        statusText,
       ),
       facts([
         [t("order.price"), money(view.offer.price)],
+        ...(view.refunded === 0n
+          ? []
+          : ([
+              [
+                t("order.refunded"),
+                h("span", { "data-testid": "order-refunded" }, money(view.refunded)),
+              ],
+            ] as [string, HTMLElement][])),
+        ...(open && view.refunded !== 0n
+          ? ([[t("order.held"), money(view.held)]] as [string, string][])
+          : []),
+        ...(view.payoutHolder === undefined
+          ? []
+          : ([
+              [
+                t("order.payoutHolder"),
+                h(
+                  "span",
+                  { "data-testid": "payout-holder" },
+                  h("span", { class: "mono" }, view.payoutHolder),
+                  " ",
+                  t("order.payoutHolderNote"),
+                ),
+              ],
+            ] as [string, HTMLElement][])),
         [t("order.merchant"), h("span", { class: "mono" }, view.offer.merchant)],
         [t("order.buyer"), h("span", { class: "mono" }, view.buyer)],
         [t("checkout.network"), view.network.name],
@@ -386,9 +599,18 @@ function render(root: HTMLElement, view: OrderView): void {
       h(
         "ol",
         { class: "timeline" },
-        timeline.map((e) => h("li", {}, h("time", {}, date(e.time)), e.line)),
+        timeline.map((e) =>
+          h(
+            "li",
+            {},
+            h("time", {}, date(e.time)),
+            e.line,
+            e.quote === undefined ? null : h("blockquote", { class: "party-text" }, e.quote),
+          ),
+        ),
       ),
     ),
+    open ? settlementCard(view) : null,
     h(
       "section",
       { class: "card", "aria-labelledby": "shipment-title" },
@@ -465,13 +687,34 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
       actions.length === 0 ? h("p", {}, t("order.noActions")) : null,
       actions.map((action) => {
         const button = h("button", { type: "submit" }, action.label);
-        const form = h("form", { "aria-label": action.label }, ...(action.fields ?? []), button);
+        const form = h(
+          "form",
+          { "aria-label": action.label },
+          h("p", { class: "hint" }, action.about),
+          ...(action.fields ?? []),
+          button,
+        );
         form.addEventListener("submit", async (event) => {
           event.preventDefault();
+          const refused = action.check?.(new FormData(form));
+          if (refused !== undefined) {
+            replace(outcome, banner("error", refused));
+            return;
+          }
           for (const b of body.querySelectorAll("button")) b.disabled = true;
           replace(outcome, h("p", { role: "status" }, t("order.sending")));
           try {
             const sent = await action.run(new FormData(form));
+            replace(
+              outcome,
+              h(
+                "p",
+                { role: "status" },
+                t("order.waiting"),
+                " ",
+                ...sent.map((tx) => txAnchor(view.network, tx.hash)),
+              ),
+            );
             for (const tx of sent) await view.reader.waitForTransaction(tx.hash);
             const fresh = await load(view.network, view.orderId);
             if (fresh !== undefined) render(root, fresh);
