@@ -50,6 +50,15 @@ abstract contract EscrowStorage is
         "uint32 shipWithin,uint32 deliverWithin,uint32 inspectionPeriod,uint16 maxFeeBps,uint40 expiry,uint256 salt)"
     );
 
+    /// @notice The most bytes of UTF-8 a review's or an evidence's text may carry: about a page,
+    /// enough for any review, and it bounds what a caller can make the escrow log.
+    uint256 public constant MAX_TEXT_BYTES = 1000;
+
+    /// @dev The EIP-712 type hash of a signed settlement ({IWaybillEscrow-settleWithSignature}).
+    bytes32 internal constant SETTLEMENT_TYPEHASH = keccak256(
+        "Settlement(bytes32 orderId,uint256 buyerAmount,uint40 deadline)"
+    );
+
     uint256 internal constant BPS = 10_000;
     /// @dev {_tokenModes}: allowed; every payment measures what arrived (fee-on-transfer guard).
     uint8 internal constant TOKEN_MEASURED = 1;
@@ -69,6 +78,10 @@ abstract contract EscrowStorage is
     /// @dev {Order-flags} bit: the order ended with the seller paid something (Released, or Resolved
     /// with `buyerAmount < price`), so its passports belong to the buyer, else to the merchant.
     uint8 internal constant FLAG_SELLER_PAID = 16;
+    /// @dev {Order-flags} bit: the order has an {_extras} slot (a partial refund or a payout
+    /// assignment). Common-path calls read that slot only when this bit is set, so an order that
+    /// never uses either pays a bit test, not a cold read.
+    uint8 internal constant FLAG_EXTRAS = 32;
 
     // ---------------------------------------------------------------------- immutables
 
@@ -95,6 +108,22 @@ abstract contract EscrowStorage is
         uint128 sum;
     }
 
+    /**
+     * @dev An order's second slot, created by its first partial refund or payout assignment:
+     * payoutHolder (20 bytes, zero while unassigned: the offer's payee holds the payout) |
+     * refunded (12, the sum of partial refunds; below the price, a uint96).
+     */
+    struct OrderExtras {
+        address payoutHolder;
+        uint96 refunded;
+    }
+
+    /// @dev An on-chain settlement proposal: proposer (20 bytes) | buyerAmount (12, at most the price).
+    struct SettlementProposal {
+        address proposer;
+        uint96 buyerAmount;
+    }
+
     Config internal _config;
     mapping(bytes32 orderId => Order) internal _orders;
     /// @dev 0 = not allowed, {TOKEN_MEASURED} = allowed, each payment's arrival measured,
@@ -103,6 +132,11 @@ abstract contract EscrowStorage is
     mapping(address token => uint256) internal _accruedFees;
     mapping(address token => mapping(address account => uint256)) internal _credits;
     mapping(address merchant => Rating) internal _ratings;
+    /// @dev Read only when the order's {FLAG_EXTRAS} is set; see {_extrasOf}.
+    mapping(bytes32 orderId => OrderExtras) internal _extras;
+    mapping(bytes32 orderId => SettlementProposal) internal _settlements;
+    /// @dev keccak256(abi.encode(signer, settlement digest)) => revoked by its signer.
+    mapping(bytes32 key => bool) internal _cancelledSettlements;
 
     // ---------------------------------------------------------------------- construction
 
@@ -127,59 +161,145 @@ abstract contract EscrowStorage is
 
     // ---------------------------------------------------------------------- internals
 
-    /// @dev Returns the full price to the buyer and the passports in custody to the merchant.
+    /// @dev Returns the held amount to the buyer and the passports in custody to the merchant.
     function _refund(
         Offer calldata offer,
         bytes32 orderId,
         Order memory order,
         RefundReason reason
     ) internal {
+        (, uint256 held) = _payoutTerms(offer, orderId, order);
         order.status = Status.Refunded;
         _store(orderId, order);
-        emit OrderRefunded(orderId, order.buyer, offer.price, reason);
-        _payout(offer.token, order.buyer, offer.price);
+        emit OrderRefunded(orderId, order.buyer, held, reason);
+        _payout(offer.token, order.buyer, held);
         if (order.flags & FLAG_PASSPORTS != 0) {
             _releasePassports(orderId, offer.merchant, offer.merchant, false);
         }
     }
 
     /**
-     * @dev Ends the order in `finalStatus` (Released, or Resolved by `arbiter`, zero for the default
-     * ruling): `buyerAmount` to the buyer, the rest to the payee less the fee, which is rounded down so
-     * the platform never takes more than its rate. The passports in custody go to the buyer whenever
-     * the seller is paid something (the buyer keeps the goods), back to the merchant otherwise.
+     * @dev Ends the order in `finalStatus` (Released, or Resolved by a ruling or a settlement) with
+     * `buyerAmount` to the buyer and the rest of the held amount to the payout holder less the fee,
+     * which is rounded down so the platform never takes more than its rate, and charged only on
+     * the seller's part. Stores the order and the fee; the caller emits its event with the returned
+     * figures and then pays with {_disburse}, so every event precedes the transfers it announces.
      */
-    function _complete(
+    function _close(
         Offer calldata offer,
         bytes32 orderId,
         Order memory order,
         Status finalStatus,
-        uint256 buyerAmount,
-        address arbiter
-    ) internal {
+        uint256 buyerAmount
+    ) internal returns (address holder, uint256 sellerAmount, uint256 fee) {
+        uint256 held;
+        (holder, held) = _payoutTerms(offer, orderId, order);
+        if (buyerAmount > held) revert BuyerAmountTooHigh(buyerAmount, held);
         order.status = finalStatus;
         // Where the passports go, kept for {WaybillEscrowExtension-retryPassportHandOver}: the
-        // order does not store the ruling's split. Same slot, same write.
-        if (buyerAmount < offer.price) order.flags |= FLAG_SELLER_PAID;
+        // order does not store the split. Same slot, same write.
+        if (buyerAmount < held) order.flags |= FLAG_SELLER_PAID;
         _store(orderId, order);
-        uint256 sellerPart;
-        uint256 fee;
-        uint256 sellerAmount;
-        // Callers guarantee buyerAmount <= price; price < 2^96 and feeBps <= 1000, so the product fits.
+        // buyerAmount <= held <= price < 2^96 and feeBps <= 1000, so nothing overflows.
         unchecked {
-            sellerPart = offer.price - buyerAmount;
+            uint256 sellerPart = held - buyerAmount;
             fee = (sellerPart * order.feeBps) / BPS;
             sellerAmount = sellerPart - fee;
         }
         if (fee != 0) _accruedFees[offer.token] += fee;
-        if (finalStatus == Status.Released) emit OrderReleased(orderId, offer.payee, sellerAmount, fee);
-        else emit DisputeResolved(orderId, arbiter, buyerAmount, sellerAmount, fee);
-        _payout(offer.token, offer.payee, sellerAmount);
+    }
+
+    /**
+     * @dev Pays what {_close} settled: `sellerAmount` to `holder`, `buyerAmount` to the buyer. The
+     * passports in custody go to the buyer whenever the seller was paid something (the buyer keeps
+     * the goods), back to the merchant otherwise.
+     */
+    function _disburse(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        address holder,
+        uint256 sellerAmount,
+        uint256 buyerAmount
+    ) internal {
+        _payout(offer.token, holder, sellerAmount);
         _payout(offer.token, order.buyer, buyerAmount);
         if (order.flags & FLAG_PASSPORTS != 0) {
-            if (sellerPart != 0) _releasePassports(orderId, offer.merchant, order.buyer, true);
+            if (order.flags & FLAG_SELLER_PAID != 0)
+                _releasePassports(orderId, offer.merchant, order.buyer, true);
             else _releasePassports(orderId, offer.merchant, offer.merchant, false);
         }
+    }
+
+    /**
+     * @dev The order's assigned payout holder (zero while unassigned) and partial refunds. Reads the
+     * {_extras} slot only when {FLAG_EXTRAS} says it exists: an order that never used either pays
+     * the bit test alone. One SLOAD of the packed word, as {_load} does for the order.
+     */
+    function _extrasOf(
+        bytes32 orderId,
+        Order memory order
+    ) internal view returns (address assigned, uint256 refunded) {
+        if (order.flags & FLAG_EXTRAS == 0) return (address(0), 0);
+        OrderExtras storage extras = _extras[orderId];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(extras.slot)
+        }
+        return (address(uint160(word)), word >> 160);
+    }
+
+    /// @dev Writes the {_extras} slot with one SSTORE (see {_store}), in Solidity's own layout.
+    function _storeExtras(bytes32 orderId, address assigned, uint256 refunded) internal {
+        OrderExtras storage extras = _extras[orderId];
+        uint256 word = uint256(uint160(assigned)) | (refunded << 160);
+        assembly ("memory-safe") {
+            sstore(extras.slot, word)
+        }
+    }
+
+    /// @dev Who is paid the seller's part (the assigned holder, else the payee) and what the escrow
+    /// holds for the order (its price less partial refunds, which always stay below the price).
+    function _payoutTerms(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) internal view returns (address holder, uint256 held) {
+        uint256 refunded;
+        (holder, refunded) = _extrasOf(orderId, order);
+        if (holder == address(0)) holder = offer.payee;
+        unchecked {
+            held = offer.price - refunded;
+        }
+    }
+
+    /// @dev The seller side: the assigned payout holder, else the merchant.
+    function _sellerSideOf(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order
+    ) internal view returns (address sellerSide) {
+        (sellerSide, ) = _extrasOf(orderId, order);
+        if (sellerSide == address(0)) sellerSide = offer.merchant;
+    }
+
+    function _requireSellerSide(bytes32 orderId, Offer calldata offer, Order memory order) internal view {
+        address sellerSide = _sellerSideOf(offer, orderId, order);
+        if (msg.sender != sellerSide) revert NotSellerSide(orderId, msg.sender, sellerSide);
+    }
+
+    /// @dev The EIP-712 digest of `Settlement(orderId, buyerAmount, deadline)` in the escrow's domain.
+    function _settlementDigest(
+        bytes32 orderId,
+        uint256 buyerAmount,
+        uint40 deadline
+    ) internal view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, orderId, buyerAmount, deadline)));
+    }
+
+    /// @dev Paid, Shipped, Delivered or Disputed: the states in which the escrow holds the order's money.
+    function _requireOpen(bytes32 orderId, Status current) internal pure {
+        if (current < Status.Paid || current > Status.Disputed) revert InvalidOrderStatus(orderId, current);
     }
 
     /// @dev Pushes `amount` to `to`, or credits it when the token refuses (frozen address, hostile hook).

@@ -267,7 +267,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
             revert InvalidOrderStatus(orderId, order.status);
         }
         _requireBuyer(orderId, order);
-        _complete(offer, orderId, order, Status.Released, 0, address(0));
+        _release(offer, orderId, order);
     }
 
     /// @inheritdoc IWaybillEscrow
@@ -280,7 +280,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         // event never changes. The lean view skips the struct round trip of {finalEventOf}.
         (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
         if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
-        _complete(offer, orderId, order, Status.Released, 0, address(0));
+        _release(offer, orderId, order);
     }
 
     /// @inheritdoc IWaybillEscrow
@@ -289,8 +289,57 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         if (order.status != Status.Paid && order.status != Status.Shipped) {
             revert InvalidOrderStatus(orderId, order.status);
         }
-        _requireMerchant(orderId, offer);
+        _requireSellerSide(orderId, offer, order);
         _refund(offer, orderId, order, RefundReason.MerchantCancelled);
+    }
+
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev Here rather than in the extension: no delegatecall (a cold account, 2,600 gas) on a
+     * call a merchant may make on many orders. The first one creates the order's extras slot.
+     */
+    function partialRefund(Offer calldata offer, uint256 amount) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        (address assigned, uint256 refunded) = _extrasOf(orderId, order);
+        address sellerSide = assigned == address(0) ? offer.merchant : assigned;
+        if (msg.sender != sellerSide) revert NotSellerSide(orderId, msg.sender, sellerSide);
+        // refunded stays below the price (each partial refund is below what is held).
+        uint256 held;
+        unchecked {
+            held = offer.price - refunded;
+        }
+        if (amount == 0 || amount >= held) revert InvalidPartialRefund(orderId, amount, held);
+        unchecked {
+            refunded += amount;
+        }
+        _storeExtras(orderId, assigned, refunded);
+        if (order.flags & FLAG_EXTRAS == 0) {
+            order.flags |= FLAG_EXTRAS;
+            _store(orderId, order);
+        }
+        emit PartialRefund(orderId, order.buyer, amount, refunded);
+        _payout(offer.token, order.buyer, amount);
+    }
+
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev No token moves, so no reentrancy guard; here rather than in the extension for the gas
+     * (see {partialRefund}). The first assignment creates the order's extras slot.
+     */
+    function assignPayout(Offer calldata offer, address to) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        (address assigned, uint256 refunded) = _extrasOf(orderId, order);
+        address holder = assigned == address(0) ? offer.payee : assigned;
+        if (msg.sender != holder) revert NotPayoutHolder(orderId, msg.sender, holder);
+        if (to == address(0) || to == address(this) || to == holder) revert InvalidRecipient(to);
+        _storeExtras(orderId, to, refunded);
+        if (order.flags & FLAG_EXTRAS == 0) {
+            order.flags |= FLAG_EXTRAS;
+            _store(orderId, order);
+        }
+        emit PayoutAssigned(orderId, holder, to);
     }
 
     /// @inheritdoc IWaybillEscrow
@@ -327,6 +376,37 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     function ratingOf(address merchant) external view returns (uint256 count, uint256 sum) {
         Rating memory merchantRating = _ratings[merchant];
         return (merchantRating.count, merchantRating.sum);
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function orderExtrasOf(bytes32 orderId) external view returns (address payoutHolder, uint256 refunded) {
+        OrderExtras memory extras = _extras[orderId];
+        return (extras.payoutHolder, extras.refunded);
+    }
+
+    /**
+     * @inheritdoc IWaybillEscrow
+     * @dev Here, not in the extension: a view cannot delegatecall. A proposal is void when its
+     * proposer is not the buyer and the payout was assigned to someone else since: while
+     * unassigned, the only other party able to propose is the merchant, the seller side then.
+     */
+    function settlementOf(bytes32 orderId) external view returns (address proposer, uint256 buyerAmount) {
+        Order memory order = _orders[orderId];
+        if (order.status < Status.Paid || order.status > Status.Disputed) return (address(0), 0);
+        SettlementProposal memory proposal = _settlements[orderId];
+        address assigned = _extras[orderId].payoutHolder;
+        if (proposal.proposer != order.buyer && assigned != address(0) && proposal.proposer != assigned)
+            return (address(0), 0);
+        return (proposal.proposer, proposal.buyerAmount);
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function settlementDigest(
+        bytes32 orderId,
+        uint256 buyerAmount,
+        uint40 deadline
+    ) external view returns (bytes32) {
+        return _settlementDigest(orderId, buyerAmount, deadline);
     }
 
     /// @inheritdoc IWaybillEscrow
@@ -417,6 +497,19 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         );
     }
 
+    /// @dev Pays the payout holder (see {_close}); {confirmReceipt} and {release} share it.
+    function _release(Offer calldata offer, bytes32 orderId, Order memory order) private {
+        (address holder, uint256 sellerAmount, uint256 fee) = _close(
+            offer,
+            orderId,
+            order,
+            Status.Released,
+            0
+        );
+        emit OrderReleased(orderId, holder, sellerAmount, fee);
+        _disburse(offer, orderId, order, holder, sellerAmount, 0);
+    }
+
     /// @dev Pulls the shipment's passports from the merchant into custody (see {markShipped}).
     function _takeCustody(bytes32 orderId, address merchant, uint256[] memory ids) private {
         for (uint256 i = 0; i < ids.length; ++i) {
@@ -467,7 +560,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     }
 
     /// @inheritdoc IWaybillEscrow
-    function submitEvidence(Offer calldata, bytes32, string calldata) external {
+    function submitEvidence(Offer calldata, bytes32, string calldata, string calldata) external {
         _delegateToExtension();
     }
 
@@ -482,7 +575,32 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
     }
 
     /// @inheritdoc IWaybillEscrow
-    function review(Offer calldata, uint8, bytes32) external {
+    function review(Offer calldata, uint8, string calldata) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function proposeSettlement(Offer calldata, uint256) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function withdrawSettlement(Offer calldata) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function acceptSettlement(Offer calldata, uint256) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function settleWithSignature(Offer calldata, uint256, uint40, bytes calldata) external {
+        _delegateToExtension();
+    }
+
+    /// @inheritdoc IWaybillEscrow
+    function cancelSettlementSignature(Offer calldata, uint256, uint40) external {
         _delegateToExtension();
     }
 

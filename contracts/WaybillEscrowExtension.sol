@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {EscrowStorage} from "./EscrowStorage.sol";
 import {IProductPassport} from "./interfaces/IProductPassport.sol";
@@ -12,7 +13,7 @@ import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 /**
  * @title WaybillEscrowExtension
  * @notice The calls of {WaybillEscrow} off the common path: offer cancellation, refund claims,
- * disputes and rulings, reviews, withdrawals and administration. The escrow deploys this contract
+ * disputes and rulings, settlements, reviews, withdrawals and administration. The escrow deploys this contract
  * in its constructor and runs these functions here by delegatecall; each is documented at its
  * {IWaybillEscrow} declaration.
  * @dev Runs only in the escrow's context: storage, roles, `msg.sender`, the reentrancy lock
@@ -149,14 +150,16 @@ contract WaybillEscrowExtension is EscrowStorage {
     function submitEvidence(
         Offer calldata offer,
         bytes32 evidenceHash,
-        string calldata evidenceURI
+        string calldata evidenceURI,
+        string calldata text
     ) external {
         (bytes32 orderId, Order memory order) = _load(offer);
         if (order.status != Status.Delivered && order.status != Status.Disputed) {
             revert InvalidOrderStatus(orderId, order.status);
         }
         _requireParty(orderId, offer, order);
-        emit Evidence(orderId, msg.sender, evidenceHash, evidenceURI);
+        _requireTextLength(text);
+        emit Evidence(orderId, msg.sender, evidenceHash, evidenceURI, text);
     }
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
@@ -166,14 +169,13 @@ contract WaybillEscrowExtension is EscrowStorage {
     ) external nonReentrant onlyRole(ARBITER_ROLE) {
         (bytes32 orderId, Order memory order) = _load(offer);
         _requireStatus(orderId, order.status, Status.Disputed);
-        if (buyerAmount > offer.price) revert BuyerAmountTooHigh(buyerAmount, offer.price);
-        _complete(offer, orderId, order, Status.Resolved, buyerAmount, msg.sender);
+        _rule(offer, orderId, order, buyerAmount, msg.sender);
     }
 
     /**
      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
-     * @dev The default is an even split: the buyer gets floor(price / 2), the payee the rest less the
-     * fee on that half. Neither party can profit from stalling: whoever is right has every reason to
+     * @dev The default is an even split of the held amount: the buyer gets floor(held / 2), the
+     * payout holder the rest less the fee on that half. Neither party can profit from stalling: whoever is right has every reason to
      * get an arbiter to rule, and nobody's money is held forever. The odd unit goes to the seller,
      * who shipped goods the registry shows delivered. Passports in custody go to the buyer, who keeps the goods.
      */
@@ -182,7 +184,141 @@ contract WaybillEscrowExtension is EscrowStorage {
         _requireStatus(orderId, order.status, Status.Disputed);
         uint256 endsAt = _after(order.stamp, ARBITRATION_PERIOD);
         if (block.timestamp < endsAt) revert ArbitrationPeriodRunning(orderId, endsAt);
-        _complete(offer, orderId, order, Status.Resolved, offer.price / 2, address(0));
+        (, uint256 held) = _payoutTerms(offer, orderId, order);
+        _rule(offer, orderId, order, held / 2, address(0));
+    }
+
+    /// @dev Resolves the dispute with `buyerAmount` to the buyer; `arbiter` is zero for the default ruling.
+    function _rule(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        uint256 buyerAmount,
+        address arbiter
+    ) private {
+        (address holder, uint256 sellerAmount, uint256 fee) = _close(
+            offer,
+            orderId,
+            order,
+            Status.Resolved,
+            buyerAmount
+        );
+        emit DisputeResolved(orderId, arbiter, buyerAmount, sellerAmount, fee);
+        _disburse(offer, orderId, order, holder, sellerAmount, buyerAmount);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function proposeSettlement(Offer calldata offer, uint256 buyerAmount) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        _requireSettlementParty(orderId, offer, order);
+        (, uint256 held) = _payoutTerms(offer, orderId, order);
+        if (buyerAmount > held) revert BuyerAmountTooHigh(buyerAmount, held);
+        // buyerAmount <= held < 2^96.
+        _settlements[orderId] = SettlementProposal({proposer: msg.sender, buyerAmount: uint96(buyerAmount)});
+        emit SettlementProposed(orderId, msg.sender, buyerAmount);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function withdrawSettlement(Offer calldata offer) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        (address proposer, , ) = _proposalInForce(orderId, offer, order);
+        if (msg.sender != proposer) revert NotProposer(orderId, msg.sender, proposer);
+        delete _settlements[orderId];
+        emit SettlementWithdrawn(orderId, proposer);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function acceptSettlement(Offer calldata offer, uint256 buyerAmount) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        (address proposer, uint256 proposed, address sellerSide) = _proposalInForce(orderId, offer, order);
+        if (msg.sender != (proposer == order.buyer ? sellerSide : order.buyer))
+            revert NotParty(orderId, msg.sender);
+        if (buyerAmount != proposed) revert SettlementMismatch(orderId, proposed, buyerAmount);
+        _settle(offer, orderId, order, proposer, buyerAmount);
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev The signer is whichever party the caller is not, so a party can never settle on its own
+     * signature, and a seller side's signature lapses once the payout is assigned (the new holder is
+     * the signer then). The digest names the order, and its domain the chain and this escrow.
+     */
+    function settleWithSignature(
+        Offer calldata offer,
+        uint256 buyerAmount,
+        uint40 deadline,
+        bytes calldata signature
+    ) external nonReentrant {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        address sellerSide = _requireSettlementParty(orderId, offer, order);
+        address signer = msg.sender == order.buyer ? sellerSide : order.buyer;
+        if (block.timestamp > deadline) revert SettlementExpired(orderId, deadline);
+        bytes32 digest = _settlementDigest(orderId, buyerAmount, deadline);
+        if (_cancelledSettlements[keccak256(abi.encode(signer, digest))])
+            revert SettlementSignatureCancelled(orderId, signer);
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, digest, signature))
+            revert InvalidSettlementSignature(orderId, signer);
+        _settle(offer, orderId, order, signer, buyerAmount);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function cancelSettlementSignature(Offer calldata offer, uint256 buyerAmount, uint40 deadline) external {
+        (bytes32 orderId, Order memory order) = _load(offer);
+        _requireOpen(orderId, order.status);
+        _requireSettlementParty(orderId, offer, order);
+        _cancelledSettlements[
+            keccak256(abi.encode(msg.sender, _settlementDigest(orderId, buyerAmount, deadline)))
+        ] = true;
+        emit SettlementSignatureRevoked(orderId, msg.sender, buyerAmount, deadline);
+    }
+
+    /// @dev Reverts unless the caller is the buyer or the seller side; returns the seller side.
+    function _requireSettlementParty(
+        bytes32 orderId,
+        Offer calldata offer,
+        Order memory order
+    ) private view returns (address sellerSide) {
+        sellerSide = _sellerSideOf(offer, orderId, order);
+        if (msg.sender != order.buyer && msg.sender != sellerSide) revert NotParty(orderId, msg.sender);
+    }
+
+    /// @dev The order's proposal, reverting when there is none or it is void (its proposer is neither
+    /// the buyer nor the current seller side: a seller side that lost the payout since).
+    function _proposalInForce(
+        bytes32 orderId,
+        Offer calldata offer,
+        Order memory order
+    ) private view returns (address proposer, uint256 buyerAmount, address sellerSide) {
+        SettlementProposal memory proposal = _settlements[orderId];
+        sellerSide = _sellerSideOf(offer, orderId, order);
+        proposer = proposal.proposer;
+        if (proposer == address(0) || (proposer != order.buyer && proposer != sellerSide))
+            revert NoSettlementProposal(orderId);
+        buyerAmount = proposal.buyerAmount;
+    }
+
+    /// @dev Ends the order Resolved on the agreed terms, clearing any on-chain proposal.
+    function _settle(
+        Offer calldata offer,
+        bytes32 orderId,
+        Order memory order,
+        address proposer,
+        uint256 buyerAmount
+    ) private {
+        delete _settlements[orderId];
+        (address holder, uint256 sellerAmount, uint256 fee) = _close(
+            offer,
+            orderId,
+            order,
+            Status.Resolved,
+            buyerAmount
+        );
+        emit OrderSettled(orderId, proposer, msg.sender, buyerAmount, sellerAmount, fee);
+        _disburse(offer, orderId, order, holder, sellerAmount, buyerAmount);
     }
 
     /**
@@ -191,7 +327,7 @@ contract WaybillEscrowExtension is EscrowStorage {
      * from Paid proves no sale, and a merchant paying its own offers could otherwise rate itself. A
      * buyer that is the order's merchant or payee is refused outright for the same reason.
      */
-    function review(Offer calldata offer, uint8 rating, bytes32 reviewHash) external {
+    function review(Offer calldata offer, uint8 rating, string calldata text) external {
         (bytes32 orderId, Order memory order) = _load(offer);
         if (order.status != Status.Released && order.status != Status.Resolved) {
             revert InvalidOrderStatus(orderId, order.status);
@@ -202,6 +338,7 @@ contract WaybillEscrowExtension is EscrowStorage {
         if (order.flags & FLAG_DELIVERED == 0 && !_registryShowsDelivery(offer, orderId, order))
             revert ReviewNotAllowed(orderId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
+        _requireTextLength(text);
         order.flags |= FLAG_REVIEWED;
         _store(orderId, order);
         Rating storage merchantRating = _ratings[offer.merchant];
@@ -210,7 +347,12 @@ contract WaybillEscrowExtension is EscrowStorage {
             merchantRating.count += 1;
             merchantRating.sum += rating;
         }
-        emit Reviewed(orderId, offer.merchant, rating, reviewHash);
+        emit Reviewed(orderId, offer.merchant, rating, text);
+    }
+
+    function _requireTextLength(string calldata text) private pure {
+        uint256 length = bytes(text).length;
+        if (length > MAX_TEXT_BYTES) revert TextTooLong(length, MAX_TEXT_BYTES);
     }
 
     /**

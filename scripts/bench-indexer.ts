@@ -291,7 +291,7 @@ async function generate(w: WaybillWorld, rpc: Rpc, count: number): Promise<Gener
     released.map((i) => ({
       from: buyers[i % 2]!.address,
       to: escrow,
-      data: e.encodeFunctionData("review", [offers[i], 1 + (i % 5), id(`review ${i}`)]),
+      data: e.encodeFunctionData("review", [offers[i], 1 + (i % 5), `review ${i}`]),
     })),
   );
   await rpc.call("evm_setAutomine", [true]);

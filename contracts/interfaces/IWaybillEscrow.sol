@@ -29,6 +29,8 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
  *   Delivered ─openDispute[buyer/merchant, within inspection window]→ Disputed
  *   Shipped ─openDispute[buyer/merchant, registry shows Delivered]→ Delivered → Disputed (one call)
  *   Disputed ─resolveDispute[arbiter] / applyDefaultRuling[anyone, after arbitration period]→ Resolved
+ *   Paid, Shipped, Delivered, Disputed ─acceptSettlement / settleWithSignature[the parties agree]→ Resolved
+ *   (partialRefund[seller side] and assignPayout[payout holder] leave the status and deadlines unchanged)
  *
  * @dev The order id is the EIP-712 digest of its {Offer}. Only one storage slot is kept per order
  * ({Order}); every later call passes the `Offer` again and the escrow recomputes the digest, so the
@@ -58,6 +60,26 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
  * shipped to another buyer while the order is open. They go to the buyer when the seller is paid
  * something (Released, or Resolved with `buyerAmount < price`, the default ruling included) and back
  * to the merchant on a refund or a full-refund ruling.
+ *
+ * Held amount: what the escrow still holds for an order, its price less the partial refunds so far
+ * ({partialRefund}). Refunds, rulings (the default's even split too) and settlements divide the held
+ * amount, never more; the fee is charged only on what the seller side finally receives.
+ *
+ * Payout holder and seller side: the offer's payee holds the right to the order's payout until it
+ * assigns it ({assignPayout}, e.g. to a financier who advanced the money), and each holder may
+ * assign it on. Every path that pays the seller (release, confirmReceipt, a ruling, the default
+ * ruling, a settlement) pays the current holder, pushed or credited as any payout; refunds (full,
+ * partial, deadline) always go to the buyer, so a holder bears the risk that the order is refunded.
+ * The "seller side" is the merchant while the payout is unassigned and the current holder once it is
+ * assigned (the right to the payout includes the right to give it back): only it may refund in full
+ * or in part and settle. Operational actions (shipping, evidence, disputes) stay the merchant's.
+ *
+ * Settlement: the buyer and the seller side may end any open order (Paid, Shipped, Delivered, even
+ * after the window, Disputed) by agreeing on the buyer's part: one proposes on-chain and the other
+ * accepts ({proposeSettlement}, {acceptSettlement}), or one signs the EIP-712 `Settlement` and the
+ * other submits it ({settleWithSignature}). The order ends Resolved with {OrderSettled}; the fee and
+ * the passports follow the rule of a ruling. A settlement and a ruling cannot both win: whichever
+ * comes second finds the order Resolved ({InvalidOrderStatus}).
  */
 interface IWaybillEscrow is IWaybillEscrowTypes {
     // ------------------------------------------------------------------- operations
@@ -176,10 +198,84 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
     function release(Offer calldata offer) external;
 
     /**
-     * @notice The merchant cancels a paid order before delivery and refunds the buyer in full.
+     * @notice The seller side (the merchant, or the payout holder once the payout is assigned) cancels
+     * a paid order before delivery and refunds the buyer everything the escrow holds for it.
      * @param offer The order's terms.
      */
     function refund(Offer calldata offer) external;
+
+    /**
+     * @notice The seller side gives `amount` back to the buyer now (a missing item, a shipping refund)
+     * without ending the order: its status and deadlines stay, and what remains held is released,
+     * refunded or split later as usual, the fee charged only on what the seller side finally
+     * receives. Open orders only (Paid, Shipped, Delivered, Disputed).
+     * @param offer The order's terms.
+     * @param amount Above zero and below the held amount ({InvalidPartialRefund}).
+     */
+    function partialRefund(Offer calldata offer, uint256 amount) external;
+
+    /**
+     * @notice The payout holder (the offer's payee until the payout is first assigned) assigns the
+     * right to the order's payout to `to`, who becomes the seller side too. A refund still goes to
+     * the buyer: the new holder bears that risk. Open orders only.
+     * @param offer The order's terms.
+     * @param to The new holder: neither zero, the escrow, nor the current holder ({InvalidRecipient}).
+     */
+    function assignPayout(Offer calldata offer, address to) external;
+
+    /**
+     * @notice The buyer or the seller side proposes to end the order with `buyerAmount` to the buyer
+     * and the rest, less the fee, to the payout holder; it replaces any earlier proposal. Open
+     * orders only. A proposal of a seller side that is no longer the seller side (the payout was
+     * assigned since) is void.
+     * @param offer The order's terms.
+     * @param buyerAmount The buyer's part, at most the held amount ({BuyerAmountTooHigh}).
+     */
+    function proposeSettlement(Offer calldata offer, uint256 buyerAmount) external;
+
+    /**
+     * @notice The proposer withdraws the order's settlement proposal.
+     * @param offer The order's terms.
+     */
+    function withdrawSettlement(Offer calldata offer) external;
+
+    /**
+     * @notice The other party (the buyer if the seller side proposed, else the seller side) accepts
+     * the proposal and the order ends Resolved ({OrderSettled}). `buyerAmount` must be the proposal's
+     * ({SettlementMismatch}), so a proposal replaced in the meantime is never accepted by mistake,
+     * and at most the held amount (a partial refund since the proposal lowers it).
+     * @param offer The order's terms.
+     * @param buyerAmount The buyer's part the caller accepts.
+     */
+    function acceptSettlement(Offer calldata offer, uint256 buyerAmount) external;
+
+    /**
+     * @notice One party submits the other party's EIP-712 signature of
+     * `Settlement(bytes32 orderId,uint256 buyerAmount,uint40 deadline)` (domain "Waybill Escrow" "1";
+     * an EOA's ECDSA signature or a contract account's ERC-1271 approval) and the order ends Resolved
+     * as with {acceptSettlement}. The signer is the buyer when the seller side submits, else the
+     * seller side, so a merchant's signature lapses once the payout is assigned. The digest names the
+     * order, the chain and this escrow, so it cannot be replayed on another order or escrow.
+     * @param offer The order's terms.
+     * @param buyerAmount The buyer's part.
+     * @param deadline The last second the signature is valid ({SettlementExpired} after).
+     * @param signature The other party's signature of {settlementDigest}.
+     */
+    function settleWithSignature(
+        Offer calldata offer,
+        uint256 buyerAmount,
+        uint40 deadline,
+        bytes calldata signature
+    ) external;
+
+    /**
+     * @notice A party (the buyer or the seller side) revokes its own signature of these settlement
+     * terms before the other submits it ({SettlementSignatureCancelled} then). Open orders only.
+     * @param offer The order's terms.
+     * @param buyerAmount The signed buyer's part.
+     * @param deadline The signed deadline.
+     */
+    function cancelSettlementSignature(Offer calldata offer, uint256 buyerAmount, uint40 deadline) external;
 
     /**
      * @notice The buyer takes a full refund because the order was not shipped by the ship-by deadline,
@@ -206,20 +302,27 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
      * @param offer The order's terms.
      * @param evidenceHash Hash of the evidence document.
      * @param evidenceURI Where to find it (may be empty).
+     * @param text A statement in UTF-8 kept in the event, at most `MAX_TEXT_BYTES` (1,000) bytes
+     * ({TextTooLong}); may be empty.
      */
-    function submitEvidence(Offer calldata offer, bytes32 evidenceHash, string calldata evidenceURI) external;
+    function submitEvidence(
+        Offer calldata offer,
+        bytes32 evidenceHash,
+        string calldata evidenceURI,
+        string calldata text
+    ) external;
 
     /**
-     * @notice Settles a dispute: `buyerAmount` to the buyer, the rest to the payee less the fee.
-     * ARBITER_ROLE only.
+     * @notice Rules on a dispute: `buyerAmount` to the buyer, the rest of the held amount to the
+     * payout holder less the fee. ARBITER_ROLE only.
      * @param offer The order's terms.
-     * @param buyerAmount The buyer's part, at most the price.
+     * @param buyerAmount The buyer's part, at most the held amount.
      */
     function resolveDispute(Offer calldata offer, uint256 buyerAmount) external;
 
     /**
-     * @notice Applies the default ruling (an even split) to a dispute no arbiter ruled on within the
-     * arbitration period. Anyone.
+     * @notice Applies the default ruling (an even split of the held amount) to a dispute no arbiter
+     * ruled on within the arbitration period. Anyone.
      * @param offer The order's terms.
      */
     function applyDefaultRuling(Offer calldata offer) external;
@@ -232,9 +335,10 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
      * suspended, dated at or after the payment), else {ReviewNotAllowed}.
      * @param offer The order's terms.
      * @param rating 1 to 5.
-     * @param reviewHash Hash of the review text stored off-chain.
+     * @param text The review in UTF-8, kept readable in {Reviewed} for good; at most `MAX_TEXT_BYTES`
+     * (1,000) bytes ({TextTooLong}); may be empty.
      */
-    function review(Offer calldata offer, uint8 rating, bytes32 reviewHash) external;
+    function review(Offer calldata offer, uint8 rating, string calldata text) external;
 
     /**
      * @notice Hands over again the passports of a final order (Released, Resolved, Refunded) that
@@ -369,6 +473,37 @@ interface IWaybillEscrow is IWaybillEscrowTypes {
      * @return sum The sum of their ratings (average = sum / count).
      */
     function ratingOf(address merchant) external view returns (uint256 count, uint256 sum);
+
+    /**
+     * @notice The order's second slot: who holds its payout and how much was partially refunded.
+     * @param orderId The order id.
+     * @return payoutHolder The holder the payout was assigned to, zero while unassigned (the
+     * offer's payee holds it).
+     * @return refunded The sum of the order's partial refunds (held = price - refunded).
+     */
+    function orderExtrasOf(bytes32 orderId) external view returns (address payoutHolder, uint256 refunded);
+
+    /**
+     * @notice The order's settlement proposal in force: zeros when there is none, the order is no
+     * longer open, or the proposer was a seller side that lost the payout since (a void proposal).
+     * @param orderId The order id.
+     * @return proposer Who proposed.
+     * @return buyerAmount The proposed buyer's part.
+     */
+    function settlementOf(bytes32 orderId) external view returns (address proposer, uint256 buyerAmount);
+
+    /**
+     * @notice The EIP-712 digest a party signs for {settleWithSignature}.
+     * @param orderId The order id.
+     * @param buyerAmount The buyer's part.
+     * @param deadline The last second the signature is valid.
+     * @return The digest of `Settlement(orderId, buyerAmount, deadline)` in this escrow's domain.
+     */
+    function settlementDigest(
+        bytes32 orderId,
+        uint256 buyerAmount,
+        uint40 deadline
+    ) external view returns (bytes32);
 
     /**
      * @notice The fee for new orders, the treasury and whether payments are paused.

@@ -71,7 +71,9 @@ interface IWaybillEscrowTypes {
      * the dispute time while Disputed; final states keep the last value.
      * `flags` bits: 1 = the escrow took the shipment's passports into custody, 2 = reviewed,
      * 4 = delivery recorded (else {review} reads the registry), 8 = that delivery was late (after
-     * paid-at + `deliverWithin`), 16 = final with the seller paid something (passports to the buyer).
+     * paid-at + `deliverWithin`), 16 = final with the seller paid something (passports to the buyer),
+     * 32 = the order has a second slot (a partial refund or a payout assignment, see
+     * {IWaybillEscrow-orderExtrasOf}), which only then is read.
      */
     // 29 bytes already fit one slot; the rule's heuristic misreads it.
     // solhint-disable-next-line gas-struct-packing
@@ -121,17 +123,68 @@ interface IWaybillEscrowTypes {
      */
     event OrderDelivered(bytes32 indexed orderId, uint40 deliveredAt, uint40 inspectionEndsAt);
 
-    /// @notice The payee received `sellerAmount` (pushed or credited) and `fee` accrued to the platform.
+    /// @notice `payee`, the payout holder (the offer's payee unless the payout was assigned), received
+    /// `sellerAmount` (pushed or credited) and `fee` accrued to the platform.
     event OrderReleased(bytes32 indexed orderId, address indexed payee, uint256 sellerAmount, uint256 fee);
 
-    /// @notice The buyer got the full price back.
+    /// @notice The buyer got back everything the escrow still held for the order (`amount`: the
+    /// price less earlier partial refunds).
     event OrderRefunded(bytes32 indexed orderId, address indexed buyer, uint256 amount, RefundReason reason);
+
+    /// @notice The seller side gave `amount` back to the buyer (pushed or credited) without ending the
+    /// order; `totalRefunded` is the sum of the order's partial refunds so far.
+    event PartialRefund(
+        bytes32 indexed orderId,
+        address indexed buyer,
+        uint256 amount,
+        uint256 totalRefunded
+    );
+
+    /// @notice The right to the order's payout moved from `from` (the offer's payee or an earlier
+    /// holder) to `to`, whom every path that pays the seller now pays.
+    event PayoutAssigned(bytes32 indexed orderId, address indexed from, address indexed to);
+
+    /// @notice `proposer` (the buyer or the seller side) proposed ending the order with `buyerAmount`
+    /// to the buyer and the rest to the payout holder; it replaces any earlier proposal.
+    event SettlementProposed(bytes32 indexed orderId, address indexed proposer, uint256 buyerAmount);
+
+    /// @notice `proposer` withdrew its settlement proposal.
+    event SettlementWithdrawn(bytes32 indexed orderId, address indexed proposer);
+
+    /// @notice `signer` revoked its EIP-712 signature of the settlement terms (`buyerAmount`, `deadline`).
+    event SettlementSignatureRevoked(
+        bytes32 indexed orderId,
+        address indexed signer,
+        uint256 buyerAmount,
+        uint40 deadline
+    );
+
+    /**
+     * @notice The parties settled: `acceptor` accepted (or submitted the signature of) `proposer`'s
+     * terms. The buyer received `buyerAmount`, the payout holder `sellerAmount`, and `fee` (on the
+     * seller's part only) accrued to the platform. The order is Resolved.
+     */
+    event OrderSettled(
+        bytes32 indexed orderId,
+        address indexed proposer,
+        address indexed acceptor,
+        uint256 buyerAmount,
+        uint256 sellerAmount,
+        uint256 fee
+    );
 
     /// @notice ERC-1497-style: `party` disputed the order; without a ruling by `rulingDeadline` the default applies.
     event Dispute(bytes32 indexed orderId, address indexed party, uint40 rulingDeadline);
 
-    /// @notice ERC-1497-style: `party` submitted evidence for the order (a hash and where to find it).
-    event Evidence(bytes32 indexed orderId, address indexed party, bytes32 evidenceHash, string evidenceURI);
+    /// @notice ERC-1497-style: `party` submitted evidence for the order (a hash, where to find it and
+    /// a statement in UTF-8, each possibly empty).
+    event Evidence(
+        bytes32 indexed orderId,
+        address indexed party,
+        bytes32 evidenceHash,
+        string evidenceURI,
+        string text
+    );
 
     /// @notice A dispute ended. `arbiter` is zero when the default ruling was applied.
     event DisputeResolved(
@@ -171,8 +224,9 @@ interface IWaybillEscrowTypes {
     /// @notice A passport could not be returned to the merchant and stays in the escrow; the refund went ahead regardless.
     event PassportReturnFailed(bytes32 indexed orderId, uint256 indexed tokenId);
 
-    /// @notice The buyer reviewed the merchant of a completed order.
-    event Reviewed(bytes32 indexed orderId, address indexed merchant, uint8 rating, bytes32 reviewHash);
+    /// @notice The buyer reviewed the merchant of a completed order; `text` (UTF-8, possibly empty)
+    /// stays readable in the log for good.
+    event Reviewed(bytes32 indexed orderId, address indexed merchant, uint8 rating, string text);
 
     /// @notice The platform fee for new orders changed.
     event FeeUpdated(uint16 oldFeeBps, uint16 newFeeBps);
@@ -231,8 +285,8 @@ interface IWaybillEscrowTypes {
     error InspectionWindowClosed(bytes32 orderId, uint256 endedAt);
     /// @dev The arbitration period runs until `endsAt`.
     error ArbitrationPeriodRunning(bytes32 orderId, uint256 endsAt);
-    /// @dev The buyer's part exceeds the price.
-    error BuyerAmountTooHigh(uint256 buyerAmount, uint256 price);
+    /// @dev The buyer's part exceeds what the escrow holds for the order (the price less partial refunds).
+    error BuyerAmountTooHigh(uint256 buyerAmount, uint256 held);
     /// @dev A rating must be 1 to 5.
     error InvalidRating(uint8 rating);
     /// @dev The order was already reviewed.
@@ -272,4 +326,27 @@ interface IWaybillEscrowTypes {
     /// @notice {retryPassportHandOver}: the final order left no unit of its shipment in the
     /// escrow's custody (none carried, all handed over, or re-shipped since).
     error NoPassportsInCustody(bytes32 orderId);
+    /// @dev A partial refund must be above zero and below `held`, what the escrow holds for the order
+    /// (a refund of all of it is {IWaybillEscrow-refund}).
+    error InvalidPartialRefund(bytes32 orderId, uint256 amount, uint256 held);
+    /// @dev Only `holder`, who holds the right to the order's payout, may assign it.
+    error NotPayoutHolder(bytes32 orderId, address caller, address holder);
+    /// @dev Only the seller side, `sellerSide` (the merchant until the payout is assigned, then the
+    /// payout holder), may do this.
+    error NotSellerSide(bytes32 orderId, address caller, address sellerSide);
+    /// @dev The order has no settlement proposal in force (none, withdrawn, or made by a seller side
+    /// that lost the payout since).
+    error NoSettlementProposal(bytes32 orderId);
+    /// @dev Only `proposer` may withdraw its proposal.
+    error NotProposer(bytes32 orderId, address caller, address proposer);
+    /// @dev The proposal in force gives the buyer `proposed`, not `given`: it changed since the caller read it.
+    error SettlementMismatch(bytes32 orderId, uint256 proposed, uint256 given);
+    /// @dev The signed settlement expired at `deadline`.
+    error SettlementExpired(bytes32 orderId, uint256 deadline);
+    /// @dev The signature is not `signer`'s (the other party's) signature of these settlement terms.
+    error InvalidSettlementSignature(bytes32 orderId, address signer);
+    /// @dev `signer` revoked its signature of these settlement terms.
+    error SettlementSignatureCancelled(bytes32 orderId, address signer);
+    /// @dev A review's or an evidence's text is `length` bytes, above `maximum`.
+    error TextTooLong(uint256 length, uint256 maximum);
 }

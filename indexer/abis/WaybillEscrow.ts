@@ -105,7 +105,7 @@ export const WaybillEscrowAbi = [
       },
       {
         internalType: "uint256",
-        name: "price",
+        name: "held",
         type: "uint256",
       },
     ],
@@ -317,6 +317,27 @@ export const WaybillEscrowAbi = [
   {
     inputs: [
       {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "held",
+        type: "uint256",
+      },
+    ],
+    name: "InvalidPartialRefund",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint8",
         name: "rating",
         type: "uint8",
@@ -334,6 +355,22 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "InvalidRecipient",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "address",
+        name: "signer",
+        type: "address",
+      },
+    ],
+    name: "InvalidSettlementSignature",
     type: "error",
   },
   {
@@ -371,6 +408,17 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "NoPassportsInCustody",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+    ],
+    name: "NoSettlementProposal",
     type: "error",
   },
   {
@@ -450,6 +498,69 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "NotParty",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "holder",
+        type: "address",
+      },
+    ],
+    name: "NotPayoutHolder",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "proposer",
+        type: "address",
+      },
+    ],
+    name: "NotProposer",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "sellerSide",
+        type: "address",
+      },
+    ],
+    name: "NotSellerSide",
     type: "error",
   },
   {
@@ -609,6 +720,59 @@ export const WaybillEscrowAbi = [
         type: "uint256",
       },
     ],
+    name: "SettlementExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "uint256",
+        name: "proposed",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "given",
+        type: "uint256",
+      },
+    ],
+    name: "SettlementMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "address",
+        name: "signer",
+        type: "address",
+      },
+    ],
+    name: "SettlementSignatureCancelled",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
+    ],
     name: "ShipByDeadlinePassed",
     type: "error",
   },
@@ -637,6 +801,22 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "StringTooLong",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "length",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "maximum",
+        type: "uint256",
+      },
+    ],
+    name: "TextTooLong",
     type: "error",
   },
   {
@@ -862,6 +1042,12 @@ export const WaybillEscrowAbi = [
         name: "evidenceURI",
         type: "string",
       },
+      {
+        indexed: false,
+        internalType: "string",
+        name: "text",
+        type: "string",
+      },
     ],
     name: "Evidence",
     type: "event",
@@ -1082,6 +1268,49 @@ export const WaybillEscrowAbi = [
       },
       {
         indexed: true,
+        internalType: "address",
+        name: "proposer",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "acceptor",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "buyerAmount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "sellerAmount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
+    ],
+    name: "OrderSettled",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        indexed: true,
         internalType: "bytes32",
         name: "shipmentId",
         type: "bytes32",
@@ -1094,6 +1323,37 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "OrderShipped",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "buyer",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "totalRefunded",
+        type: "uint256",
+      },
+    ],
+    name: "PartialRefund",
     type: "event",
   },
   {
@@ -1202,6 +1462,31 @@ export const WaybillEscrowAbi = [
     inputs: [
       {
         indexed: true,
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
+    ],
+    name: "PayoutAssigned",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
         internalType: "address",
         name: "token",
         type: "address",
@@ -1245,9 +1530,9 @@ export const WaybillEscrowAbi = [
       },
       {
         indexed: false,
-        internalType: "bytes32",
-        name: "reviewHash",
-        type: "bytes32",
+        internalType: "string",
+        name: "text",
+        type: "string",
       },
     ],
     name: "Reviewed",
@@ -1326,6 +1611,81 @@ export const WaybillEscrowAbi = [
       },
     ],
     name: "RoleRevoked",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "proposer",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "buyerAmount",
+        type: "uint256",
+      },
+    ],
+    name: "SettlementProposed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "signer",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "buyerAmount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint40",
+        name: "deadline",
+        type: "uint40",
+      },
+    ],
+    name: "SettlementSignatureRevoked",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "orderId",
+        type: "bytes32",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "proposer",
+        type: "address",
+      },
+    ],
+    name: "SettlementWithdrawn",
     type: "event",
   },
   {

@@ -351,7 +351,7 @@ export async function dispute(
     }
     if (args.evidence !== "") {
       await sendTransaction(out, "submit evidence", () =>
-        ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri),
+        ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri, ""),
       );
     }
     out.line(`✓ Order ${ref.orderId} is in dispute; an arbiter will rule`);
@@ -377,11 +377,7 @@ export async function review(
     await requireStatus(ctx, ref.orderId, ["Released", "Resolved"], "review");
     await requireCaller(ctx, ref, "buyer", "review this order");
     await sendTransaction(out, `rate merchant ${ref.offer.merchant} ${args.rating}/5`, () =>
-      ctx.escrow.review(
-        ref.offer,
-        args.rating,
-        hashOf(args.text === "" ? `${args.rating}/5` : args.text),
-      ),
+      ctx.escrow.review(ref.offer, args.rating, args.text),
     );
     const [count, sum] = await ctx.escrow.ratingOf(ref.offer.merchant);
     out.line(

@@ -299,7 +299,7 @@ export async function evidence(
     await requireStatus(ctx, ref.orderId, ["Delivered", "Disputed"], "submit evidence");
     await requireCaller(ctx, ref, "merchant", `submit evidence for order ${ref.orderId}`);
     await sendTransaction(out, `submit the merchant's evidence for order ${ref.orderId}`, () =>
-      ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri),
+      ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri, ""),
     );
     out.line(
       `✓ Evidence recorded on order ${ref.orderId}${args.uri === "" ? "" : ` (${args.uri})`}; the arbiter sees it with the buyer's`,

@@ -119,11 +119,11 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const offer = await w.makeOffer();
       const orderId = await w.deliver(offer);
       const hash = ethers.id("photo");
-      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, hash, "ipfs://photo"))
+      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, hash, "ipfs://photo", ""))
         .to.emit(w.escrow, "Evidence")
         .withArgs(orderId, w.buyer.address, hash, "ipfs://photo");
       await w.escrow.connect(w.buyer).openDispute(offer);
-      await expect(w.escrow.connect(w.merchant).submitEvidence(offer, hash, ""))
+      await expect(w.escrow.connect(w.merchant).submitEvidence(offer, hash, "", ""))
         .to.emit(w.escrow, "Evidence")
         .withArgs(orderId, w.merchant.address, hash, "");
     });
@@ -132,12 +132,12 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.ship(offer);
-      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, ethers.ZeroHash, ""))
+      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, ethers.ZeroHash, "", ""))
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(orderId, Status.Shipped);
       await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, await w.now());
       await w.escrow.markDelivered(offer);
-      await expect(w.escrow.connect(w.stranger).submitEvidence(offer, ethers.ZeroHash, ""))
+      await expect(w.escrow.connect(w.stranger).submitEvidence(offer, ethers.ZeroHash, "", ""))
         .to.be.revertedWithCustomError(w.escrow, "NotParty")
         .withArgs(orderId, w.stranger.address);
     });

@@ -44,11 +44,11 @@ describe("Integration: disputes over an order with passports", function () {
     expect(order.status).to.equal(OrderStatus.Disputed);
     const evidence = id("photo of the damaged parcel");
     await expect(
-      w.escrow.connect(w.merchant).submitEvidence(w.offer, evidence, "ipfs://bafy-proof"),
+      w.escrow.connect(w.merchant).submitEvidence(w.offer, evidence, "ipfs://bafy-proof", ""),
     )
       .to.emit(w.escrow, "Evidence")
       .withArgs(w.orderId, w.merchant.address, evidence, "ipfs://bafy-proof");
-    await expect(w.escrow.connect(w.carrierB).submitEvidence(w.offer, evidence, ""))
+    await expect(w.escrow.connect(w.carrierB).submitEvidence(w.offer, evidence, "", ""))
       .to.be.revertedWithCustomError(w.escrow, "NotParty")
       .withArgs(w.orderId, w.carrierB.address);
     await expect(w.escrow.connect(w.buyer).release(w.offer))
