@@ -399,7 +399,6 @@ const en = {
     "The buyer proposes {buyer} back to the buyer and {seller} to the seller.",
   "order.proposalFromSeller":
     "The seller proposes {buyer} back to the buyer and {seller} to the seller.",
-  "order.proposalVoid": "A proposal by {proposer} no longer counts: the payout was assigned since.",
   "order.accept": "Accept: {buyer} to the buyer, {seller} to the seller",
   "order.acceptAbout":
     "Accepting ends the order now: {buyer} goes to the buyer and {seller}, less the platform fee, to the seller.",
@@ -828,7 +827,6 @@ const zh: Record<MessageKey, string> = {
   "order.noProposal": "目前没有结算提议。",
   "order.proposalFromBuyer": "买家提议：退还买家 {buyer}，支付卖家 {seller}。",
   "order.proposalFromSeller": "卖家提议：退还买家 {buyer}，支付卖家 {seller}。",
-  "order.proposalVoid": "{proposer} 的提议已失效：此后收款权已被转让。",
   "order.accept": "接受：买家 {buyer}，卖家 {seller}",
   "order.acceptAbout": "接受后订单立即结束：{buyer} 退给买家，{seller}（扣除平台费）付给卖家。",
   "order.propose": "提议一个金额",

@@ -133,7 +133,7 @@ export interface SettlementState {
   sellerSide: string;
   /** The price less partial refunds so far. */
   held: bigint;
-  /** The open proposal, unless its proposer lost the seller side to an assignment (void). */
+  /** The proposal in force (the escrow's view leaves out one voided by an assignment). */
   proposal?: { proposer: string; buyerAmount: bigint };
   symbol: string;
   decimals: number;
@@ -143,7 +143,6 @@ export async function readSettlementState(
   session: MerchantSession,
   orderId: string,
   offer: Offer,
-  buyer: string,
 ): Promise<SettlementState> {
   const escrow = connectEscrow(session.network.escrow, session.reader);
   const token = connectStablecoin(offer.token, session.reader);
@@ -155,14 +154,14 @@ export async function readSettlementState(
   ]);
   const assigned = extras[0] === ZeroAddress ? undefined : getAddress(extras[0]);
   const sellerSide = assigned ?? getAddress(offer.merchant);
-  const proposer = settlement[0] === ZeroAddress ? undefined : getAddress(settlement[0]);
-  const counts =
-    proposer !== undefined && (proposer === getAddress(buyer) || proposer === sellerSide);
   return {
     payoutHolder: assigned ?? getAddress(offer.payee),
     sellerSide,
     held: offer.price - extras[1],
-    proposal: counts ? { proposer, buyerAmount: settlement[1] } : undefined,
+    proposal:
+      settlement[0] === ZeroAddress
+        ? undefined
+        : { proposer: getAddress(settlement[0]), buyerAmount: settlement[1] },
     symbol,
     decimals: Number(decimals),
   };

@@ -17,7 +17,6 @@ import {
   connectStablecoin,
   decodeOrdersPaid,
   offerOfIndexedOrder,
-  parseAmount,
   encodeOfferLine,
   hashOrderDetails,
   indexerClient,
@@ -637,7 +636,7 @@ function orderCard(
     h("button", { type: "button", onclick: () => replace(panel) }, t("console.close"));
   const show = (...forms: HTMLElement[]) => {
     replace(panel, ...forms, closeButton());
-    panel.querySelector("input, textarea")?.focus();
+    panel.querySelector<HTMLElement>("input, textarea")?.focus();
   };
   const open = (...form: Parameters<typeof formFor>) => show(formFor(...form));
   /** Reads the order's payout holder, held amount and proposal from the chain, then shows forms. */
@@ -650,7 +649,7 @@ function orderCard(
     replace(panel, h("p", { role: "status", class: "panel-loading" }, t("console.loading")));
     void (async () => {
       try {
-        const state = await readSettlementState(session, row.orderId, await offer(), row.buyer);
+        const state = await readSettlementState(session, row.orderId, await offer());
         const format = (value: bigint) => amount(value, state.decimals, state.symbol);
         const forms = build(state, format);
         if (typeof forms === "string") replace(panel, banner("warn", forms), closeButton());

@@ -66,10 +66,8 @@ interface OrderView {
   payoutHolder?: string;
   /** The seller side: the merchant until the payout is assigned, then its holder. */
   sellerSide: string;
-  /** The open settlement proposal, if its proposer is still a party. */
+  /** The settlement proposal in force (the escrow's view leaves out a void one). */
   proposal?: { proposer: string; buyerAmount: bigint };
-  /** A proposal that no longer counts: its proposer lost the seller side to an assignment. */
-  voidProposer?: string;
   escrowEvents: { name: string; args: Record<string, unknown>; time: bigint }[];
   shipment?: {
     status: number;
@@ -164,10 +162,6 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
   const payoutHolder = holder === ZeroAddress ? undefined : getAddress(holder);
   const sellerSide = payoutHolder ?? getAddress(offer.merchant);
   const [proposer, proposedAmount] = [settlement[0], settlement[1]];
-  // The escrow keeps a proposal whose proposer stopped being the seller side, but it is void.
-  const counts =
-    proposer !== ZeroAddress &&
-    (getAddress(proposer) === getAddress(order.buyer) || getAddress(proposer) === sellerSide);
   return {
     network,
     reader,
@@ -186,8 +180,10 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     held: offer.price - refunded,
     payoutHolder,
     sellerSide,
-    proposal: counts ? { proposer: getAddress(proposer), buyerAmount: proposedAmount } : undefined,
-    voidProposer: proposer !== ZeroAddress && !counts ? getAddress(proposer) : undefined,
+    proposal:
+      proposer === ZeroAddress
+        ? undefined
+        : { proposer: getAddress(proposer), buyerAmount: proposedAmount },
     escrowEvents,
     shipment,
   };
@@ -502,9 +498,6 @@ function settlementCard(view: OrderView): HTMLElement {
     h("h2", { id: "settlement-title" }, t("order.settlementTitle")),
     h("p", {}, t("order.settlementIntro", { amount: money(view.held) })),
     h("p", { "data-testid": "proposal", class: "price" }, proposed),
-    view.voidProposer === undefined
-      ? null
-      : h("p", { class: "hint" }, t("order.proposalVoid", { proposer: short(view.voidProposer) })),
   );
 }
 
