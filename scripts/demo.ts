@@ -2,7 +2,9 @@
  * `npm run demo`: a whole cross-border sale on Hardhat's in-process network, told so a
  * non-developer can follow it. Deploys with the real Ignition module, then a Vietnamese
  * workshop's vases travel to a buyer in Hamburg under escrow, with passports, two carriers and
- * a customs stop; a second order ends in a dispute and an arbiter's split.
+ * a customs stop; a second order ends in a dispute the parties settle themselves before the
+ * arbiter rules; a third is financed: its payout is assigned to a trade financier, who is paid
+ * on delivery.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse } from "ethers";
@@ -27,10 +29,14 @@ import {
   formatTimeline,
   getTimeline,
   orderIdOf,
+  readEvidence,
+  readOrderState,
+  readReviews,
   signEventBatch,
   signOffer,
   signPermit,
   signReceiveAuthorization,
+  signSettlement,
   toWaybillError,
   tokenIdOf,
   waybillInterfaces,
@@ -94,7 +100,7 @@ async function wait(days: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [ops, workshop, exporter, anna, oceanLine, parcel, certifier, bot] =
+  const [ops, workshop, exporter, anna, oceanLine, parcel, certifier, bot, financier] =
     await ethers.getSigners();
   const names: Record<string, string> = {
     [ops.address]: "Waybill ops",
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
     [parcel.address]: "Hanse Parcel",
     [certifier.address]: "VinaCert",
     [bot.address]: "keeper bot",
+    [financier.address]: "Mekong Trade Finance",
   };
   const who = (signer: HardhatEthersSigner): string => names[signer.address];
 
@@ -181,7 +188,8 @@ async function main(): Promise<void> {
       ),
   );
 
-  const before = await balances({ usdc, eurc, escrow, anna, exporter, ops });
+  await usdc.mint(financier.address, 1_000_000_000n);
+  const before = await balances({ usdc, eurc, escrow, anna, exporter, ops, financier });
 
   heading("4. Order 1: Anna buys the two vases for 240 USDC");
   const chainId = (await ethers.provider.getNetwork()).chainId;
@@ -348,13 +356,15 @@ async function main(): Promise<void> {
   );
   await step(
     who(anna),
-    "leaves a permanent 5★ review (its text stays readable in the review's log)",
-    () => escrow.connect(anna).review(offer1, 5, "Beautiful vases, very well packed."),
+    "leaves a permanent 5★ review, its text in the event for anyone to read",
+    () => escrow.connect(anna).review(offer1, 5, "Beautiful vases, very well packed. Danke!"),
   );
   const [reviews, stars] = await escrow.ratingOf(exporter.address);
   note(
     `Saigon Craft Export: ${reviews} review(s), average ${(Number(stars) / Number(reviews)).toFixed(1)}★`,
   );
+  for (const review of await readReviews(escrow, { merchant: exporter.address }))
+    note(`read back from the log: ${review.rating}★ "${review.text}"`);
 
   say();
   say("  The shipment's full history, rebuilt from the chain's event log:");
@@ -366,7 +376,7 @@ async function main(): Promise<void> {
     say(`    ${readable}`);
   }
 
-  heading("7. Order 2: a lamp for 85 EURC arrives broken; dispute and split ruling");
+  heading("7. Order 2: a lamp for 85 EURC arrives broken; a dispute the parties settle themselves");
   const offer2: Offer = {
     ...offer1,
     token: await eurc.getAddress(),
@@ -435,24 +445,129 @@ async function main(): Promise<void> {
   await step(who(anna), "disputes within her inspection window: the lamp's base is cracked", () =>
     escrow.connect(anna).openDispute(offer2),
   );
-  await step(who(anna), "submits photos as evidence (hash + link)", () =>
+  await step(who(anna), "submits photos as evidence (hash, link and words)", () =>
     escrow
       .connect(anna)
-      .submitEvidence(offer2, ethers.id("photos of the cracked base"), "ipfs://bafy.../photos", ""),
+      .submitEvidence(
+        offer2,
+        ethers.id("photos of the cracked base"),
+        "ipfs://bafy.../photos",
+        "The base arrived cracked right through; the box was dented on one corner.",
+      ),
   );
   await step(who(exporter), "submits its packing video as evidence", () =>
     escrow
       .connect(exporter)
-      .submitEvidence(offer2, ethers.id("packing video"), "ipfs://bafy.../video", ""),
+      .submitEvidence(
+        offer2,
+        ethers.id("packing video"),
+        "ipfs://bafy.../video",
+        "Packed in double foam; the courier's dent suggests a drop in transit.",
+      ),
   );
+  for (const evidence of await readEvidence(escrow, order2))
+    note(`${who(evidence.party === anna.address ? anna : exporter)} says: "${evidence.text}"`);
   await wait(2);
+  const settlement = {
+    orderId: order2,
+    buyerAmount: 40_000_000n,
+    deadline: BigInt(await networkHelpers.time.latest()) + BigInt(3 * DAY),
+  };
+  const settlementSignature = await signSettlement(escrow, exporter, settlement);
+  say(
+    `  ${await today()}  ${who(exporter).padEnd(20)} signs a settlement off-chain: 40.00 EURC back to Anna, the rest to the seller  ·  0 gas`,
+  );
   await step(
-    who(ops),
-    "rules as arbiter: 40 EURC back to Anna, 45 EURC (less fee) to the seller",
-    () => escrow.connect(ops).resolveDispute(offer2, 40_000_000n),
+    who(anna),
+    "submits the signed settlement before the arbiter rules: the order ends in this transaction",
+    () =>
+      escrow
+        .connect(anna)
+        .settleWithSignature(
+          offer2,
+          settlement.buyerAmount,
+          settlement.deadline,
+          settlementSignature,
+        ),
+  );
+  const [settled] = await escrow.queryFilter(escrow.filters.OrderSettled(order2));
+  note(
+    `settled: ${formatAmount(settled.args.buyerAmount, 6, "EURC")} to Anna, ${formatAmount(settled.args.sellerAmount, 6, "EURC")} to the exporter, ${formatAmount(settled.args.fee, 6, "EURC")} platform fee; no ruling needed`,
   );
 
-  heading("8. The platform collects its fees");
+  heading("8. Order 3: 600 USDC of tiles by sea, financed while they travel");
+  const offer3: Offer = {
+    ...offer1,
+    price: 600_000_000n,
+    detailsHash: ethers.id("40 glazed floor tiles; sea freight to Hamburg"),
+    expiry: BigInt(await networkHelpers.time.latest()) + BigInt(2 * DAY),
+    salt: 3n,
+  };
+  const order3 = await orderIdOf(escrow, offer3, chainId);
+  await step(who(anna), "pays 600 USDC into escrow (approve + pay)", async () => {
+    await (await usdc.connect(anna).approve(escrow.getAddress(), offer3.price)).wait();
+    return escrow.connect(anna).pay(offer3, await signOffer(escrow, exporter, offer3));
+  });
+  await step(who(exporter), "ships the tiles with Mekong Ocean Lines", () =>
+    escrow.connect(exporter).ship(
+      offer3,
+      orderShipment(order3, {
+        carrier: oceanLine.address,
+        origin: "VNSGN",
+        destination: "DEHAM",
+        documents: "bill of lading MKOL-77388",
+      }),
+    ),
+  );
+  await step(
+    who(exporter),
+    "refunds 20 USDC now: two tiles were out of stock (the order goes on)",
+    () => escrow.connect(exporter).partialRefund(offer3, 20_000_000n),
+  );
+  await step(
+    who(exporter),
+    "assigns the order's payout to Mekong Trade Finance, which advances the money",
+    () => escrow.connect(exporter).assignPayout(offer3, financier.address),
+  );
+  const financed = await readOrderState(escrow, offer3, order3);
+  note(
+    `escrow holds ${formatAmount(financed.held, 6, "USDC")} (${formatAmount(financed.refunded, 6, "USDC")} refunded); payout holder: ${names[financed.payoutHolder]}`,
+  );
+  await step(
+    who(financier),
+    "advances 560 USDC to the exporter today (outside the escrow; its fee is the difference)",
+    () => usdc.connect(financier).transfer(exporter.address, 560_000_000n),
+  );
+  note("the financier bears the refund risk: a refund would still go to Anna, not to it");
+  const shipment3 = await registry.shipmentIdOf(exporter.address, order3);
+  await wait(20);
+  for (const [code, place] of [
+    ["PickedUp", "VNSGN"],
+    ["Delivered", "DEHAM"],
+  ] as const) {
+    await step(who(oceanLine), `${code} at ${place}`, async () =>
+      registry.connect(oceanLine).recordEvent({
+        shipmentId: shipment3,
+        code: EventCode[code],
+        location: encodeLocode(place),
+        occurredAt: BigInt(await networkHelpers.time.latest()) + 1n,
+        evidenceHash: ethers.id(`${code} scan, tiles`),
+        nextCarrier: ethers.ZeroAddress,
+        evidenceURI: "",
+      }),
+    );
+  }
+  const financierBefore = await usdc.balanceOf(financier.address);
+  await step(
+    who(anna),
+    "confirms receipt: the payout goes to the financier, not the exporter",
+    () => escrow.connect(anna).confirmReceipt(offer3),
+  );
+  note(
+    `Mekong Trade Finance received ${formatAmount((await usdc.balanceOf(financier.address)) - financierBefore, 6, "USDC")} (the ${formatAmount(financed.held, 6, "USDC")} held, less the platform fee)`,
+  );
+
+  heading("9. The platform collects its fees");
   for (const token of [usdc, eurc]) {
     const symbol = await token.symbol();
     const accrued = await escrow.accruedFees(token.getAddress());
@@ -461,14 +576,14 @@ async function main(): Promise<void> {
     );
   }
 
-  heading("9. Who holds what");
-  const after = await balances({ usdc, eurc, escrow, anna, exporter, ops });
+  heading("10. Who holds what");
+  const after = await balances({ usdc, eurc, escrow, anna, exporter, ops, financier });
   say(`  ${"".padEnd(32)} ${"before".padStart(22)} ${"after".padStart(22)}`);
   for (const key of Object.keys(before)) {
     say(`  ${key.padEnd(32)} ${before[key].padStart(22)} ${after[key].padStart(22)}`);
   }
 
-  heading("10. What it cost in gas");
+  heading("11. What it cost in gas");
   const byWho = new Map<string, bigint>();
   for (const line of gasLedger) byWho.set(line.who, (byWho.get(line.who) ?? 0n) + line.gas);
   for (const [name, gas] of byWho)
@@ -504,6 +619,7 @@ async function balances(c: {
   anna: HardhatEthersSigner;
   exporter: HardhatEthersSigner;
   ops: HardhatEthersSigner;
+  financier: HardhatEthersSigner;
 }): Promise<Record<string, string>> {
   const rows: Record<string, string> = {};
   for (const token of [c.usdc, c.eurc]) {
@@ -512,6 +628,7 @@ async function balances(c: {
       ["Anna (buyer)", c.anna.address],
       ["Saigon Craft Export (seller)", c.exporter.address],
       ["Waybill treasury", c.ops.address],
+      ["Mekong Trade Finance", c.financier.address],
       ["escrow contract", await c.escrow.getAddress()],
     ] as const) {
       rows[`${label} ${symbol}`] = formatAmount(await token.balanceOf(address), 6, symbol);

@@ -33,6 +33,68 @@ const order = {
   defaultValue: "",
 };
 
+const evidenceText = {
+  name: "text" as const,
+  description:
+    "What the evidence shows, in words (up to 1,000 bytes of UTF-8, kept in full in the event for anyone to read)",
+  defaultValue: "",
+};
+
+/**
+ * `<role> settle`: the parties' own split of what the escrow holds, one action per call. The
+ * merchant's side is the seller side: the merchant, or the payout's holder once assigned.
+ */
+function settleTask(role: "merchant" | "buyer") {
+  const other = role === "buyer" ? "merchant" : "buyer";
+  return common(
+    task(
+      [role, "settle"],
+      `Settle an open order with the ${other === "buyer" ? "buyer" : "seller side"}: propose, accept, withdraw, sign or submit a split`,
+    ),
+  )
+    .addOption(order)
+    .addOption({
+      name: "buyerAmount",
+      description:
+        "Tokens the buyer gets, e.g. 40 (the seller side gets the rest of what is held, less the fee): proposes it on-chain, or with --sign signs it",
+      defaultValue: "",
+    })
+    .addFlag({
+      name: "accept",
+      description: `Accept the ${other === "buyer" ? "buyer's" : "seller side's"} on-chain proposal (with --buyer-amount: only if it is that amount)`,
+    })
+    .addFlag({ name: "withdraw", description: "Withdraw your own on-chain proposal" })
+    .addFlag({
+      name: "sign",
+      description: `Sign the split off-chain (no gas) and print a settlement line the ${other} submits`,
+    })
+    .addOption({
+      name: "valid",
+      description: "With --sign: how long the signed split can be submitted",
+      defaultValue: "3d",
+    })
+    .addOption({
+      name: "out",
+      description: "With --sign: also write the settlement line to this file",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "signature",
+      description: `Submit the ${other}'s settlement line (or a file holding it): the order ends in this transaction`,
+      defaultValue: "",
+    })
+    .addOption({
+      name: "revoke",
+      description:
+        "Revoke a settlement line you signed (or a file holding it) before it is submitted",
+      defaultValue: "",
+    })
+    .setInlineAction(async (args, hre) =>
+      (await import("./actions/settle.js")).settleAs(role)(args, hre),
+    )
+    .build();
+}
+
 /** `<role> withdraw`: pulls what was credited to the caller because a push failed. */
 function withdrawTask(role: "merchant" | "buyer", what: string) {
   return common(
@@ -59,7 +121,7 @@ function withdrawTask(role: "merchant" | "buyer", what: string) {
 
 const merchant = emptyTask(
   "merchant",
-  "Sell: sign offers, ship orders, cancel or refund, withdraw payouts",
+  "Sell: sign offers, ship orders, cancel or refund in full or in part, settle, assign payouts, withdraw",
 ).build();
 const merchantOffer = common(
   task(["merchant", "offer"], "Sign an offer off-chain and print the line to send the buyer"),
@@ -166,7 +228,37 @@ const merchantEvidence = common(
     defaultValue: "",
   })
   .addOption({ name: "uri", description: "Where the evidence can be seen", defaultValue: "" })
+  .addOption(evidenceText)
   .setInlineAction(async (args, hre) => (await import("./actions/merchant.js")).evidence(args, hre))
+  .build();
+const merchantSettle = settleTask("merchant");
+const merchantPartialRefund = common(
+  task(
+    ["merchant", "partial-refund"],
+    "Give the buyer part of the price back now (a missing item, shipping); the order goes on",
+  ),
+)
+  .addOption(order)
+  .addOption({
+    name: "amount",
+    description: "Tokens to give back, e.g. 12.50 (less than what the escrow holds)",
+    defaultValue: "",
+  })
+  .setInlineAction(async (args, hre) =>
+    (await import("./actions/merchant.js")).partialRefund(args, hre),
+  )
+  .build();
+const merchantAssignPayout = common(
+  task(
+    ["merchant", "assign-payout"],
+    "Assign the order's payout to another address, e.g. a financier (the payee, or a later holder)",
+  ),
+)
+  .addOption(order)
+  .addOption({ name: "to", description: "The new holder of the payout", defaultValue: "" })
+  .setInlineAction(async (args, hre) =>
+    (await import("./actions/merchant.js")).assignPayout(args, hre),
+  )
   .build();
 const merchantWithdraw = withdrawTask("merchant", "payouts");
 const merchantStatus = common(
@@ -225,7 +317,7 @@ const indexer = task(
 
 const buyer = emptyTask(
   "buyer",
-  "Buy: inspect and pay offers, follow orders, confirm, dispute, refund, review",
+  "Buy: inspect and pay offers, follow orders, confirm, dispute, settle, refund, review",
 ).build();
 const buyerInspect = common(
   task(
@@ -272,6 +364,7 @@ const buyerDispute = common(
     defaultValue: "",
   })
   .addOption({ name: "uri", description: "Where the evidence can be seen", defaultValue: "" })
+  .addOption(evidenceText)
   .setInlineAction(async (args, hre) => (await import("./actions/buyer.js")).dispute(args, hre))
   .build();
 const buyerRefund = common(
@@ -287,11 +380,13 @@ const buyerReview = common(
   .addOption({ name: "rating", description: "1 to 5", type: ArgumentType.INT, defaultValue: 0 })
   .addOption({
     name: "text",
-    description: "Review text (only its hash goes on-chain)",
+    description:
+      "Review text, up to 1,000 bytes of UTF-8, kept in full in the event: public and permanent",
     defaultValue: "",
   })
   .setInlineAction(async (args, hre) => (await import("./actions/buyer.js")).review(args, hre))
   .build();
+const buyerSettle = settleTask("buyer");
 const buyerWithdraw = withdrawTask("buyer", "refunds");
 
 const eventOptions = <T extends TaskArguments>(builder: NewTaskDefinitionBuilder<T>) =>
@@ -622,6 +717,9 @@ export const waybillTasks = [
   merchantShip,
   merchantCancel,
   merchantEvidence,
+  merchantSettle,
+  merchantPartialRefund,
+  merchantAssignPayout,
   merchantWithdraw,
   merchantStatus,
   merchantReputation,
@@ -634,6 +732,7 @@ export const waybillTasks = [
   buyerDispute,
   buyerRefund,
   buyerReview,
+  buyerSettle,
   buyerWithdraw,
   carrier,
   carrierRecord,

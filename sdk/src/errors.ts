@@ -33,6 +33,8 @@ export type WaybillErrorCode =
   /** The offer line is not one, or was cut or altered. */
   | "OFFER_LINE_DAMAGED"
   | "OFFER_LINE_OUTDATED"
+  /** A settlement line (a signed settlement proposal) is not one, or was cut or altered. */
+  | "SETTLEMENT_LINE_DAMAGED"
   /** The order details in an offer line do not hash to the signed `detailsHash`. */
   | "OFFER_DETAILS_MISMATCH"
   /** The offer, order or contract belongs to another chain or escrow. */
@@ -111,6 +113,16 @@ export function isWaybillError(error: unknown): error is WaybillError {
 
 type Args = Readonly<Record<string, unknown>>;
 
+/**
+ * What a surface knows that a revert does not: the order's token, so amounts read "12.50 USDC"
+ * instead of base units. Without it, amounts are given in base units.
+ */
+export interface SentenceFormat {
+  amount?: (baseUnits: bigint) => string;
+}
+
+const baseUnits = (value: bigint) => `${value.toLocaleString("en-US")} base units`;
+
 const big = (value: unknown): bigint => BigInt(value as bigint);
 const order = (a: Args) => `order ${shortId(String(a.orderId))}`;
 const shipment = (a: Args) => `shipment ${shortId(String(a.shipmentId))}`;
@@ -150,7 +162,9 @@ export function gs1TextProblem(value: string): string {
  * A sentence for each custom error of WaybillEscrow, ShipmentRegistry and ProductPassport (and
  * the OpenZeppelin and stablecoin errors they can surface), keyed by error name.
  */
-export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
+export const ERROR_SENTENCES: Readonly<
+  Record<string, (a: Args, amount: (baseUnits: bigint) => string) => string>
+> = {
   // Orders and offers (WaybillEscrow)
   InvalidOrderStatus: (a) =>
     `${order(a)} is ${orderStatus(a.current)}, so this step is not possible now`,
@@ -183,6 +197,24 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
     `the shipment for ${order(a)} must use the order id as its reference, not ${String(a.shipperRef)}`,
   NoPassportsInCustody: (a) =>
     `the escrow holds no passport of ${order(a)} to hand over (none carried, all handed over, or shipped again since)`,
+  InvalidPartialRefund: (a, amount) =>
+    `a partial refund of ${amount(big(a.amount))} on ${order(a)} must be more than nothing and less than the ${amount(big(a.held))} the escrow still holds (to give everything back, refund in full)`,
+  TextTooLong: (a) =>
+    `the text is ${big(a.length).toLocaleString("en-US")} bytes in UTF-8, more than the ${big(a.maximum).toLocaleString("en-US")} the escrow accepts`,
+
+  // Settlements between the parties
+  NoSettlementProposal: (a) =>
+    `${order(a)} has no open settlement proposal (none was made, it was withdrawn or accepted, or its proposer has since assigned the payout)`,
+  NotProposer: (a) =>
+    `only ${String(a.proposer)}, who proposed the settlement of ${order(a)}, can withdraw it, not ${String(a.caller)}`,
+  SettlementMismatch: (a, amount) =>
+    `the settlement proposal on ${order(a)} gives the buyer ${amount(big(a.proposed))}, not ${amount(big(a.given))}: it changed since you read it, so read it again before accepting`,
+  SettlementExpired: (a) =>
+    `the signed settlement of ${order(a)} expired on ${date(a.deadline)}; ask for a new one`,
+  InvalidSettlementSignature: (a) =>
+    `the settlement signature for ${order(a)} is not a valid signature of ${String(a.signer)}, the other party, on these terms`,
+  SettlementSignatureCancelled: (a) =>
+    `${String(a.signer)} revoked this signed settlement of ${order(a)}, so it can no longer be submitted`,
 
   // Callers
   NotBuyer: (a) =>
@@ -191,7 +223,12 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
     `only the merchant ${String(a.merchant)} can do this for ${order(a)}, not ${String(a.caller)}`,
   NotOfferBuyer: (a) =>
     `the offer for ${order(a)} is reserved for ${String(a.expected)}, not ${String(a.payer)}`,
-  NotParty: (a) => `${String(a.caller)} is neither the buyer nor the merchant of ${order(a)}`,
+  NotParty: (a) =>
+    `${String(a.caller)} may not do this for ${order(a)}: only its buyer or merchant (for a settlement: the buyer or the seller side, and not the party that proposed it)`,
+  NotSellerSide: (a) =>
+    `only the seller side of ${order(a)}, ${String(a.sellerSide)} (the merchant until the payout is assigned, then its holder), can do this, not ${String(a.caller)}`,
+  NotPayoutHolder: (a) =>
+    `only ${String(a.holder)}, who holds the payout of ${order(a)}, can assign it, not ${String(a.caller)}`,
   NotShipmentCarrier: (a) =>
     `${String(a.caller)} is not the carrier holding ${shipment(a)} (that is ${String(a.carrier)}) nor one of its keys`,
   NotLotManufacturer: (a) => `${String(a.caller)} did not create lot ${String(a.lotId)}`,
@@ -324,8 +361,8 @@ export const ERROR_SENTENCES: Readonly<Record<string, (a: Args) => string>> = {
   TokenNotAllowed: (a) => `the token ${String(a.token)} is not accepted by this escrow`,
   AmountNotReceived: (a) =>
     `the token ${String(a.token)} delivered ${String(a.received)} of the ${String(a.expected)} base units expected (a fee-on-transfer token?)`,
-  BuyerAmountTooHigh: (a) =>
-    `the buyer's share ${String(a.buyerAmount)} exceeds the price ${String(a.price)} (base units)`,
+  BuyerAmountTooHigh: (a, amount) =>
+    `the buyer's share of ${amount(big(a.buyerAmount))} exceeds the ${amount(big(a.held ?? a.price))} the escrow holds for the order`,
   FeeTooHigh: (a) =>
     `a fee of ${Number(a.feeBps) / 100}% exceeds the maximum of ${Number(a.maxFeeBps) / 100}%`,
   NothingToWithdraw: (a) => `${String(a.account)} has nothing credited in ${String(a.token)}`,
@@ -370,11 +407,11 @@ export function formatCustomError(name: string, args: Args): string {
 }
 
 /** The sentence for a custom error, or its raw form when the SDK has none for it. */
-export function revertSentence(name: string, args: Args): string {
+export function revertSentence(name: string, args: Args, format: SentenceFormat = {}): string {
   const sentence = ERROR_SENTENCES[name];
   return sentence === undefined
     ? `the contract refused: ${formatCustomError(name, args)}`
-    : sentence(args);
+    : sentence(args, format.amount ?? baseUnits);
 }
 
 /** Decodes `data` with the first interface that knows its selector. */
@@ -424,11 +461,13 @@ function isUserRejection(error: unknown): boolean {
 
 /**
  * Turns anything thrown while talking to Waybill into a {@link WaybillError}. `interfaces` are
- * the ABIs whose custom errors to decode (see `waybillInterfaces()`).
+ * the ABIs whose custom errors to decode (see `waybillInterfaces()`); `format` words amounts in
+ * the order's token when the surface knows it.
  */
 export function toWaybillError(
   error: unknown,
   interfaces: readonly Interface[] = [],
+  format: SentenceFormat = {},
 ): WaybillError {
   if (isWaybillError(error)) return error;
   if (isUserRejection(error)) {
@@ -443,23 +482,31 @@ export function toWaybillError(
   const data = revertDataOf(error);
   const decoded = data === undefined ? undefined : decodeRevertData(data, interfaces);
   if (decoded !== undefined) {
-    return new WaybillError("CONTRACT_REVERTED", revertSentence(decoded.name, decoded.args), {
-      errorName: decoded.name,
-      args: decoded.args,
-      details: formatCustomError(decoded.name, decoded.args),
-      cause: error,
-    });
+    return new WaybillError(
+      "CONTRACT_REVERTED",
+      revertSentence(decoded.name, decoded.args, format),
+      {
+        errorName: decoded.name,
+        args: decoded.args,
+        details: formatCustomError(decoded.name, decoded.args),
+        cause: error,
+      },
+    );
   }
   if (isCallException(error)) {
     if (error.revert !== null) {
       const args = Object.fromEntries(
         error.revert.args.map((value, i) => [`arg${i}`, value as unknown]),
       );
-      return new WaybillError("CONTRACT_REVERTED", revertSentence(error.revert.name, args), {
-        errorName: error.revert.name,
-        args,
-        cause: error,
-      });
+      return new WaybillError(
+        "CONTRACT_REVERTED",
+        revertSentence(error.revert.name, args, format),
+        {
+          errorName: error.revert.name,
+          args,
+          cause: error,
+        },
+      );
     }
     return new WaybillError(
       "CONTRACT_REVERTED",

@@ -8,6 +8,7 @@ import {
   formatDate,
   parseAmount,
   parseRoleName,
+  readOrderState,
   roleHash,
 } from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
@@ -237,11 +238,14 @@ export async function rule(
     await requireStatus(ctx, ref.orderId, ["Disputed"], "rule");
     const info = await resolveToken(ctx, ref.offer.token);
     const buyerAmount = parseAmount(args.buyerAmount, info.decimals);
-    if (buyerAmount > ref.offer.price)
-      throw new UserError(`--buyer-amount exceeds the price of ${info.format(ref.offer.price)}`);
+    const { held, payoutHolder } = await readOrderState(ctx.escrow, ref.offer, ref.orderId);
+    if (buyerAmount > held)
+      throw new UserError(
+        `--buyer-amount exceeds the ${info.format(held)} the escrow holds for the order`,
+      );
     await sendTransaction(
       out,
-      `rule: ${info.format(buyerAmount)} to the buyer, ${info.format(ref.offer.price - buyerAmount)} (less fee) to the seller`,
+      `rule: ${info.format(buyerAmount)} to the buyer, ${info.format(held - buyerAmount)} (less fee) to the seller side ${payoutHolder}`,
       () => ctx.escrow.resolveDispute(ref.offer, buyerAmount),
     );
     out.line(`✓ Dispute on ${ref.orderId} resolved`);

@@ -11,12 +11,18 @@ import {
   formatDate,
   formatBps,
   formatDuration,
+  formatOrderHistory,
   formatTimeline,
+  getOrderHistory,
   getTimeline,
+  isOpenOrder,
   nameOf,
+  readOrderState,
   readPaymentFeatures,
+  requireTextFits,
   signPermit,
   signReceiveAuthorization,
+  textByteLength,
 } from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
 import {
@@ -30,6 +36,7 @@ import { UserError } from "../lib/errors.js";
 import {
   type OrderArgs,
   type OrderRef,
+  fromBlockOf,
   openOrder,
   openOrderReader,
   orderState,
@@ -220,7 +227,32 @@ export async function status(
         `  delivered on   ${formatDate(stamp)}; inspection ends ${formatDate(stamp + ref.offer.inspectionPeriod)}`,
       );
     } else if (state.statusName === "Disputed") {
-      out.line(`  disputed on    ${formatDate(stamp)}; awaiting the arbiter`);
+      out.line(
+        `  disputed on    ${formatDate(stamp)}; awaiting the arbiter, unless the parties settle`,
+      );
+    }
+    if (state.statusName !== "None" && state.statusName !== "Cancelled") {
+      const v2 = await readOrderState(reader.escrow, ref.offer, ref.orderId);
+      if (v2.refunded > 0n || isOpenOrder(v2.status)) {
+        out.line(
+          `  held           ${token.format(v2.held)}${v2.refunded === 0n ? "" : ` (${token.format(v2.refunded)} refunded to the buyer so far)`}`,
+        );
+      }
+      out.line(
+        `  payout holder  ${v2.payoutHolder}${v2.assigned ? " (assigned; it also acts for the seller)" : " (the offer's payee)"}`,
+      );
+      if (v2.proposal !== undefined) {
+        out.line(
+          `  proposal       ${v2.proposal.side === "buyer" ? "the buyer" : "the seller side"} ${v2.proposal.proposer} offers ${token.format(v2.proposal.buyerAmount)} to the buyer, the rest to the seller side; the other party accepts with \`settle --accept\``,
+        );
+      }
+    }
+    const history = await getOrderHistory(reader.escrow, ref.orderId, {
+      fromBlock: fromBlockOf(reader),
+    });
+    if (history.length > 0) {
+      out.line("  history");
+      for (const line of formatOrderHistory(history, { token })) out.line(`    ${line}`);
     }
     const shipmentId = await reader.registry.shipmentIdOf(ref.offer.merchant, ref.orderId);
     const shipment = await reader.registry.getShipment(shipmentId);
@@ -324,6 +356,7 @@ export const refund = orderCall(
 export interface DisputeArgs extends OrderArgs {
   evidence: string;
   uri: string;
+  text: string;
 }
 
 /**
@@ -336,6 +369,7 @@ export async function dispute(
   out: Output = consoleOutput,
 ) {
   return runCommand(async () => {
+    requireTextFits(args.text, "--text");
     const { ctx, ref } = await openOrder(hre, args, "buyer", out);
     const state = await requireStatus(
       ctx,
@@ -349,9 +383,17 @@ export async function dispute(
         ctx.escrow.openDispute(ref.offer),
       );
     }
-    if (args.evidence !== "") {
-      await sendTransaction(out, "submit evidence", () =>
-        ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri, ""),
+    if (args.evidence !== "" || args.text !== "") {
+      await sendTransaction(
+        out,
+        `submit evidence${args.text === "" ? "" : ` with its text (${textByteLength(args.text)} bytes, readable by anyone)`}`,
+        () =>
+          ctx.escrow.submitEvidence(
+            ref.offer,
+            hashOf(args.evidence === "" ? args.text : args.evidence),
+            args.uri,
+            args.text,
+          ),
       );
     }
     out.line(`✓ Order ${ref.orderId} is in dispute; an arbiter will rule`);
@@ -363,7 +405,7 @@ export interface ReviewArgs extends OrderArgs {
   text: string;
 }
 
-/** `buyer review`: one permanent 1–5 rating of the merchant per completed order. */
+/** `buyer review`: one permanent 1–5 rating of the merchant per completed order, with its text in the log. */
 export async function review(
   args: ReviewArgs,
   hre: HardhatRuntimeEnvironment,
@@ -373,11 +415,14 @@ export async function review(
     if (!Number.isInteger(args.rating) || args.rating < 1 || args.rating > 5) {
       throw new UserError(`--rating must be a whole number from 1 to 5, not ${args.rating}`);
     }
+    requireTextFits(args.text, "the review text");
     const { ctx, ref } = await openOrder(hre, args, "buyer", out);
     await requireStatus(ctx, ref.orderId, ["Released", "Resolved"], "review");
     await requireCaller(ctx, ref, "buyer", "review this order");
-    await sendTransaction(out, `rate merchant ${ref.offer.merchant} ${args.rating}/5`, () =>
-      ctx.escrow.review(ref.offer, args.rating, args.text),
+    await sendTransaction(
+      out,
+      `rate merchant ${ref.offer.merchant} ${args.rating}/5${args.text === "" ? "" : ` with the text (${textByteLength(args.text)} bytes, public and permanent)`}`,
+      () => ctx.escrow.review(ref.offer, args.rating, args.text),
     );
     const [count, sum] = await ctx.escrow.ratingOf(ref.offer.merchant);
     out.line(

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
@@ -12,10 +12,13 @@ import {
   formatBps,
   formatDate,
   hashOrderDetails,
+  isOpenOrder,
   orderIdOf,
   orderShipment,
   parseAmount,
   parseOrderItems,
+  readOrderState,
+  requireTextFits,
   signOffer,
   validateOffer,
 } from "@waybill/sdk";
@@ -248,7 +251,11 @@ async function approvePassports(
   );
 }
 
-/** `merchant cancel`: cancels an unpaid offer, or refunds the buyer of a paid, undelivered order. */
+/**
+ * `merchant cancel`: cancels an unpaid offer (the merchant), or refunds the buyer of a paid,
+ * undelivered order everything the escrow still holds (the seller side: the merchant, or the
+ * payout's holder once assigned).
+ */
 export async function cancel(
   args: OrderArgs,
   hre: HardhatRuntimeEnvironment,
@@ -257,18 +264,20 @@ export async function cancel(
   return runCommand(async () => {
     const { ctx, ref } = await openOrder(hre, args, "merchant", out);
     const { orderId, offer: terms } = ref;
-    requireAccount(ctx, terms.merchant, "merchant", `cancel order ${orderId}`);
     const state = await orderState(ctx, orderId);
     if (state.statusName === "None") {
+      requireAccount(ctx, terms.merchant, "merchant", `cancel order ${orderId}`);
       await sendTransaction(out, `cancel unpaid offer ${orderId}`, () =>
         ctx.escrow.cancelOffer(terms),
       );
       out.line("✓ The offer can no longer be paid");
     } else if (state.statusName === "Paid" || state.statusName === "Shipped") {
+      const v2 = await readOrderState(ctx.escrow, terms, orderId);
+      requireAccount(ctx, v2.sellerSide, "seller side", `refund order ${orderId}`);
       const token = await resolveToken(ctx, terms.token);
       await sendTransaction(
         out,
-        `refund ${token.format(terms.price)} to the buyer ${state.buyer}`,
+        `refund ${token.format(v2.held)} to the buyer ${state.buyer}${v2.refunded === 0n ? "" : ` (the rest of the price after ${token.format(v2.refunded)} refunded earlier)`}`,
         () => ctx.escrow.refund(terms),
       );
       out.line(`✓ Order ${orderId} refunded`);
@@ -278,9 +287,102 @@ export async function cancel(
   }, out);
 }
 
+export interface PartialRefundArgs extends OrderArgs {
+  amount: string;
+}
+
+/**
+ * `merchant partial-refund`: gives the buyer part of the price back now (a missing item, a
+ * shipping refund) without ending the order; the rest is released, refunded or split later,
+ * and the fee is charged only on what the seller finally receives.
+ */
+export async function partialRefund(
+  args: PartialRefundArgs,
+  hre: HardhatRuntimeEnvironment,
+  out: Output = consoleOutput,
+) {
+  return runCommand(async () => {
+    if (args.amount === "")
+      throw new UserError("--amount is required: how much of the price to give back, e.g. 12.50");
+    const { ctx, ref } = await openOrder(hre, args, "merchant", out);
+    const token = await resolveToken(ctx, ref.offer.token);
+    const state = await readOrderState(ctx.escrow, ref.offer, ref.orderId);
+    if (!isOpenOrder(state.status))
+      throw new UserError(
+        `cannot refund part of order ${ref.orderId}: it is ${state.status} (needs Paid, Shipped, Delivered or Disputed)`,
+      );
+    requireAccount(ctx, state.sellerSide, "seller side", `refund part of order ${ref.orderId}`);
+    let amount: bigint;
+    try {
+      amount = parseAmount(args.amount, token.decimals);
+    } catch (error) {
+      throw new UserError(`--amount: ${(error as Error).message}`);
+    }
+    if (amount === 0n || amount >= state.held)
+      throw new UserError(
+        `--amount must be more than 0 and less than the ${token.format(state.held)} the escrow holds (to give everything back, use \`merchant cancel\`)`,
+      );
+    await sendTransaction(
+      out,
+      `refund ${token.format(amount)} of order ${ref.orderId} to the buyer ${state.buyer} now; ${token.format(state.held - amount)} stays in escrow`,
+      () => ctx.escrow.partialRefund(ref.offer, amount),
+    );
+    out.line(
+      `✓ ${token.format(amount)} refunded (${token.format(state.refunded + amount)} in all); the order goes on as ${state.status} with ${token.format(state.held - amount)} held`,
+    );
+  }, out);
+}
+
+export interface AssignPayoutArgs extends OrderArgs {
+  to: string;
+}
+
+/**
+ * `merchant assign-payout`: gives the right to the order's payout to another address (a
+ * financier advancing the money, say); the current holder, not only the payee, may pass it on.
+ * Every path that pays the seller then pays the new holder; refunds still go to the buyer.
+ */
+export async function assignPayout(
+  args: AssignPayoutArgs,
+  hre: HardhatRuntimeEnvironment,
+  out: Output = consoleOutput,
+) {
+  return runCommand(async () => {
+    if (!isAddress(args.to))
+      throw new UserError(`--to must be the address that will hold the payout, not "${args.to}"`);
+    const to = getAddress(args.to);
+    const { ctx, ref } = await openOrder(hre, args, "merchant", out);
+    const token = await resolveToken(ctx, ref.offer.token);
+    const state = await readOrderState(ctx.escrow, ref.offer, ref.orderId);
+    if (!isOpenOrder(state.status))
+      throw new UserError(
+        `cannot assign the payout of order ${ref.orderId}: it is ${state.status} (needs Paid, Shipped, Delivered or Disputed)`,
+      );
+    requireAccount(
+      ctx,
+      state.payoutHolder,
+      "holder of the payout",
+      `assign order ${ref.orderId}'s payout`,
+    );
+    if (to === state.payoutHolder || to === getAddress(ctx.escrowAddress))
+      throw new UserError(
+        `${to} cannot receive the payout: it is the current holder or the escrow`,
+      );
+    await sendTransaction(
+      out,
+      `assign the payout of order ${ref.orderId} (${token.format(state.held)} held, less the fee) to ${to}`,
+      () => ctx.escrow.assignPayout(ref.offer, to),
+    );
+    out.line(
+      `✓ ${to} now holds the payout: release, rulings and settlements pay it; refunds still go to the buyer ${state.buyer}`,
+    );
+  }, out);
+}
+
 export interface EvidenceArgs extends OrderArgs {
   evidence: string;
   uri: string;
+  text: string;
 }
 
 /** `merchant evidence`: the seller's side of a dispute (or of a delivered order's inspection). */
@@ -290,16 +392,22 @@ export async function evidence(
   out: Output = consoleOutput,
 ) {
   return runCommand(async () => {
-    if (args.evidence === "") {
+    if (args.evidence === "" && args.text === "") {
       throw new UserError(
-        '--evidence is required: a reference or hash of what you submit (e.g. "courier POD 4471")',
+        '--evidence or --text is required: a reference or hash of what you submit (e.g. "courier POD 4471"), or the words anyone can read',
       );
     }
+    requireTextFits(args.text, "--text");
     const { ctx, ref } = await openOrder(hre, args, "merchant", out);
     await requireStatus(ctx, ref.orderId, ["Delivered", "Disputed"], "submit evidence");
     await requireCaller(ctx, ref, "merchant", `submit evidence for order ${ref.orderId}`);
     await sendTransaction(out, `submit the merchant's evidence for order ${ref.orderId}`, () =>
-      ctx.escrow.submitEvidence(ref.offer, hashOf(args.evidence), args.uri, ""),
+      ctx.escrow.submitEvidence(
+        ref.offer,
+        hashOf(args.evidence === "" ? args.text : args.evidence),
+        args.uri,
+        args.text,
+      ),
     );
     out.line(
       `✓ Evidence recorded on order ${ref.orderId}${args.uri === "" ? "" : ` (${args.uri})`}; the arbiter sees it with the buyer's`,

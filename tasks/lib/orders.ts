@@ -24,6 +24,7 @@ import { type Output, consoleOutput } from "./cli.js";
 import {
   type CommonArgs,
   type Context,
+  type EscrowHint,
   type Reader,
   type Role,
   openReader,
@@ -63,10 +64,15 @@ export async function readOrderReference(reference: string): Promise<OrderRefere
   return { kind: "line", signed: decodeOfferLine(line) };
 }
 
+/** Where the escrow's logs start: its deployment block when the SDK's table knows it. */
+export function fromBlockOf(reader: Reader): number {
+  return deploymentOn(reader.chainId)?.WaybillEscrow.deployedOnBlock ?? 0;
+}
+
 /** The order's terms and id on `reader`'s escrow. */
 export async function loadOrder(reader: Reader, reference: OrderReference): Promise<OrderRef> {
   if (reference.kind === "id") {
-    const fromBlock = deploymentOn(reader.chainId)?.WaybillEscrow.deployedOnBlock ?? 0;
+    const fromBlock = fromBlockOf(reader);
     const logs = await reader.escrow.queryFilter(
       reader.escrow.filters.OrderPaid(reference.orderId),
       fromBlock,
@@ -91,12 +97,16 @@ export interface OrderArgs extends CommonArgs {
   order: string;
 }
 
-/** Opens the order's deployment read-only: the escrow comes from the line when there is one. */
+/**
+ * Opens the order's deployment read-only: the escrow comes from the offer line when there is
+ * one, else from `hint` (e.g. a settlement line's chain and escrow), else from the chain's record.
+ */
 export async function openOrderReader(
   hre: HardhatRuntimeEnvironment,
   args: OrderArgs,
   out: Output = consoleOutput,
   signing = false,
+  hint?: EscrowHint,
 ): Promise<{ reader: Reader; ref: OrderRef }> {
   const reference = await readOrderReference(args.order);
   const reader = await openReader(
@@ -105,7 +115,7 @@ export async function openOrderReader(
     out,
     reference.kind === "line"
       ? { chainId: reference.signed.chainId, escrow: reference.signed.escrow }
-      : undefined,
+      : hint,
     signing,
   );
   return { reader, ref: await loadOrder(reader, reference) };
@@ -117,8 +127,9 @@ export async function openOrder(
   args: OrderArgs,
   role: Role,
   out: Output = consoleOutput,
+  hint?: EscrowHint,
 ): Promise<{ ctx: Context; ref: OrderRef }> {
-  const { reader, ref } = await openOrderReader(hre, args, out, true);
+  const { reader, ref } = await openOrderReader(hre, args, out, true, hint);
   return { ctx: await withSigner(reader, role, args.account), ref };
 }
 

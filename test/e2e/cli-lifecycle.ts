@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { getAddress } from "ethers";
+import { ZeroAddress, getAddress } from "ethers";
 import hre from "hardhat";
 
 import {
@@ -387,6 +387,241 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
       /Marked 0 order\(s\) delivered, released 1/,
     );
     expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore + 50_000_000n - 500_000n);
+  });
+
+  /** A paid, shipped order whose delivery the registry shows, ready for a dispute or a confirmation. */
+  async function deliveredOrder(name: string, price: string): Promise<string> {
+    const file = `${projectRoot}/cache/e2e-${name}-${deploymentId}.txt`;
+    await ok("merchant", "merchant", "offer", "--price", price, "--details", name, "--out", file);
+    await ok("buyer", "buyer", "pay", "--order", file, "--method", "permit");
+    await ok(
+      "merchant",
+      "merchant",
+      "ship",
+      "--order",
+      file,
+      "--carrier",
+      carrierB,
+      "--origin",
+      "DEHAM",
+      "--destination",
+      "DEBER",
+    );
+    for (const [event, location] of [
+      ["PickedUp", "DEHAM"],
+      ["Delivered", "DEBER"],
+    ])
+      await ok(
+        "carrierB",
+        "carrier",
+        "record",
+        "--shipment",
+        file,
+        "--event",
+        event,
+        "--location",
+        location,
+      );
+    return file;
+  }
+
+  async function orderIdOfFile(file: string): Promise<string> {
+    const { escrow } = await contracts();
+    const status = await ok("buyer", "buyer", "status", "--order", file);
+    const orderId = /^Order (0x[0-9a-f]{64})/m.exec(status)?.[1];
+    expect(orderId, status).to.not.equal(undefined);
+    expect((await escrow.getOrder(orderId!)).status).to.be.greaterThan(0n);
+    return orderId!;
+  }
+
+  it("settles a disputed order between the parties before the ruling, after a partial refund", async function () {
+    const { escrow, usdc } = await contracts();
+    const file = await deliveredOrder("settled-lamp", "50");
+    const orderId = await orderIdOfFile(file);
+    await ok(
+      "buyer",
+      "buyer",
+      "dispute",
+      "--order",
+      file,
+      "--evidence",
+      "photo 1",
+      "--text",
+      "The lamp's base is cracked — photos attached.",
+    );
+    await ok(
+      "merchant",
+      "merchant",
+      "evidence",
+      "--order",
+      file,
+      "--text",
+      "Packed in double foam; see the packing video.",
+    );
+    let buyerBefore = await usdc.balanceOf(buyer);
+    expect(
+      await ok("merchant", "merchant", "partial-refund", "--order", file, "--amount", "5"),
+    ).to.match(
+      /5\.00 USDC refunded \(5\.00 USDC in all\); the order goes on as Disputed with 45\.00 USDC held/,
+    );
+    expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 5_000_000n);
+    expect((await escrow.orderExtrasOf(orderId)).refunded).to.equal(5_000_000n);
+
+    expect(
+      await fails("merchant", "merchant", "settle", "--order", file, "--buyer-amount", "46"),
+    ).to.match(/--buyer-amount 46\.00 USDC is more than the 45\.00 USDC the escrow holds/);
+    expect(await fails("merchant", "merchant", "settle", "--order", file, "--accept")).to.match(
+      /has no open settlement proposal to accept/,
+    );
+    await ok("buyer", "buyer", "settle", "--order", file, "--buyer-amount", "30");
+    await ok("buyer", "buyer", "settle", "--order", file, "--withdraw");
+    expect((await escrow.settlementOf(orderId)).proposer).to.equal(ZeroAddress);
+    await ok("buyer", "buyer", "settle", "--order", file, "--buyer-amount", "20");
+    expect(await fails("buyer", "buyer", "settle", "--order", file, "--accept")).to.match(
+      /you proposed this settlement yourself/,
+    );
+    expect(
+      await fails(
+        "merchant",
+        "merchant",
+        "settle",
+        "--order",
+        file,
+        "--accept",
+        "--buyer-amount",
+        "25",
+      ),
+    ).to.match(
+      /the proposal gives the buyer 20\.00 USDC, not the 25\.00 USDC you expect; nothing was sent/,
+    );
+    const status = await ok("merchant", "merchant", "status", "--order", file);
+    expect(status).to.match(/held +45\.00 USDC \(5\.00 USDC refunded to the buyer so far\)/);
+    expect(status).to.match(/proposal +the buyer 0x\w+ offers 20\.00 USDC to the buyer/);
+    expect(status).to.contain('"The lamp\'s base is cracked — photos attached."');
+    expect(status).to.contain('"Packed in double foam; see the packing video."');
+
+    buyerBefore = await usdc.balanceOf(buyer);
+    const merchantBefore = await usdc.balanceOf(merchant);
+    const { feeBps } = await escrow.getOrder(orderId);
+    const fee = (25_000_000n * feeBps) / 10_000n;
+    expect(await ok("merchant", "merchant", "settle", "--order", file, "--accept")).to.match(
+      /✓ Settled: 20\.00 USDC to the buyer, [\d.]+ USDC to the seller side/,
+    );
+    expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 20_000_000n);
+    expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore + 25_000_000n - fee);
+    expect((await escrow.getOrder(orderId)).status).to.equal(7n); // Resolved
+    // The ruling lost the race: the arbiter's command refuses before sending.
+    expect(
+      await fails("admin", "arbiter", "rule", "--order", file, "--buyer-amount", "10"),
+    ).to.match(/cannot rule: order .* is Resolved/);
+  });
+
+  it("settles with a signed line the other party submits, after a revoked one fails", async function () {
+    const { escrow, usdc } = await contracts();
+    const file = await deliveredOrder("signed-vase", "40");
+    const orderId = await orderIdOfFile(file);
+    const revoked = `${projectRoot}/cache/e2e-revoked-${deploymentId}.txt`;
+    const line = `${projectRoot}/cache/e2e-settlement-${deploymentId}.txt`;
+    await ok(
+      "merchant",
+      "merchant",
+      "settle",
+      "--order",
+      file,
+      "--sign",
+      "--buyer-amount",
+      "15",
+      "--out",
+      revoked,
+    );
+    expect(await ok("merchant", "merchant", "settle", "--revoke", revoked)).to.match(/✓ Revoked/);
+    expect(await fails("buyer", "buyer", "settle", "--signature", revoked)).to.match(
+      /revoked this signed settlement of order/,
+    );
+    expect(
+      await fails(
+        "buyer",
+        "buyer",
+        "settle",
+        "--order",
+        file,
+        "--sign",
+        "--buyer-amount",
+        "1",
+        "--signature",
+        revoked,
+      ),
+    ).to.match(/choose one of --sign, --signature/);
+    const signed = await ok(
+      "merchant",
+      "merchant",
+      "settle",
+      "--order",
+      file,
+      "--sign",
+      "--buyer-amount",
+      "12.5",
+      "--valid",
+      "1d",
+      "--out",
+      line,
+    );
+    expect(signed).to.match(/no transaction, no gas/);
+    expect(await fails("merchant", "merchant", "settle", "--signature", line)).to.match(
+      /submit a line the buyer signed/,
+    );
+    const buyerBefore = await usdc.balanceOf(buyer);
+    await ok("buyer", "buyer", "settle", "--signature", line);
+    expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 12_500_000n);
+    expect((await escrow.getOrder(orderId)).status).to.equal(7n);
+    const [settled] = await escrow.queryFilter(escrow.filters.OrderSettled(orderId));
+    expect(settled.args.proposer).to.equal(merchant);
+    expect(settled.args.acceptor).to.equal(buyer);
+  });
+
+  it("pays a financed order's payout to its holder, who can pass it on", async function () {
+    const { escrow, usdc } = await contracts();
+    const file = await deliveredOrder("financed-tiles", "60");
+    const orderId = await orderIdOfFile(file);
+    expect(
+      await fails("buyer", "merchant", "assign-payout", "--order", file, "--to", carrierA),
+    ).to.match(/only the holder of the payout 0x\w+ can assign/);
+    await ok("merchant", "merchant", "assign-payout", "--order", file, "--to", maker);
+    // The financier passes the payout on to its own lender.
+    await ok("maker", "merchant", "assign-payout", "--order", file, "--to", carrierA);
+    expect((await escrow.orderExtrasOf(orderId)).payoutHolder).to.equal(carrierA);
+    expect(
+      await fails("merchant", "merchant", "partial-refund", "--order", file, "--amount", "1"),
+    ).to.match(new RegExp(`only the seller side ${carrierA} can refund part of order`));
+    expect(await ok("buyer", "buyer", "status", "--order", file)).to.match(
+      new RegExp(`payout holder +${carrierA} \\(assigned`),
+    );
+    const carrierABefore = await usdc.balanceOf(carrierA);
+    const merchantBefore = await usdc.balanceOf(merchant);
+    await ok("buyer", "buyer", "confirm", "--order", file);
+    const { feeBps } = await escrow.getOrder(orderId);
+    expect(await usdc.balanceOf(carrierA)).to.equal(
+      carrierABefore + 60_000_000n - (60_000_000n * feeBps) / 10_000n,
+    );
+    expect(await usdc.balanceOf(merchant)).to.equal(merchantBefore);
+    const text = "Tiles arrived whole. Financing made it quick for the seller.";
+    await ok("buyer", "buyer", "review", "--order", file, "--rating", "4", "--text", text);
+    const [review] = await escrow.queryFilter(escrow.filters.Reviewed(orderId));
+    expect(review.args.text).to.equal(text);
+    expect(
+      await fails(
+        "buyer",
+        "buyer",
+        "review",
+        "--order",
+        file,
+        "--rating",
+        "4",
+        "--text",
+        "é".repeat(501),
+      ),
+    ).to.match(/the review text is 1,002 bytes in UTF-8, more than the 1,000 the escrow accepts/);
+    expect(await ok("buyer", "buyer", "status", "--order", file)).to.contain(`4/5: "${text}"`);
   });
 
   it("runs the remaining commands: cancel and refund, recall, pause, token list, fee, carrier keys", async function () {
