@@ -401,7 +401,7 @@ const en = {
     "The seller proposes {buyer} back to the buyer and {seller} to the seller.",
   "order.accept": "Accept: {buyer} to the buyer, {seller} to the seller",
   "order.acceptAbout":
-    "Accepting ends the order now: {buyer} goes to the buyer and {seller}, less the platform fee, to the seller.",
+    "Accepting ends the order now: {buyer} goes to the buyer and {seller} to the seller (after the platform fee of {fee}).",
   "order.propose": "Propose an amount",
   "order.proposeAbout":
     "Proposes how much of the {amount} held goes back to the buyer; the rest goes to the seller once the other side accepts. It replaces any earlier proposal; nothing moves until then.",
@@ -828,7 +828,8 @@ const zh: Record<MessageKey, string> = {
   "order.proposalFromBuyer": "买家提议：退还买家 {buyer}，支付卖家 {seller}。",
   "order.proposalFromSeller": "卖家提议：退还买家 {buyer}，支付卖家 {seller}。",
   "order.accept": "接受：买家 {buyer}，卖家 {seller}",
-  "order.acceptAbout": "接受后订单立即结束：{buyer} 退给买家，{seller}（扣除平台费）付给卖家。",
+  "order.acceptAbout":
+    "接受后订单立即结束：{buyer} 退给买家，{seller} 付给卖家（已扣除平台费 {fee}）。",
   "order.propose": "提议一个金额",
   "order.proposeAbout":
     "提议从托管中的 {amount} 退还买家多少；对方接受后，其余部分付给卖家。它会取代之前的提议；在此之前不会转移任何资金。",

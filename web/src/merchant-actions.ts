@@ -8,19 +8,20 @@ import {
   type JsonRpcProvider,
   type JsonRpcSigner,
   type TransactionResponse,
-  ZeroAddress,
   getAddress,
   id,
 } from "ethers";
 
 import {
   type Offer,
+  type OrderV2State,
   connectEscrow,
   connectPassports,
   connectRegistry,
   connectStablecoin,
   decodeOrdersPaid,
   orderShipment,
+  readOrderState,
 } from "@waybill/sdk";
 
 import type { NetworkEntry } from "./network-config.js";
@@ -125,46 +126,25 @@ export async function submitEvidence(
   ];
 }
 
-/** Who may act for the seller on an order, what the escrow holds, and the proposal that counts. */
-export interface SettlementState {
-  /** Who the seller's payout goes to: the payee until it is assigned. */
-  payoutHolder: string;
-  /** Who may refund part or settle: the merchant until the payout is assigned, then its holder. */
-  sellerSide: string;
-  /** The price less partial refunds so far. */
-  held: bigint;
-  /** The proposal in force (the escrow's view leaves out one voided by an assignment). */
-  proposal?: { proposer: string; buyerAmount: bigint };
+/** The order's v2 state (the SDK's reading) with its token's symbol and decimals for amounts. */
+export interface OrderStateWithToken extends OrderV2State {
   symbol: string;
   decimals: number;
 }
 
-export async function readSettlementState(
+export async function orderStateWithToken(
   session: MerchantSession,
   orderId: string,
   offer: Offer,
-): Promise<SettlementState> {
+): Promise<OrderStateWithToken> {
   const escrow = connectEscrow(session.network.escrow, session.reader);
   const token = connectStablecoin(offer.token, session.reader);
-  const [extras, settlement, symbol, decimals] = await Promise.all([
-    escrow.orderExtrasOf(orderId),
-    escrow.settlementOf(orderId),
+  const [state, symbol, decimals] = await Promise.all([
+    readOrderState(escrow, offer, orderId),
     token.symbol(),
     token.decimals(),
   ]);
-  const assigned = extras[0] === ZeroAddress ? undefined : getAddress(extras[0]);
-  const sellerSide = assigned ?? getAddress(offer.merchant);
-  return {
-    payoutHolder: assigned ?? getAddress(offer.payee),
-    sellerSide,
-    held: offer.price - extras[1],
-    proposal:
-      settlement[0] === ZeroAddress
-        ? undefined
-        : { proposer: getAddress(settlement[0]), buyerAmount: settlement[1] },
-    symbol,
-    decimals: Number(decimals),
-  };
+  return { ...state, symbol, decimals: Number(decimals) };
 }
 
 /** Gives `amount` back to the buyer now; the order stays open with the rest held. */

@@ -3,26 +3,19 @@
  * characters: an emoji or a Chinese character takes 3-4 bytes. The field counts bytes as the
  * buyer types, so a text that is too long is seen before the wallet is asked to sign.
  */
+import { MAX_TEXT_BYTES, textByteLength } from "@waybill/sdk";
+
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** The escrow's MAX_TEXT_BYTES: the longest review or evidence text it accepts. */
-export const MAX_TEXT_BYTES = 1000;
-
-const encoder = new TextEncoder();
-
-/** The UTF-8 length of `text`, as the contract measures it. */
-export function textBytes(text: string): number {
-  return encoder.encode(text).length;
+/** Why `text` cannot go on-chain, in the page's language, or undefined when it fits. */
+export function textTooLong(text: string): string | undefined {
+  const used = textByteLength(text);
+  return used > MAX_TEXT_BYTES ? t("order.textTooLong", { used, max: MAX_TEXT_BYTES }) : undefined;
 }
 
 /** A labelled textarea with a live "123 of 1000 bytes" counter under it. */
-export function byteCountedText(
-  name: string,
-  label: string,
-  maxBytes: number,
-  required = false,
-): HTMLElement {
+export function byteCountedText(name: string, label: string, required = false): HTMLElement {
   const fieldId = `field-${name}`;
   const counterId = `${fieldId}-bytes`;
   const counter = h("p", { id: counterId, class: "hint", "aria-live": "polite" });
@@ -34,9 +27,9 @@ export function byteCountedText(
     "aria-describedby": counterId,
   });
   const update = () => {
-    const used = textBytes(area.value);
-    counter.textContent = t("order.textBytes", { used, max: maxBytes });
-    counter.classList.toggle("over", used > maxBytes);
+    const used = textByteLength(area.value);
+    counter.textContent = t("order.textBytes", { used, max: MAX_TEXT_BYTES });
+    counter.classList.toggle("over", used > MAX_TEXT_BYTES);
     counter.dataset.bytes = String(used);
   };
   area.addEventListener("input", update);

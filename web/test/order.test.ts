@@ -159,10 +159,10 @@ describe("Web order page in Chromium against Anvil", function () {
     );
     await connect(page);
     const accept = page.getByRole("form", {
-      name: "Accept: 100.00 USDC to the buyer, 140.00 USDC to the seller",
+      name: "Accept: 100.00 USDC to the buyer, 138.60 USDC to the seller",
     });
     expect(await accept.innerText()).to.include(
-      "Accepting ends the order now: 100.00 USDC goes to the buyer and 140.00 USDC, less the platform fee, to the seller.",
+      "Accepting ends the order now: 100.00 USDC goes to the buyer and 138.60 USDC to the seller (after the platform fee of 1.40 USDC).",
     );
     await opened.shot("order-settlement-proposed");
     await accept.getByRole("button").click();

@@ -13,6 +13,7 @@ import {
   type IndexedOrder,
   type Offer,
   ORDER_STATUSES,
+  type OrderStatusName,
   connectEscrow,
   connectStablecoin,
   decodeOrdersPaid,
@@ -20,11 +21,13 @@ import {
   encodeOfferLine,
   hashOrderDetails,
   indexerClient,
+  isOpenOrder,
   offerProblems,
   orderIdOf,
   parseAmount,
   parseOrderItems,
   signOffer,
+  splitOf,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -39,7 +42,7 @@ import {
   offerOfOrder,
   partialRefund,
   proposeSettlement,
-  readSettlementState,
+  orderStateWithToken,
   refundOrder,
   shipOrder,
   submitEvidence,
@@ -48,7 +51,7 @@ import {
 } from "../merchant-actions.js";
 import type { NetworkEntry } from "../network-config.js";
 import { appLink, defaultNetwork } from "../networks.js";
-import { MAX_TEXT_BYTES, byteCountedText, textBytes } from "../text-field.js";
+import { byteCountedText, textTooLong } from "../text-field.js";
 import { loadTrackRecord, trackRecordSection } from "../track-record.js";
 import {
   type DiscoveredWallet,
@@ -429,11 +432,9 @@ async function loadBook(
   return {
     source: { fromBlock },
     pages: 1,
-    rows: filter === "open" ? rows.filter((r) => OPEN_STATUSES.has(r.status)) : rows,
+    rows: filter === "open" ? rows.filter((r) => isOpenOrder(r.status as OrderStatusName)) : rows,
   };
 }
-
-const OPEN_STATUSES = new Set(["Paid", "Shipped", "Delivered", "Disputed"]);
 
 /** What the merchant should do about an order now, in one sentence. */
 function needs(row: BookRow, now: number): string {
@@ -595,7 +596,7 @@ function orderCard(
       refreshSoon(refresh);
       onChanged();
     } catch (error) {
-      replace(outcome, banner("error", explain(error)));
+      replace(outcome, banner("error", explain(error, token)));
       for (const b of form.querySelectorAll("button")) b.disabled = false;
     }
   };
@@ -642,14 +643,14 @@ function orderCard(
   /** Reads the order's payout holder, held amount and proposal from the chain, then shows forms. */
   const openWithState = (
     build: (
-      state: Awaited<ReturnType<typeof readSettlementState>>,
+      state: Awaited<ReturnType<typeof orderStateWithToken>>,
       format: (value: bigint) => string,
     ) => HTMLElement[] | string,
   ) => {
     replace(panel, h("p", { role: "status", class: "panel-loading" }, t("console.loading")));
     void (async () => {
       try {
-        const state = await readSettlementState(session, row.orderId, await offer());
+        const state = await orderStateWithToken(session, row.orderId, await offer());
         const format = (value: bigint) => amount(value, state.decimals, state.symbol);
         const forms = build(state, format);
         if (typeof forms === "string") replace(panel, banner("warn", forms), closeButton());
@@ -701,41 +702,29 @@ function orderCard(
     );
   }
   if (row.status === "Delivered" || row.status === "Disputed") {
+    // One card per order on the page: the field's name (and so its id) carries the order's.
+    const words = `evidence-${row.orderId.slice(2, 10)}`;
     action(t("console.evidence"), () =>
       open(
         t("console.evidenceTitle"),
         [
-          byteCountedText(
-            `evidence-${row.orderId.slice(2, 10)}`,
-            t("order.disputeText"),
-            MAX_TEXT_BYTES,
-          ),
+          byteCountedText(words, t("order.disputeText")),
           input("uri", t("order.disputeLink"), { type: "url" }),
         ],
         t("console.evidenceSubmit"),
         (o, data) =>
-          submitEvidence(
-            session,
-            o,
-            String(data.get(`evidence-${row.orderId.slice(2, 10)}`) ?? ""),
-            String(data.get("uri") ?? ""),
-          ),
+          submitEvidence(session, o, String(data.get(words) ?? ""), String(data.get("uri") ?? "")),
         t("console.evidenceAbout"),
-        (data) => {
-          const used = textBytes(String(data.get(`evidence-${row.orderId.slice(2, 10)}`) ?? ""));
-          return used > MAX_TEXT_BYTES
-            ? t("order.textTooLong", { used, max: MAX_TEXT_BYTES })
-            : undefined;
-        },
+        (data) => textTooLong(String(data.get(words) ?? "")),
       ),
     );
   }
-  if (OPEN_STATUSES.has(row.status)) {
+  if (isOpenOrder(row.status as OrderStatusName)) {
     const amountOf = (data: FormData, name: string, decimals: number) =>
       parseAmount(String(data.get(name) ?? ""), decimals);
     action(t("console.partialRefund"), () =>
       openWithState((state, format) =>
-        state.sellerSide !== session.account
+        getAddress(state.sellerSide) !== session.account
           ? t("console.notSellerSide", { holder: state.sellerSide })
           : [
               formFor(
@@ -759,7 +748,7 @@ function orderCard(
     );
     action(t("console.assign"), () =>
       openWithState((state) =>
-        state.payoutHolder !== session.account
+        getAddress(state.payoutHolder) !== session.account
           ? t("console.notHolder", { holder: state.payoutHolder })
           : [
               formFor(
@@ -774,7 +763,7 @@ function orderCard(
     );
     action(t("console.settle"), () =>
       openWithState((state, format) => {
-        if (state.sellerSide !== session.account)
+        if (getAddress(state.sellerSide) !== session.account)
           return t("console.notSellerSide", { holder: state.sellerSide });
         const forms: HTMLElement[] = [];
         const { proposal } = state;
@@ -783,7 +772,12 @@ function orderCard(
             buyer: format(proposal.buyerAmount),
             seller: format(state.held - proposal.buyerAmount),
           };
-          const mine = proposal.proposer === session.account;
+          const paidOut = (paid: ReturnType<typeof splitOf>) => ({
+            buyer: format(paid.buyerAmount),
+            seller: format(paid.sellerAmount),
+            fee: format(paid.fee),
+          });
+          const mine = getAddress(proposal.proposer) === session.account;
           forms.push(
             h(
               "p",
@@ -803,7 +797,7 @@ function orderCard(
                   [],
                   t("console.acceptSubmit"),
                   (o) => acceptSettlement(session, o, proposal.buyerAmount),
-                  t("order.acceptAbout", split),
+                  t("order.acceptAbout", paidOut(splitOf(state, proposal.buyerAmount))),
                 ),
           );
         }

@@ -3,14 +3,7 @@
  * shipment's carrier events with places), the deadlines still ahead, and the actions the
  * connected wallet may take now. It reads everything without a wallet.
  */
-import {
-  type JsonRpcProvider,
-  type Log,
-  type TransactionResponse,
-  ZeroAddress,
-  getAddress,
-  id,
-} from "ethers";
+import { type JsonRpcProvider, type Log, type TransactionResponse, getAddress, id } from "ethers";
 
 import {
   EVENT_CODES,
@@ -23,8 +16,11 @@ import {
   connectStablecoin,
   decodeLocode,
   decodeOrdersPaid,
+  type OrderV2State,
   parseAmount,
   placeName,
+  readOrderState,
+  splitOf,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -42,7 +38,7 @@ import {
   switchChain,
   walletChainId,
 } from "../wallet.js";
-import { MAX_TEXT_BYTES, byteCountedText, textBytes } from "../text-field.js";
+import { byteCountedText, textTooLong } from "../text-field.js";
 import { txAnchor } from "./checkout.js";
 
 interface OrderView {
@@ -59,15 +55,8 @@ interface OrderView {
   decimals: number;
   now: bigint;
   arbitrationPeriod: bigint;
-  /** Partial refunds so far, and what the escrow still holds (the price less those). */
-  refunded: bigint;
-  held: bigint;
-  /** Who the seller's payout goes to, if the payee assigned it; else undefined. */
-  payoutHolder?: string;
-  /** The seller side: the merchant until the payout is assigned, then its holder. */
-  sellerSide: string;
-  /** The settlement proposal in force (the escrow's view leaves out a void one). */
-  proposal?: { proposer: string; buyerAmount: bigint };
+  /** Held, refunded, payout holder, seller side and the proposal in force, as the SDK reads them. */
+  state: OrderV2State;
   escrowEvents: { name: string; args: Record<string, unknown>; time: bigint }[];
   shipment?: {
     status: number;
@@ -92,7 +81,7 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
   const escrow = connectEscrow(network.escrow, reader);
   const registry = connectRegistry(network.registry, reader);
   // Every escrow event about this order has the order id as its first indexed argument.
-  const [order, logs, now, arbitrationPeriod, extras, settlement] = await Promise.all([
+  const [order, logs, now, arbitrationPeriod] = await Promise.all([
     escrow.getOrder(orderId),
     reader.getLogs({
       address: network.escrow,
@@ -101,8 +90,6 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     }),
     chainTime(reader),
     escrow.ARBITRATION_PERIOD(),
-    escrow.orderExtrasOf(orderId),
-    escrow.settlementOf(orderId),
   ]);
   const parsed = logs.flatMap((log) => {
     const event = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
@@ -113,7 +100,8 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
   const { offer } = paid;
   const token = connectStablecoin(offer.token, reader);
   const shipmentId = await registry.shipmentIdOf(offer.merchant, orderId);
-  const [symbol, decimals, shipmentView, shipmentLogs] = await Promise.all([
+  const [state, symbol, decimals, shipmentView, shipmentLogs] = await Promise.all([
+    readOrderState(escrow, offer, orderId),
     token.symbol(),
     token.decimals(),
     registry.getShipment(shipmentId),
@@ -158,10 +146,6 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     for (const event of events) event.carrier = codeOf.get(event.carrier) ?? event.carrier;
     shipment = { status: shipmentStatus, events };
   }
-  const [holder, refunded] = [extras[0], extras[1]];
-  const payoutHolder = holder === ZeroAddress ? undefined : getAddress(holder);
-  const sellerSide = payoutHolder ?? getAddress(offer.merchant);
-  const [proposer, proposedAmount] = [settlement[0], settlement[1]];
   return {
     network,
     reader,
@@ -176,14 +160,7 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     decimals: Number(decimals),
     now,
     arbitrationPeriod,
-    refunded,
-    held: offer.price - refunded,
-    payoutHolder,
-    sellerSide,
-    proposal:
-      proposer === ZeroAddress
-        ? undefined
-        : { proposer: getAddress(proposer), buyerAmount: proposedAmount },
+    state,
     escrowEvents,
     shipment,
   };
@@ -205,7 +182,8 @@ function who(view: OrderView, address: unknown): string {
   const account = getAddress(String(address));
   if (account === getAddress(view.buyer)) return t("party.buyer");
   if (account === getAddress(view.offer.merchant)) return t("party.seller");
-  if (account === view.payoutHolder) return t("party.holder");
+  if (view.state.assigned && account === getAddress(view.state.payoutHolder))
+    return t("party.holder");
   return short(account);
 }
 
@@ -300,12 +278,7 @@ type Action = {
 
 /** A text the escrow bounds to MAX_TEXT_BYTES, refused here before the wallet is asked. */
 function textCheck(name: string) {
-  return (form: FormData): string | undefined => {
-    const used = textBytes(String(form.get(name) ?? ""));
-    return used > MAX_TEXT_BYTES
-      ? t("order.textTooLong", { used, max: MAX_TEXT_BYTES })
-      : undefined;
-  };
+  return (form: FormData): string | undefined => textTooLong(String(form.get(name) ?? ""));
 }
 
 async function actionsFor(
@@ -315,10 +288,10 @@ async function actionsFor(
 ): Promise<Action[]> {
   const { offer, status, stamp, now } = view;
   const money = (value: bigint) => amount(value, view.decimals, view.symbol);
-  const held = money(view.held);
+  const held = money(view.state.held);
   const isBuyer = getAddress(view.buyer) === account;
   const isMerchant = getAddress(offer.merchant) === account;
-  const isSellerSide = view.sellerSide === account;
+  const isSellerSide = getAddress(view.state.sellerSide) === account;
   const actions: Action[] = [];
   const textField = (name: string, label: string, type = "text", required = false) => {
     const fieldId = `field-${name}`;
@@ -340,7 +313,7 @@ async function actionsFor(
   const shipmentDelivered = view.shipment?.status === 4;
   const windowOpen = status === 3 && now < stamp + offer.inspectionPeriod;
   const evidenceFields = () => [
-    byteCountedText("reason", t("order.disputeText"), MAX_TEXT_BYTES, true),
+    byteCountedText("reason", t("order.disputeText"), true),
     textField("link", t("order.disputeLink"), "url"),
   ];
   // The escrow keeps the words themselves in the Evidence event, and their hash beside the link.
@@ -388,11 +361,14 @@ async function actionsFor(
   }
   const settleable = status >= 1 && status <= 4;
   if (settleable && (isBuyer || isSellerSide)) {
-    const proposal = view.proposal;
-    if (proposal !== undefined && proposal.proposer !== account) {
+    const proposal = view.state.proposal;
+    const mine = proposal !== undefined && getAddress(proposal.proposer) === account;
+    if (proposal !== undefined && !mine) {
+      const paid = splitOf(view.state, proposal.buyerAmount);
       const split = {
-        buyer: money(proposal.buyerAmount),
-        seller: money(view.held - proposal.buyerAmount),
+        buyer: money(paid.buyerAmount),
+        seller: money(paid.sellerAmount),
+        fee: money(paid.fee),
       };
       actions.push({
         label: t("order.accept", split),
@@ -401,7 +377,7 @@ async function actionsFor(
         run: send(() => escrow.acceptSettlement(offer, proposal.buyerAmount)),
       });
     }
-    if (proposal !== undefined && proposal.proposer === account) {
+    if (proposal !== undefined && mine) {
       actions.push({
         label: t("order.withdrawProposal"),
         about: t("order.withdrawProposalAbout", { amount: money(proposal.buyerAmount) }),
@@ -454,7 +430,7 @@ async function actionsFor(
     actions.push({
       label: t("order.review"),
       about: t("order.reviewAbout"),
-      fields: [stars, byteCountedText("review", t("order.reviewText"), MAX_TEXT_BYTES)],
+      fields: [stars, byteCountedText("review", t("order.reviewText"))],
       check: textCheck("review"),
       run: async (form) => [
         (await escrow.review(
@@ -476,27 +452,49 @@ async function actionsFor(
   return actions;
 }
 
+/** Partial refunds, what is still held, and who the payout was assigned to, when any applies. */
+function v2Facts(view: OrderView, open: boolean): [string, HTMLElement | string][] {
+  const money = (value: bigint) => amount(value, view.decimals, view.symbol);
+  const { refunded, held, assigned, payoutHolder } = view.state;
+  const rows: [string, HTMLElement | string][] = [];
+  if (refunded > 0n) {
+    rows.push([
+      t("order.refunded"),
+      h("span", { "data-testid": "order-refunded" }, money(refunded)),
+    ]);
+    if (open) rows.push([t("order.held"), money(held)]);
+  }
+  if (assigned) {
+    rows.push([
+      t("order.payoutHolder"),
+      h(
+        "span",
+        { "data-testid": "payout-holder" },
+        h("span", { class: "mono" }, payoutHolder),
+        " ",
+        t("order.payoutHolderNote"),
+      ),
+    ]);
+  }
+  return rows;
+}
+
 /** Where a settlement between the parties stands; the buttons are in the actions below. */
 function settlementCard(view: OrderView): HTMLElement {
   const money = (value: bigint) => amount(value, view.decimals, view.symbol);
-  const { proposal } = view;
+  const { proposal, held } = view.state;
   const proposed =
     proposal === undefined
       ? t("order.noProposal")
-      : t(
-          getAddress(proposal.proposer) === getAddress(view.buyer)
-            ? "order.proposalFromBuyer"
-            : "order.proposalFromSeller",
-          {
-            buyer: money(proposal.buyerAmount),
-            seller: money(view.held - proposal.buyerAmount),
-          },
-        );
+      : t(proposal.side === "buyer" ? "order.proposalFromBuyer" : "order.proposalFromSeller", {
+          buyer: money(proposal.buyerAmount),
+          seller: money(held - proposal.buyerAmount),
+        });
   return h(
     "section",
     { class: "card", "aria-labelledby": "settlement-title", "data-testid": "settlement" },
     h("h2", { id: "settlement-title" }, t("order.settlementTitle")),
-    h("p", {}, t("order.settlementIntro", { amount: money(view.held) })),
+    h("p", {}, t("order.settlementIntro", { amount: money(held) })),
     h("p", { "data-testid": "proposal", class: "price" }, proposed),
   );
 }
@@ -535,31 +533,7 @@ function render(root: HTMLElement, view: OrderView): void {
       ),
       facts([
         [t("order.price"), money(view.offer.price)],
-        ...(view.refunded === 0n
-          ? []
-          : ([
-              [
-                t("order.refunded"),
-                h("span", { "data-testid": "order-refunded" }, money(view.refunded)),
-              ],
-            ] as [string, HTMLElement][])),
-        ...(open && view.refunded !== 0n
-          ? ([[t("order.held"), money(view.held)]] as [string, string][])
-          : []),
-        ...(view.payoutHolder === undefined
-          ? []
-          : ([
-              [
-                t("order.payoutHolder"),
-                h(
-                  "span",
-                  { "data-testid": "payout-holder" },
-                  h("span", { class: "mono" }, view.payoutHolder),
-                  " ",
-                  t("order.payoutHolderNote"),
-                ),
-              ],
-            ] as [string, HTMLElement][])),
+        ...v2Facts(view, open),
         [t("order.merchant"), h("span", { class: "mono" }, view.offer.merchant)],
         [t("order.buyer"), h("span", { class: "mono" }, view.buyer)],
         [t("checkout.network"), view.network.name],
@@ -721,7 +695,7 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
               ),
             );
           } catch (error) {
-            replace(outcome, banner("error", explain(error)));
+            replace(outcome, banner("error", explain(error, view)));
             for (const b of body.querySelectorAll("button")) b.disabled = false;
           }
         });
