@@ -495,7 +495,7 @@ function settlementCard(view: OrderView): HTMLElement {
     { class: "card", "aria-labelledby": "settlement-title", "data-testid": "settlement" },
     h("h2", { id: "settlement-title" }, t("order.settlementTitle")),
     h("p", {}, t("order.settlementIntro", { amount: money(held) })),
-    h("p", { "data-testid": "proposal", class: "price" }, proposed),
+    h("p", { "data-testid": "proposal", class: "proposal" }, proposed),
   );
 }
 
