@@ -24,6 +24,26 @@ export interface IndexedOrder {
   reservedFor: string;
   token: string;
   price: string;
+  /** Partial refunds so far, and what the escrow still holds (0 once closed). */
+  refunded: string;
+  held: string;
+  /** Who the payout was assigned to; null while the payee holds it. */
+  payoutHolder: string | null;
+  /** The open settlement proposal; `valid` is false once its proposer lost the seller side. */
+  proposal: {
+    proposer: string;
+    by: "buyer" | "sellerSide";
+    buyerAmount: string;
+    proposedAt: number;
+    valid: boolean;
+  } | null;
+  /** How the parties settled the order (it then shows Resolved), or null. */
+  settlement: {
+    proposer: string;
+    acceptor: string;
+    outcome: "FullRefund" | "NoRefund" | "Split";
+    settledAt: number;
+  } | null;
   feeBps: number;
   /** The highest platform fee the merchant's offer accepted (basis points). */
   maxFeeBps: number;

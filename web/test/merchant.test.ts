@@ -304,6 +304,11 @@ describe("Web merchant console and track record in Chromium against Anvil and th
     const fee = (150_000_000n * 100n) / 10_000n;
     expect(await shop.balanceOf("buyer")).to.equal(buyerBefore + 90_000_000n);
     expect(await shop.balanceOf("merchant")).to.equal(merchantBefore + 150_000_000n - fee);
+    // The book (from the indexer) tells a settlement from a ruling.
+    await merchant.page
+      .locator(`article[data-order-id="${settled.orderId}"][data-status="Resolved"]`)
+      .getByText("Settled by agreement between buyer and seller · 240.00 USDC")
+      .waitFor();
 
     const financedCard = row(merchant, financed.orderId);
     await financedCard.getByRole("button", { name: /^Assign payout ·/ }).click();

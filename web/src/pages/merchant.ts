@@ -88,6 +88,8 @@ interface BookRow {
   buyer: string;
   token: string;
   price: bigint;
+  /** Ended by the parties' settlement (the escrow shows Resolved either way); the indexer knows. */
+  settled?: boolean;
   deadline?: { kind: "shipBy" | "deliverBy" | "inspectionEnds" | "rulingDeadline"; at: number };
   /** Known when the row came from the logs; else fetched when an action needs it. */
   offer?: Offer;
@@ -387,6 +389,7 @@ async function loadBook(
       rows: page.orders.map((o: IndexedOrder) => ({
         orderId: o.id,
         status: o.status,
+        settled: o.settlement !== null,
         buyer: o.buyer,
         token: o.token,
         price: BigInt(o.price),
@@ -829,7 +832,11 @@ function orderCard(
       "data-order-id": row.orderId,
       "data-status": row.status,
     },
-    h("h3", {}, `${t(`orderStatus.${row.status}` as MessageKey)} · ${money}`),
+    h(
+      "h3",
+      {},
+      `${row.settled === true ? t("orderStatus.Settled") : t(`orderStatus.${row.status}` as MessageKey)} · ${money}`,
+    ),
     facts([
       [t("order.buyer"), h("span", { class: "mono", title: row.buyer }, short(row.buyer))],
       [t("console.nextStep"), needs(row, now)],
