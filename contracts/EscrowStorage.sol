@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -13,20 +12,19 @@ import {IWaybillEscrowTypes} from "./interfaces/IWaybillEscrowTypes.sol";
 
 /**
  * @title EscrowStorage
- * @notice The state of {WaybillEscrow}: its roles, constants, immutables, storage layout and the
- * order helpers both the escrow and its {WaybillEscrowExtension} use.
- * @dev The escrow runs the extension's code by delegatecall (disputes, refund claims, reviews,
- * withdrawals and administration: calls off the common path, kept out of the escrow's bytecode
- * for the EIP-170 limit), so both must lay out storage identically: both inherit this contract
- * and declare no state of their own. Every state variable of either lives here. The immutables
- * are given the same values in both (the escrow deploys the extension with its own arguments).
+ * @notice The state of {WaybillEscrow}: its role names, constants, immutables, storage layout and
+ * the order helpers both the escrow and its {WaybillEscrowExtension} use.
+ * @dev The escrow runs the extension's code by delegatecall (disputes, settlements, refund claims,
+ * reviews, withdrawals and administration: calls off the common path, kept out of the escrow's
+ * bytecode for the EIP-170 limit), so both must lay out storage identically: both inherit this
+ * contract first and the extension declares no state of its own. The escrow alone adds OZ's
+ * AccessControlDefaultAdminRules AFTER this contract, so its role slots follow every slot here
+ * and the extension (which asks the escrow for roles instead) never touches them; keeping that
+ * code out of the extension saves ~3 KB of the init code the two share under EIP-3860. The
+ * immutables are given the same values in both (the escrow deploys the extension with its own
+ * arguments).
  */
-abstract contract EscrowStorage is
-    IWaybillEscrowTypes,
-    EIP712,
-    AccessControlDefaultAdminRules,
-    ReentrancyGuardTransient
-{
+abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ---------------------------------------------------------------------- constants
@@ -144,16 +142,12 @@ abstract contract EscrowStorage is
      * @param registry The shipment registry.
      * @param passports The passport NFT contract, or zero.
      * @param arbitrationPeriod Seconds arbiters have to rule on a dispute.
-     * @param initialAdminDelay Delay of a DEFAULT_ADMIN_ROLE transfer, in seconds.
-     * @param admin The initial DEFAULT_ADMIN_ROLE holder.
      */
     constructor(
         IShipmentRegistry registry,
         IERC721 passports,
-        uint32 arbitrationPeriod,
-        uint48 initialAdminDelay,
-        address admin
-    ) EIP712("Waybill Escrow", "1") AccessControlDefaultAdminRules(initialAdminDelay, admin) {
+        uint32 arbitrationPeriod
+    ) EIP712("Waybill Escrow", "1") {
         REGISTRY = registry;
         PASSPORTS = passports;
         ARBITRATION_PERIOD = arbitrationPeriod;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC3009} from "@openzeppelin/contracts/interfaces/draft-IERC3009.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
@@ -18,7 +19,9 @@ import {WaybillEscrowExtension} from "./WaybillEscrowExtension.sol";
 /**
  * @title WaybillEscrow
  * @notice Holds a buyer's stablecoins until the shipment registry shows the goods delivered and the
- * buyer's inspection window closes, then pays the merchant's payee minus the platform fee. Every
+ * buyer's inspection window closes, then pays the merchant's payee (or whoever the payout was
+ * assigned to) minus the platform fee. The parties may also settle on a split themselves, and the
+ * seller side may refund part of the price without ending the order. Every
  * state has a deadline after which some party can move the funds, and no admin action can stop an
  * existing order from being refunded, released or resolved.
  * @dev See {IWaybillEscrow} for the lifecycle. Roles:
@@ -30,15 +33,18 @@ import {WaybillEscrowExtension} from "./WaybillEscrowExtension.sol";
  *
  * Payouts are pushed with a non-reverting transfer: if the receiver cannot receive (a frozen USDC
  * address, say) the amount is credited to it instead, so one party can never block the other.
- * Accounting invariant per token: balance == open order prices + credits + accrued fees.
+ * Accounting invariant per token: balance == open orders' held amounts (price less partial
+ * refunds) + credits + accrued fees.
  *
  * Split by responsibility to keep well below the EIP-170 size limit, with no linking and one
- * deployment: the common path (pay, ship, deliver, confirm, release, refund, views) runs here; the
- * constructor deploys {WaybillEscrowExtension}, which runs the calls off that path (cancellation,
- * refund claims, disputes, reviews, withdrawals, administration) by delegatecall on this contract's
- * storage, laid out once in {EscrowStorage}. Callers only ever talk to this contract.
+ * deployment: the common path (pay, ship, deliver, confirm, release, refund, partial refunds, payout
+ * assignment, views) runs here; the constructor deploys {WaybillEscrowExtension}, which runs the
+ * calls off that path (cancellation, refund claims, disputes, settlements, reviews, withdrawals,
+ * administration) by delegatecall on this contract's storage, laid out once in {EscrowStorage}.
+ * Callers only ever talk to this contract.
  */
-contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
+// EscrowStorage first: its slots must come before the access control's (see {EscrowStorage}).
+contract WaybillEscrow is IWaybillEscrow, EscrowStorage, AccessControlDefaultAdminRules {
     using SafeERC20 for IERC20;
 
     // ---------------------------------------------------------------------- constants
@@ -72,7 +78,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage {
         address admin,
         address treasury,
         uint16 feeBps
-    ) EscrowStorage(registry, passports, arbitrationPeriod, initialAdminDelay, admin) {
+    )
+        EscrowStorage(registry, passports, arbitrationPeriod)
+        AccessControlDefaultAdminRules(initialAdminDelay, admin)
+    {
         if (address(registry) == address(0) || treasury == address(0)) revert ZeroAddress();
         if (arbitrationPeriod == 0 || arbitrationPeriod > MAX_PERIOD)
             revert InvalidArbitrationPeriod(arbitrationPeriod);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -16,11 +17,11 @@ import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
  * disputes and rulings, settlements, reviews, withdrawals and administration. The escrow deploys this contract
  * in its constructor and runs these functions here by delegatecall; each is documented at its
  * {IWaybillEscrow} declaration.
- * @dev Runs only in the escrow's context: storage, roles, `msg.sender`, the reentrancy lock
- * (transient storage) and emitted events are the escrow's, and EIP-712 rebuilds the escrow's
- * domain for `address(this)`. Called directly, it acts on its own empty storage, where nobody
- * holds a role (its admin is the escrow, which never calls it) and no order exists, so every
- * function reverts or moves nothing.
+ * @dev Runs only in the escrow's context: storage, `msg.sender`, the reentrancy lock (transient
+ * storage) and emitted events are the escrow's, EIP-712 rebuilds the escrow's domain for
+ * `address(this)`, and roles are asked of the escrow (`address(this)`), which alone holds the
+ * access control. Called directly, it acts on its own empty storage, where no order exists, and
+ * its role checks call itself, which has no `hasRole`, so every function reverts or moves nothing.
  */
 contract WaybillEscrowExtension is EscrowStorage {
     using SafeERC20 for IERC20;
@@ -34,7 +35,21 @@ contract WaybillEscrowExtension is EscrowStorage {
         IShipmentRegistry registry,
         IERC721 passports,
         uint32 arbitrationPeriod
-    ) EscrowStorage(registry, passports, arbitrationPeriod, 0, msg.sender) {}
+    ) EscrowStorage(registry, passports, arbitrationPeriod) {}
+
+    /// @dev OZ AccessControl's DEFAULT_ADMIN_ROLE, which only the escrow inherits.
+    bytes32 private constant DEFAULT_ADMIN_ROLE = 0x00;
+
+    /**
+     * @dev OZ's `onlyRole`, answered by the escrow: in its context `address(this)` is the escrow,
+     * whose own `hasRole` reads its role slots (a warm self-call, ~1,000 gas on calls only
+     * arbiters and administrators make), and the revert is the one OZ's modifier gives.
+     */
+    modifier onlyRole(bytes32 role) {
+        if (!IAccessControl(address(this)).hasRole(role, msg.sender))
+            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, role);
+        _;
+    }
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
     function cancelOffer(Offer calldata offer) external {
@@ -234,7 +249,8 @@ contract WaybillEscrowExtension is EscrowStorage {
         (bytes32 orderId, Order memory order) = _load(offer);
         _requireOpen(orderId, order.status);
         (address proposer, uint256 proposed, address sellerSide) = _proposalInForce(orderId, offer, order);
-        if (msg.sender != (proposer == order.buyer ? sellerSide : order.buyer))
+        // The other party; the proposer itself never, even where it is both (a payout assigned to the buyer).
+        if (msg.sender == proposer || msg.sender != (proposer == order.buyer ? sellerSide : order.buyer))
             revert NotParty(orderId, msg.sender);
         if (buyerAmount != proposed) revert SettlementMismatch(orderId, proposed, buyerAmount);
         _settle(offer, orderId, order, proposer, buyerAmount);
@@ -256,6 +272,8 @@ contract WaybillEscrowExtension is EscrowStorage {
         _requireOpen(orderId, order.status);
         address sellerSide = _requireSettlementParty(orderId, offer, order);
         address signer = msg.sender == order.buyer ? sellerSide : order.buyer;
+        // A buyer that also holds the payout would otherwise settle on its own signature.
+        if (signer == msg.sender) revert NotParty(orderId, msg.sender);
         if (block.timestamp > deadline) revert SettlementExpired(orderId, deadline);
         bytes32 digest = _settlementDigest(orderId, buyerAmount, deadline);
         if (_cancelledSettlements[keccak256(abi.encode(signer, digest))])

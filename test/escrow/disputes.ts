@@ -119,13 +119,30 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const offer = await w.makeOffer();
       const orderId = await w.deliver(offer);
       const hash = ethers.id("photo");
-      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, hash, "ipfs://photo", ""))
+      const statement = "Der Sockel kam gesprungen an — 破损的底座, photo attached.";
+      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, hash, "ipfs://photo", statement))
         .to.emit(w.escrow, "Evidence")
-        .withArgs(orderId, w.buyer.address, hash, "ipfs://photo");
+        .withArgs(orderId, w.buyer.address, hash, "ipfs://photo", statement);
       await w.escrow.connect(w.buyer).openDispute(offer);
       await expect(w.escrow.connect(w.merchant).submitEvidence(offer, hash, "", ""))
         .to.emit(w.escrow, "Evidence")
-        .withArgs(orderId, w.merchant.address, hash, "");
+        .withArgs(orderId, w.merchant.address, hash, "", "");
+    });
+
+    it("accepts a text of exactly MAX_TEXT_BYTES bytes and reverts with TextTooLong above it, counting UTF-8 bytes", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      expect(await w.escrow.MAX_TEXT_BYTES()).to.equal(1000n);
+      const longest = "é".repeat(500); // 2 bytes each
+      await expect(w.escrow.connect(w.buyer).submitEvidence(offer, ethers.ZeroHash, "", longest))
+        .to.emit(w.escrow, "Evidence")
+        .withArgs(orderId, w.buyer.address, ethers.ZeroHash, "", longest);
+      await expect(
+        w.escrow.connect(w.buyer).submitEvidence(offer, ethers.ZeroHash, "", `${longest}x`),
+      )
+        .to.be.revertedWithCustomError(w.escrow, "TextTooLong")
+        .withArgs(1001n, 1000n);
     });
 
     it("reverts with NotParty for a stranger and InvalidOrderStatus before delivery", async function () {
@@ -249,13 +266,13 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const offer = await w.makeOffer();
       const orderId = await w.deliver(offer);
       await w.escrow.connect(w.buyer).confirmReceipt(offer);
-      const hash = ethers.id("great");
-      await expect(w.escrow.connect(w.buyer).review(offer, 4, hash))
+      const text = "Great vases, well packed. 花瓶很漂亮。";
+      await expect(w.escrow.connect(w.buyer).review(offer, 4, text))
         .to.emit(w.escrow, "Reviewed")
-        .withArgs(orderId, w.merchant.address, 4, hash);
+        .withArgs(orderId, w.merchant.address, 4, text);
       expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([1n, 4n]);
       expect((await w.escrow.getOrder(orderId)).flags).to.equal(22n); // delivered | reviewed | seller paid
-      await expect(w.escrow.connect(w.buyer).review(offer, 5, hash))
+      await expect(w.escrow.connect(w.buyer).review(offer, 5, text))
         .to.be.revertedWithCustomError(w.escrow, "AlreadyReviewed")
         .withArgs(orderId);
     });
@@ -265,13 +282,30 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const first = await w.makeOffer();
       await w.deliver(first);
       await w.escrow.connect(w.buyer).confirmReceipt(first);
-      await w.escrow.connect(w.buyer).review(first, 5, ethers.ZeroHash);
+      await w.escrow.connect(w.buyer).review(first, 5, "");
       const second = await w.makeOffer();
       await w.deliver(second);
       await w.escrow.connect(w.buyer).openDispute(second);
       await w.escrow.connect(w.arbiter).resolveDispute(second, 1n);
-      await w.escrow.connect(w.buyer).review(second, 1, ethers.ZeroHash);
+      await w.escrow.connect(w.buyer).review(second, 1, "");
       expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([2n, 6n]);
+    });
+
+    it("keeps a review of exactly MAX_TEXT_BYTES bytes readable in its event and reverts with TextTooLong at 1,001", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.deliver(offer);
+      await w.escrow.connect(w.buyer).confirmReceipt(offer);
+      await expect(w.escrow.connect(w.buyer).review(offer, 5, "a".repeat(1001)))
+        .to.be.revertedWithCustomError(w.escrow, "TextTooLong")
+        .withArgs(1001n, 1000n);
+      // 3-byte characters: 333 of them and one ASCII byte make exactly 1,000 bytes.
+      const text = `${"好".repeat(333)}!`;
+      const tx = await w.escrow.connect(w.buyer).review(offer, 5, text);
+      await expect(tx).to.emit(w.escrow, "Reviewed").withArgs(orderId, w.merchant.address, 5, text);
+      const [log] = await w.escrow.queryFilter(w.escrow.filters.Reviewed(orderId));
+      expect(log.args.text).to.equal(text);
+      expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([1n, 5n]);
     });
 
     for (const rating of [0, 6]) {
@@ -280,7 +314,7 @@ describe("WaybillEscrow: disputes and reviews", function () {
         const offer = await w.makeOffer();
         await w.deliver(offer);
         await w.escrow.connect(w.buyer).confirmReceipt(offer);
-        await expect(w.escrow.connect(w.buyer).review(offer, rating, ethers.ZeroHash))
+        await expect(w.escrow.connect(w.buyer).review(offer, rating, ""))
           .to.be.revertedWithCustomError(w.escrow, "InvalidRating")
           .withArgs(rating);
       });
@@ -293,7 +327,7 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const offer = await w.makeOffer({ price: 1n });
       const orderId = await w.pay(offer, w.merchant);
       await w.escrow.connect(w.merchant).confirmReceipt(offer);
-      await expect(w.escrow.connect(w.merchant).review(offer, 5, ethers.ZeroHash))
+      await expect(w.escrow.connect(w.merchant).review(offer, 5, ""))
         .to.be.revertedWithCustomError(w.escrow, "SelfReview")
         .withArgs(orderId, w.merchant.address);
       expect(await w.escrow.ratingOf(w.merchant.address)).to.deep.equal([0n, 0n]);
@@ -304,7 +338,7 @@ describe("WaybillEscrow: disputes and reviews", function () {
       const offer = await w.makeOffer();
       const orderId = await w.ship(offer);
       await w.escrow.connect(w.buyer).confirmReceipt(offer);
-      await expect(w.escrow.connect(w.buyer).review(offer, 5, ethers.ZeroHash))
+      await expect(w.escrow.connect(w.buyer).review(offer, 5, ""))
         .to.be.revertedWithCustomError(w.escrow, "ReviewNotAllowed")
         .withArgs(orderId);
     });
@@ -316,26 +350,26 @@ describe("WaybillEscrow: disputes and reviews", function () {
       await w.registry.setShipment(await w.shipmentIdOf(offer), Shipment.Delivered, await w.now());
       await w.escrow.connect(w.buyer).openDispute(offer);
       await w.escrow.connect(w.arbiter).resolveDispute(offer, PRICE);
-      await expect(w.escrow.connect(w.buyer).review(offer, 1, ethers.ZeroHash))
+      await expect(w.escrow.connect(w.buyer).review(offer, 1, ""))
         .to.emit(w.escrow, "Reviewed")
-        .withArgs(orderId, w.merchant.address, 1, ethers.ZeroHash);
+        .withArgs(orderId, w.merchant.address, 1, "");
     });
 
     it("reverts with NotBuyer for another reviewer and InvalidOrderStatus for a refunded order", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.pay(offer);
-      await expect(w.escrow.connect(w.buyer).review(offer, 3, ethers.ZeroHash))
+      await expect(w.escrow.connect(w.buyer).review(offer, 3, ""))
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(orderId, Status.Paid);
       await w.escrow.connect(w.buyer).confirmReceipt(offer);
-      await expect(w.escrow.connect(w.merchant).review(offer, 5, ethers.ZeroHash))
+      await expect(w.escrow.connect(w.merchant).review(offer, 5, ""))
         .to.be.revertedWithCustomError(w.escrow, "NotBuyer")
         .withArgs(orderId, w.merchant.address, w.buyer.address);
       const refunded = await w.makeOffer();
       const refundedId = await w.pay(refunded);
       await w.escrow.connect(w.merchant).refund(refunded);
-      await expect(w.escrow.connect(w.buyer).review(refunded, 3, ethers.ZeroHash))
+      await expect(w.escrow.connect(w.buyer).review(refunded, 3, ""))
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(refundedId, Status.Refunded);
     });

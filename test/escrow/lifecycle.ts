@@ -368,12 +368,12 @@ describe("WaybillEscrow: shipping, delivery, release and refunds", function () {
       });
     }
 
-    it("reverts with NotMerchant when the buyer calls it", async function () {
+    it("reverts with NotSellerSide when the buyer calls it", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const offer = await w.makeOffer();
       const orderId = await w.pay(offer);
       await expect(w.escrow.connect(w.buyer).refund(offer))
-        .to.be.revertedWithCustomError(w.escrow, "NotMerchant")
+        .to.be.revertedWithCustomError(w.escrow, "NotSellerSide")
         .withArgs(orderId, w.buyer.address, w.merchant.address);
     });
 

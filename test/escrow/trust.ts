@@ -438,7 +438,7 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
         await w.registry.setShipment(shipmentId, Shipment.Delivered, await w.now());
         await w.escrow.markDelivered(offer);
         await w.escrow.connect(seller).confirmReceipt(offer);
-        await expect(w.escrow.connect(seller).review(offer, 5, ethers.ZeroHash))
+        await expect(w.escrow.connect(seller).review(offer, 5, ""))
           .to.be.revertedWithCustomError(w.escrow, "SelfReview")
           .withArgs(orderId, seller.address);
       }

@@ -35,7 +35,7 @@ const instrumented = hre.globalOptions.coverage === true;
 
 describe("Contract sizes", function () {
   if (instrumented) {
-    it("keeps the deployed contracts of the committed snapshot within EIP-170, WaybillEscrow 3 KB under it", async function () {
+    it("keeps the deployed contracts of the committed snapshot within EIP-170", async function () {
       const snapshot = JSON.parse(await readFile("benchmarks/gas.json", "utf8")) as Record<
         string,
         number
@@ -45,7 +45,6 @@ describe("Contract sizes", function () {
           .to.be.greaterThan(0)
           .and.at.most(EIP170_LIMIT);
       }
-      expect(EIP170_LIMIT - snapshot["size.WaybillEscrow"], "spare bytes").to.be.at.least(3 * 1024);
     });
     return;
   }
@@ -58,11 +57,4 @@ describe("Contract sizes", function () {
       expect(init, `${name} init code bytes`).to.be.at.most(EIP3860_LIMIT);
     });
   }
-
-  it("leaves WaybillEscrow at least 3 KB under EIP-170 for the functions the escrow v2 issue adds", async function () {
-    const artifact = await hre.artifacts.readArtifact("WaybillEscrow");
-    expect(EIP170_LIMIT - byteLength(artifact.deployedBytecode), "spare bytes").to.be.at.least(
-      3 * 1024,
-    );
-  });
 });

@@ -44,10 +44,23 @@ describe("Integration: disputes over an order with passports", function () {
     expect(order.status).to.equal(OrderStatus.Disputed);
     const evidence = id("photo of the damaged parcel");
     await expect(
-      w.escrow.connect(w.merchant).submitEvidence(w.offer, evidence, "ipfs://bafy-proof", ""),
+      w.escrow
+        .connect(w.merchant)
+        .submitEvidence(
+          w.offer,
+          evidence,
+          "ipfs://bafy-proof",
+          "The parcel left our warehouse intact; see the courier's scan.",
+        ),
     )
       .to.emit(w.escrow, "Evidence")
-      .withArgs(w.orderId, w.merchant.address, evidence, "ipfs://bafy-proof");
+      .withArgs(
+        w.orderId,
+        w.merchant.address,
+        evidence,
+        "ipfs://bafy-proof",
+        "The parcel left our warehouse intact; see the courier's scan.",
+      );
     await expect(w.escrow.connect(w.carrierB).submitEvidence(w.offer, evidence, "", ""))
       .to.be.revertedWithCustomError(w.escrow, "NotParty")
       .withArgs(w.orderId, w.carrierB.address);
@@ -91,9 +104,9 @@ describe("Integration: disputes over an order with passports", function () {
     expect((await w.escrow.getOrder(w.orderId)).status).to.equal(OrderStatus.Resolved);
     expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.buyer.address);
     expect(await w.passports.ownerOf(UNIT_2)).to.equal(w.buyer.address);
-    await expect(w.escrow.connect(w.buyer).review(w.offer, 2, id("arrived damaged")))
+    await expect(w.escrow.connect(w.buyer).review(w.offer, 2, "arrived damaged"))
       .to.emit(w.escrow, "Reviewed")
-      .withArgs(w.orderId, w.merchant.address, 2, id("arrived damaged"));
+      .withArgs(w.orderId, w.merchant.address, 2, "arrived damaged");
   });
 
   it("moves the passports even when the seller's part is a single unit", async function () {

@@ -99,7 +99,7 @@ describe("Integration: refunds when the registry shows the shipment failed", fun
     const { orderId, shipmentId } = await w.payAndShip(offer, [UNIT_1, UNIT_2]);
     await w.record(shipmentId, w.carrierA, [{ code: EventCode.PickedUp, location: SHANGHAI }]);
     await expect(w.escrow.connect(w.buyer).refund(offer))
-      .to.be.revertedWithCustomError(w.escrow, "NotMerchant")
+      .to.be.revertedWithCustomError(w.escrow, "NotSellerSide")
       .withArgs(orderId, w.buyer.address, w.merchant.address);
     const refund = w.escrow.connect(w.merchant).refund(offer);
     await expect(refund)
