@@ -43,16 +43,45 @@ async function blockTimes(
   return new Map(numbers.map((n, i) => [n, BigInt(blocks[i]?.timestamp ?? 0)]));
 }
 
+/** An escrow event decoded from a log, with its arguments by name. */
+export interface EscrowEvent {
+  name: string;
+  args: Readonly<Record<string, unknown>>;
+  log: Log;
+}
+
+/**
+ * Decodes the escrow's events among `logs` (a receipt's, say), optionally only those named
+ * `name`; logs of other contracts or unknown events are skipped.
+ */
+export function parseEscrowEvents(
+  escrow: Pick<WaybillEscrow, "interface">,
+  logs: readonly Log[],
+  name?: string,
+): EscrowEvent[] {
+  const events: EscrowEvent[] = [];
+  for (const log of logs) {
+    let parsed;
+    try {
+      parsed = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
+    } catch {
+      // A log with this event's topic but another layout (another contract's event): skip it.
+      continue;
+    }
+    if (parsed === null || (name !== undefined && parsed.name !== name)) continue;
+    const args: Record<string, unknown> = {};
+    parsed.fragment.inputs.forEach((input, i) => (args[input.name] = parsed.args[i]));
+    events.push({ name: parsed.name, args, log });
+  }
+  return events;
+}
+
 async function decode(escrow: WaybillEscrow, logs: readonly Log[]): Promise<OrderEvent[]> {
   const times = await blockTimes(escrow, logs);
   const events: OrderEvent[] = [];
-  for (const log of logs) {
-    const parsed = escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
-    if (parsed === null) continue;
-    const args: Record<string, unknown> = {};
-    parsed.fragment.inputs.forEach((input, i) => (args[input.name] = parsed.args[i]));
+  for (const { name, args, log } of parseEscrowEvents(escrow, logs)) {
     events.push({
-      name: parsed.name,
+      name,
       args,
       time: times.get(log.blockNumber) ?? 0n,
       blockNumber: log.blockNumber,
@@ -164,10 +193,12 @@ export function describeOrderEvent(event: OrderEvent, format: OrderHistoryFormat
   const a = event.args;
   const money = (value: unknown) =>
     formatAmount(BigInt(value as bigint), format.token.decimals, format.token.symbol);
-  const who = (value: unknown) => {
+  // A known name replaces the role word: "Anna (0x…)", else "the buyer 0x…".
+  const who = (value: unknown, role?: string) => {
     const address = String(value);
     const name = format.names?.[address] ?? format.names?.[address.toLowerCase()];
-    return name === undefined ? address : `${name} (${address})`;
+    if (name !== undefined) return `${name} (${address})`;
+    return role === undefined ? address : `${role} ${address}`;
   };
   const date = (value: unknown) => formatDate(BigInt(value as bigint), format.timeZone);
   const quoted = (text: unknown) => (String(text) === "" ? "" : `: "${String(text)}"`);
@@ -175,7 +206,7 @@ export function describeOrderEvent(event: OrderEvent, format: OrderHistoryFormat
     case "OrderPaid":
       return `${who(a.buyer)} paid ${money(BigInt(a.payeeAndPrice as bigint) & MASK_96)} into escrow`;
     case "OfferCancelled":
-      return `the merchant ${who(a.merchant)} cancelled the offer`;
+      return `${who(a.merchant, "the merchant")} cancelled the offer`;
     case "OrderShipped":
       return `shipped as shipment ${shortId(String(a.shipmentId))}${a.hasPassports === true ? ", with its passports in the escrow's custody" : ""}`;
     case "OrderDelivered":
@@ -183,9 +214,9 @@ export function describeOrderEvent(event: OrderEvent, format: OrderHistoryFormat
     case "OrderReleased":
       return `${money(a.sellerAmount)} released to ${who(a.payee)} (platform fee ${money(a.fee)})`;
     case "OrderRefunded":
-      return `${money(a.amount)} refunded to the buyer ${who(a.buyer)} (${spokenName(nameOf(REFUND_REASONS, BigInt(a.reason as bigint)))})`;
+      return `${money(a.amount)} refunded to ${who(a.buyer, "the buyer")} (${spokenName(nameOf(REFUND_REASONS, BigInt(a.reason as bigint)))})`;
     case "PartialRefund":
-      return `${money(a.amount)} refunded to the buyer ${who(a.buyer)} while the order goes on (${money(a.totalRefunded)} refunded in all)`;
+      return `${money(a.amount)} refunded to ${who(a.buyer, "the buyer")} while the order goes on (${money(a.totalRefunded)} refunded in all)`;
     case "PayoutAssigned":
       return `${who(a.from)} assigned the payout to ${who(a.to)}, who is now paid whenever the seller is`;
     case "Dispute":
@@ -193,7 +224,7 @@ export function describeOrderEvent(event: OrderEvent, format: OrderHistoryFormat
     case "Evidence":
       return `${who(a.party)} submitted evidence ${shortId(String(a.evidenceHash))}${String(a.evidenceURI) === "" ? "" : ` (${String(a.evidenceURI)})`}${quoted(a.text)}`;
     case "DisputeResolved":
-      return `the arbiter ${who(a.arbiter)} ruled: ${money(a.buyerAmount)} to the buyer, ${money(a.sellerAmount)} to the seller (platform fee ${money(a.fee)})`;
+      return `${who(a.arbiter, "the arbiter")} ruled: ${money(a.buyerAmount)} to the buyer, ${money(a.sellerAmount)} to the seller (platform fee ${money(a.fee)})`;
     case "SettlementProposed":
       return `${who(a.proposer)} proposed a settlement: ${money(a.buyerAmount)} to the buyer, the rest to the seller`;
     case "SettlementWithdrawn":
@@ -203,13 +234,13 @@ export function describeOrderEvent(event: OrderEvent, format: OrderHistoryFormat
     case "OrderSettled":
       return `settled between the parties, proposed by ${who(a.proposer)} and accepted by ${who(a.acceptor)}: ${money(a.buyerAmount)} to the buyer, ${money(a.sellerAmount)} to the seller (platform fee ${money(a.fee)})`;
     case "Reviewed":
-      return `the buyer rated merchant ${who(a.merchant)} ${String(a.rating)}/5${quoted(a.text)}`;
+      return `the buyer rated ${who(a.merchant, "the merchant")} ${String(a.rating)}/5${quoted(a.text)}`;
     case "PassportHandedOver":
-      return `passport ${String(a.tokenId)} handed over to the buyer ${who(a.buyer)}`;
+      return `passport ${String(a.tokenId)} handed over to ${who(a.buyer, "the buyer")}`;
     case "PassportHandOverFailed":
       return `passport ${String(a.tokenId)} could not be handed over yet (anyone may retry)`;
     case "PassportReturned":
-      return `passport ${String(a.tokenId)} returned to the merchant ${who(a.merchant)}`;
+      return `passport ${String(a.tokenId)} returned to ${who(a.merchant, "the merchant")}`;
     case "PassportReturnFailed":
       return `passport ${String(a.tokenId)} could not be returned yet (anyone may retry)`;
     default:

@@ -21,8 +21,9 @@ export function textProblem(text: string, what: string): string | undefined {
   const length = textByteLength(text);
   if (length <= MAX_TEXT_BYTES) return undefined;
   const fmt = (n: number) => n.toLocaleString("en-US");
+  const excess = length - MAX_TEXT_BYTES;
   const note = length > text.length ? " (accented letters take 2 bytes, most emoji 4)" : "";
-  return `${what} is ${fmt(length)} bytes in UTF-8, more than the ${fmt(MAX_TEXT_BYTES)} the escrow accepts: shorten it by ${fmt(length - MAX_TEXT_BYTES)} bytes${note}`;
+  return `${what} is ${fmt(length)} bytes in UTF-8, more than the ${fmt(MAX_TEXT_BYTES)} the escrow accepts: shorten it by ${fmt(excess)} byte${excess === 1 ? "" : "s"}${note}`;
 }
 
 /** Throws a REFUSED {@link WaybillError} with {@link textProblem}'s sentence unless `text` fits. */

@@ -247,6 +247,7 @@ export async function rule(
       out,
       `rule: ${info.format(buyerAmount)} to the buyer, ${info.format(held - buyerAmount)} (less fee) to the seller side ${payoutHolder}`,
       () => ctx.escrow.resolveDispute(ref.offer, buyerAmount),
+      { format: { amount: info.format } },
     );
     out.line(`✓ Dispute on ${ref.orderId} resolved`);
   }, out);

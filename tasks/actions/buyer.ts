@@ -17,6 +17,7 @@ import {
   getTimeline,
   isOpenOrder,
   nameOf,
+  parseEscrowEvents,
   readOrderState,
   readPaymentFeatures,
   requireTextFits,
@@ -46,6 +47,8 @@ import {
 import { hashOf } from "../lib/parse.js";
 
 const ONE_HOUR = 3600n;
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function describeTerms(out: Output, ref: OrderRef, token: TokenInfo): void {
   const { offer: o } = ref;
@@ -231,12 +234,20 @@ export async function status(
         `  disputed on    ${formatDate(stamp)}; awaiting the arbiter, unless the parties settle`,
       );
     }
+    const names: Record<string, string> = {
+      [ref.offer.payee]: "the payee",
+      [ref.offer.merchant]: "the merchant",
+      [state.buyer]: "the buyer",
+    };
     if (state.statusName !== "None" && state.statusName !== "Cancelled") {
       const v2 = await readOrderState(reader.escrow, ref.offer, ref.orderId);
-      if (v2.refunded > 0n || isOpenOrder(v2.status)) {
+      if (v2.assigned) names[v2.payoutHolder] = "the payout holder";
+      if (isOpenOrder(v2.status)) {
         out.line(
           `  held           ${token.format(v2.held)}${v2.refunded === 0n ? "" : ` (${token.format(v2.refunded)} refunded to the buyer so far)`}`,
         );
+      } else if (v2.refunded > 0n) {
+        out.line(`  refunded       ${token.format(v2.refunded)} in part before the order ended`);
       }
       out.line(
         `  payout holder  ${v2.payoutHolder}${v2.assigned ? " (assigned; it also acts for the seller)" : " (the offer's payee)"}`,
@@ -252,7 +263,7 @@ export async function status(
     });
     if (history.length > 0) {
       out.line("  history");
-      for (const line of formatOrderHistory(history, { token })) out.line(`    ${line}`);
+      for (const line of formatOrderHistory(history, { token, names })) out.line(`    ${line}`);
     }
     const shipmentId = await reader.registry.shipmentIdOf(ref.offer.merchant, ref.orderId);
     const shipment = await reader.registry.getShipment(shipmentId);
@@ -338,8 +349,14 @@ export async function confirm(
         );
       }
     }
-    await sendTransaction(out, action, () => ctx.escrow.confirmReceipt(ref.offer));
-    out.line("✓ Receipt confirmed; the merchant is paid");
+    const sent = await sendTransaction(out, action, () => ctx.escrow.confirmReceipt(ref.offer));
+    const token = await resolveToken(ctx, ref.offer.token);
+    const [released] = parseEscrowEvents(ctx.escrow, sent.receipt.logs, "OrderReleased");
+    out.line(
+      released === undefined
+        ? "✓ Receipt confirmed"
+        : `✓ Receipt confirmed; ${token.format(released.args.sellerAmount as bigint)} paid to ${String(released.args.payee)}${same(String(released.args.payee), ref.offer.merchant) ? ", the merchant" : ", who holds the payout"} (platform fee ${token.format(released.args.fee as bigint)})`,
+    );
   }, out);
 }
 

@@ -279,6 +279,7 @@ export async function cancel(
         out,
         `refund ${token.format(v2.held)} to the buyer ${state.buyer}${v2.refunded === 0n ? "" : ` (the rest of the price after ${token.format(v2.refunded)} refunded earlier)`}`,
         () => ctx.escrow.refund(terms),
+        { format: { amount: token.format } },
       );
       out.line(`✓ Order ${orderId} refunded`);
     } else {
@@ -326,6 +327,7 @@ export async function partialRefund(
       out,
       `refund ${token.format(amount)} of order ${ref.orderId} to the buyer ${state.buyer} now; ${token.format(state.held - amount)} stays in escrow`,
       () => ctx.escrow.partialRefund(ref.offer, amount),
+      { format: { amount: token.format } },
     );
     out.line(
       `✓ ${token.format(amount)} refunded (${token.format(state.refunded + amount)} in all); the order goes on as ${state.status} with ${token.format(state.held - amount)} held`,
@@ -372,6 +374,7 @@ export async function assignPayout(
       out,
       `assign the payout of order ${ref.orderId} (${token.format(state.held)} held, less the fee) to ${to}`,
       () => ctx.escrow.assignPayout(ref.offer, to),
+      { format: { amount: token.format } },
     );
     out.line(
       `✓ ${to} now holds the payout: release, rulings and settlements pay it; refunds still go to the buyer ${state.buyer}`,

@@ -19,6 +19,7 @@ import {
   isOpenOrder,
   isSettlementLine,
   parseAmount,
+  parseEscrowEvents,
   partyOf,
   readOrderState,
   recoverSettlementSigner,
@@ -118,15 +119,12 @@ function describeSplit(token: TokenInfo, state: OrderV2State, buyerAmount: bigin
 
 /** Prints what the settlement paid, from its OrderSettled event. */
 function reportSettled(out: Output, ctx: Context, token: TokenInfo, sent: SentTransaction): void {
-  for (const log of sent.receipt.logs) {
-    const parsed = ctx.escrow.interface.parseLog({ topics: [...log.topics], data: log.data });
-    if (parsed?.name !== "OrderSettled") continue;
-    out.line(
-      `✓ Settled: ${token.format(parsed.args.buyerAmount as bigint)} to the buyer, ${token.format(parsed.args.sellerAmount as bigint)} to the seller side, ${token.format(parsed.args.fee as bigint)} platform fee; the order is final`,
-    );
-    return;
-  }
-  throw new UserError(`the transaction ${sent.hash} settled nothing (no OrderSettled event)`);
+  const [settled] = parseEscrowEvents(ctx.escrow, sent.receipt.logs, "OrderSettled");
+  if (settled === undefined)
+    throw new UserError(`the transaction ${sent.hash} settled nothing (no OrderSettled event)`);
+  out.line(
+    `✓ Settled: ${token.format(settled.args.buyerAmount as bigint)} to the buyer, ${token.format(settled.args.sellerAmount as bigint)} to the seller side, ${token.format(settled.args.fee as bigint)} platform fee; the order is final`,
+  );
 }
 
 /** Checks a settlement line against the order and the caller before it is submitted or revoked. */
@@ -190,6 +188,7 @@ export function settleAs(role: "buyer" | "merchant") {
           out,
           `accept ${proposal.proposer}'s settlement: ${describeSplit(token, state, proposal.buyerAmount)}`,
           () => ctx.escrow.acceptSettlement(ref.offer, proposal.buyerAmount),
+          { format: { amount: token.format } },
         );
         reportSettled(out, ctx, token, sent);
         return;
@@ -207,6 +206,7 @@ export function settleAs(role: "buyer" | "merchant") {
           out,
           `withdraw your settlement proposal (${token.format(proposal.buyerAmount)} to the buyer)`,
           () => ctx.escrow.withdrawSettlement(ref.offer),
+          { format: { amount: token.format } },
         );
         out.line(`✓ Proposal withdrawn; order ${ref.orderId} goes on as ${state.status}`);
         return;
@@ -223,6 +223,7 @@ export function settleAs(role: "buyer" | "merchant") {
             out,
             `revoke your signed settlement (${token.format(line.buyerAmount)} to the buyer, valid until ${formatDate(line.deadline)})`,
             () => ctx.escrow.cancelSettlementSignature(ref.offer, line.buyerAmount, line.deadline),
+            { format: { amount: token.format } },
           );
           out.line("✓ Revoked: the line can no longer settle the order");
           return;
@@ -263,6 +264,7 @@ export function settleAs(role: "buyer" | "merchant") {
               line.deadline,
               line.signature,
             ),
+          { format: { amount: token.format } },
         );
         reportSettled(out, ctx, token, sent);
         return;
@@ -303,6 +305,7 @@ export function settleAs(role: "buyer" | "merchant") {
         out,
         `propose a settlement: ${describeSplit(token, state, buyerAmount)}${state.proposal === undefined ? "" : " (replaces the open proposal)"}`,
         () => ctx.escrow.proposeSettlement(ref.offer, buyerAmount),
+        { format: { amount: token.format } },
       );
       out.line(
         `✓ Proposed. ${other === "the buyer" ? "The buyer" : "The seller side"} accepts with \`npx hardhat ${role === "buyer" ? "merchant" : "buyer"} settle --order ${ref.orderId} --accept\``,

@@ -6,7 +6,8 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
-import { describeError } from "./errors.js";
+import { type SentenceFormat, waybillInterfaces } from "@waybill/sdk";
+import { commandError, describeError } from "./errors.js";
 
 /** Printed output of a command; tests swap it for a recorder. */
 export interface Output {
@@ -41,6 +42,15 @@ export interface SentTransaction {
   receipt: ContractTransactionReceipt;
 }
 
+export interface SendOptions {
+  confirmations?: number;
+  /**
+   * The order's token, when the command knows it: a revert's amounts are then said in it
+   * ("45.00 USDC") instead of base units.
+   */
+  format?: SentenceFormat;
+}
+
 /**
  * Sends one transaction: announces `action`, waits for `confirmations` with a progress line,
  * then prints the hash and gas used.
@@ -49,17 +59,21 @@ export async function sendTransaction(
   out: Output,
   action: string,
   send: () => Promise<ContractTransactionResponse>,
-  confirmations = 1,
+  { confirmations = 1, format }: SendOptions = {},
 ): Promise<SentTransaction> {
   out.line(`→ ${action}`);
-  const tx = await send();
-  out.line(
-    `  sent ${tx.hash}, waiting for ${confirmations} confirmation${confirmations === 1 ? "" : "s"}…`,
-  );
-  const receipt = await tx.wait(confirmations);
-  if (receipt === null) throw new Error(`transaction ${tx.hash} was dropped`);
-  out.line(
-    `  ✓ confirmed in block ${receipt.blockNumber}, gas used ${receipt.gasUsed.toLocaleString("en-US")}`,
-  );
-  return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
+  try {
+    const tx = await send();
+    out.line(
+      `  sent ${tx.hash}, waiting for ${confirmations} confirmation${confirmations === 1 ? "" : "s"}…`,
+    );
+    const receipt = await tx.wait(confirmations);
+    if (receipt === null) throw new Error(`transaction ${tx.hash} was dropped`);
+    out.line(
+      `  ✓ confirmed in block ${receipt.blockNumber}, gas used ${receipt.gasUsed.toLocaleString("en-US")}`,
+    );
+    return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
+  } catch (error) {
+    throw format === undefined ? error : commandError(error, waybillInterfaces(), format);
+  }
 }

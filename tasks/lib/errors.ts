@@ -6,7 +6,7 @@
  */
 import type { Interface } from "ethers";
 
-import { WaybillError, toWaybillError, waybillInterfaces } from "@waybill/sdk";
+import { type SentenceFormat, WaybillError, toWaybillError, waybillInterfaces } from "@waybill/sdk";
 
 /** A failure the command phrased for the user: printed as is, without a stack. */
 export class UserError extends WaybillError {
@@ -21,6 +21,7 @@ const CONFIG_VARIABLE = /Configuration Variable "([^"]+)"/;
 export function commandError(
   error: unknown,
   interfaces: readonly Interface[] = waybillInterfaces(),
+  format: SentenceFormat = {},
 ): WaybillError {
   // Hardhat's own errors (HHE…): matched by name, as the class lives in a transitive package.
   if (error instanceof Error && error.name === "HardhatError") {
@@ -34,7 +35,7 @@ export function commandError(
     }
     return new WaybillError("UNKNOWN", error.message.split("\n")[0], { cause: error });
   }
-  return toWaybillError(error, interfaces);
+  return toWaybillError(error, interfaces, format);
 }
 
 /** One line describing `error`. */

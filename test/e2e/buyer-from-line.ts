@@ -318,7 +318,7 @@ describe("A buyer with nothing but the offer line (Anvil, a fresh working direct
     expect((await contract.getOrder(id)).status).to.equal(2n); // still Shipped: nothing was marked
 
     expect(failedWith(await run("merchant", "merchant", "evidence", "--order", line))).to.match(
-      /--evidence is required/,
+      /--evidence or --text is required/,
     );
     await ok("buyer", "buyer", "dispute", "--order", line, "--evidence", "photos of the crack");
     expect(

@@ -622,6 +622,29 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
       ),
     ).to.match(/the review text is 1,002 bytes in UTF-8, more than the 1,000 the escrow accepts/);
     expect(await ok("buyer", "buyer", "status", "--order", file)).to.contain(`4/5: "${text}"`);
+
+    // A financed order refunded: the holder gives back what is held, and it goes to the buyer.
+    const refunded = `${projectRoot}/cache/e2e-financed-refund-${deploymentId}.txt`;
+    await ok(
+      "merchant",
+      "merchant",
+      "offer",
+      "--price",
+      "8",
+      "--details",
+      "refunded",
+      "--out",
+      refunded,
+    );
+    await ok("buyer", "buyer", "pay", "--order", refunded);
+    await ok("merchant", "merchant", "assign-payout", "--order", refunded, "--to", maker);
+    expect(await fails("merchant", "merchant", "cancel", "--order", refunded)).to.match(
+      new RegExp(`only the seller side ${maker} can refund order`),
+    );
+    const buyerBefore = await usdc.balanceOf(buyer);
+    await ok("maker", "merchant", "cancel", "--order", refunded);
+    expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 8_000_000n);
+    expect(await usdc.balanceOf(maker)).to.equal(0n);
   });
 
   it("runs the remaining commands: cancel and refund, recall, pause, token list, fee, carrier keys", async function () {

@@ -269,7 +269,7 @@ describe("sdk: escrow v2 (settlements, partial refunds, payouts, texts)", functi
         "the review text is 1,002 bytes in UTF-8, more than the 1,000 the escrow accepts: shorten it by 2 bytes (accented letters take 2 bytes, most emoji 4)",
       );
       expect(() => requireTextFits("x".repeat(1001), "--text")).to.throw(
-        /^--text is 1,001 bytes in UTF-8, more than the 1,000 the escrow accepts: shorten it by 1 bytes$/,
+        /^--text is 1,001 bytes in UTF-8, more than the 1,000 the escrow accepts: shorten it by 1 byte$/,
       );
       // The escrow's bound is the same: a text of 1,001 bytes reverts with TextTooLong.
       const w = await networkHelpers.loadFixture(escrowFixture);
