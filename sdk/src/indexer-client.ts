@@ -147,6 +147,25 @@ export interface TrackRecord {
   lastOrderAt: number | null;
 }
 
+/** One review as `GET /merchants/:address/reviews` lists it: the text is the buyer's own. */
+export interface IndexedReview {
+  orderId: string;
+  buyer: string;
+  rating: number;
+  text: string;
+  reviewedAt: number;
+  orderStatus: string;
+}
+
+export interface MerchantReviewsPage {
+  merchant: string;
+  page: number;
+  pageSize: number;
+  total: number;
+  pages: number;
+  reviews: IndexedReview[];
+}
+
 /** Which orders to list: open, closed, all, or a list of status names. */
 export type OrderFilter = "open" | "closed" | "all" | readonly string[];
 
@@ -165,6 +184,11 @@ export interface IndexerClient {
   /** The order with its history, or undefined when the indexer does not know it. */
   order(orderId: string): Promise<(IndexedOrder & Record<string, unknown>) | undefined>;
   trackRecord(merchant: string): Promise<TrackRecord>;
+  /** A merchant's reviews with their texts, newest first. */
+  merchantReviews(
+    merchant: string,
+    query?: { page?: number; pageSize?: number },
+  ): Promise<MerchantReviewsPage>;
 }
 
 /** A client for the indexer at `url` (e.g. "http://127.0.0.1:42069"). */
@@ -212,6 +236,12 @@ export function indexerClient(url: string, options: IndexerClientOptions = {}): 
     order: (orderId) => get<IndexedOrder & Record<string, unknown>>(`/orders/${orderId}`, true),
     async trackRecord(merchant) {
       return (await get<TrackRecord>(`/merchants/${merchant}/track-record`))!;
+    },
+    async merchantReviews(merchant, query = {}) {
+      const params = new URLSearchParams();
+      if (query.page !== undefined) params.set("page", String(query.page));
+      if (query.pageSize !== undefined) params.set("pageSize", String(query.pageSize));
+      return (await get<MerchantReviewsPage>(`/merchants/${merchant}/reviews?${params}`))!;
     },
   };
 }

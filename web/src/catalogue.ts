@@ -296,6 +296,8 @@ const en = {
   "record.disputesValue":
     "{opened} opened: buyer won {buyerWon}, seller won {merchantWon}, split {split}, settled by agreement {settled}",
   "record.ratings": "Ratings",
+  "record.recentReviews": "What buyers wrote (newest first, from the escrow's events)",
+  "record.reviewLine": "{rating} ★ on {date}",
   "record.since": "Selling since",
   "record.sinceValue": "{first} (last order {last})",
   "record.fromEvents":
@@ -731,6 +733,8 @@ const zh: Record<MessageKey, string> = {
   "record.disputesValue":
     "共 {opened} 起：买家胜 {buyerWon}，卖家胜 {merchantWon}，分摊 {split}，协商结算 {settled}",
   "record.ratings": "评分",
+  "record.recentReviews": "买家的评价（最新在前，来自托管合约的事件）",
+  "record.reviewLine": "{date}：{rating} ★",
   "record.since": "开始销售",
   "record.sinceValue": "{first}（最近订单 {last}）",
   "record.fromEvents": "根据托管合约的公开事件及每份报价自身的期限计算：任何人都可以重新核算。",

@@ -102,6 +102,16 @@ describe("Web order page in Chromium against Anvil", function () {
     expect(reviewed.args.rating).to.equal(4n);
     expect(reviewed.args.text).to.equal(text);
     await opened.shot("order-reviewed");
+
+    // Anyone reads it before paying: the checkout quotes the newest reviews from the indexer.
+    await stack.indexer.waitForBlock(await shop.provider.getBlockNumber());
+    const next = await shop.offer();
+    const checkout = await openPage(stack, `/pay#${next.line}`, { wallet: false });
+    const quoted = checkout.page.getByTestId("recent-reviews");
+    await quoted.locator("blockquote", { hasText: text }).waitFor();
+    expect(await quoted.innerText()).to.match(/4 ★ on /);
+    await checkout.shot("checkout-recent-reviews");
+    await checkout.close();
   });
 
   it("opens a dispute with the buyer's words and a link, recorded as evidence on-chain", async function () {
