@@ -341,6 +341,31 @@ contract WaybillEscrowExtension is EscrowStorage {
 
     /**
      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
+     * @dev A proposal is void when its proposer is not the buyer and the payout was assigned to
+     * someone else since: while unassigned, the only other party able to propose is the merchant,
+     * the seller side then ({_proposalInForce} applies the same rule with the offer at hand).
+     */
+    function settlementOf(bytes32 orderId) external view returns (address proposer, uint256 buyerAmount) {
+        Order memory order = _orders[orderId];
+        if (order.status < Status.Paid || order.status > Status.Disputed) return (address(0), 0);
+        SettlementProposal memory proposal = _settlements[orderId];
+        address assigned = _extras[orderId].payoutHolder;
+        if (proposal.proposer != order.buyer && assigned != address(0) && proposal.proposer != assigned)
+            return (address(0), 0);
+        return (proposal.proposer, proposal.buyerAmount);
+    }
+
+    /// @notice See {IWaybillEscrow}. Runs in the escrow's context.
+    function settlementDigest(
+        bytes32 orderId,
+        uint256 buyerAmount,
+        uint40 deadline
+    ) external view returns (bytes32) {
+        return _settlementDigest(orderId, buyerAmount, deadline);
+    }
+
+    /**
+     * @notice See {IWaybillEscrow}. Runs in the escrow's context.
      * @dev Only orders whose delivery the escrow recorded may be reviewed: an order confirmed straight
      * from Paid proves no sale, and a merchant paying its own offers could otherwise rate itself. A
      * buyer that is the order's merchant or payee is refused outright for the same reason.

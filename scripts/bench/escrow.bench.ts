@@ -25,6 +25,19 @@ const suite: BenchSuite = {
     "escrow.release": 69_500,
     "escrow.refund": 55_000,
     "escrow.resolveDispute": 90_000,
+    // Issue 14's ceilings.
+    "escrow.settle": 80_000,
+    "escrow.partialRefund(second)": 60_000,
+    "escrow.assignPayout(reassign)": 35_000,
+    "escrow.review[140-byte text]": 60_000,
+    // The first partial refund or assignment creates the order's extras slot: 22,100 gas of
+    // SSTORE (a new slot, cold) where a later one pays 2,100 + 2,900, plus 2,900 to set the
+    // order's FLAG_EXTRAS. With the intrinsic 21,000, ~3,100-3,300 of calldata (the 12-word
+    // offer), the order read and the event, the first partial refund's floor is ~73,100 with
+    // the token transfer to the buyer (~20,000 of it: cold token, two cold balance slots, the
+    // blocklist reads), and the first assignment's ~53,300. Ceilings: measured + ~1%.
+    "escrow.partialRefund": 77_500,
+    "escrow.assignPayout": 56_000,
   },
   async run({ ethers, networkHelpers, measure }) {
     const [admin, merchant, buyer, payee, keeper, arbiter, treasury, relayer, permitBuyer] =
@@ -152,6 +165,51 @@ const suite: BenchSuite = {
     await deliver(d);
     await escrow.connect(buyer).openDispute(d);
     await measure("escrow.resolveDispute", escrow.connect(arbiter).resolveDispute(d, 10_000_000n));
+
+    // Issue 14. A settlement accepted by the buyer on a shipped order: fee on the seller's part.
+    const e = await makeOffer();
+    await pay(e);
+    await ship(e);
+    await escrow.connect(merchant).proposeSettlement(e, 10_000_000n);
+    await measure("escrow.settle", escrow.connect(buyer).acceptSettlement(e, 10_000_000n));
+
+    // The first partial refund creates the order's extras slot; the second one updates it.
+    const f = await makeOffer();
+    await pay(f);
+    await measure("escrow.partialRefund", escrow.connect(merchant).partialRefund(f, 1_000_000n));
+    await measure(
+      "escrow.partialRefund(second)",
+      escrow.connect(merchant).partialRefund(f, 1_000_000n),
+    );
+
+    // Likewise the first payout assignment, then the financier passing it on.
+    const g = await makeOffer();
+    await pay(g);
+    await measure("escrow.assignPayout", escrow.connect(payee).assignPayout(g, relayer.address));
+    await measure(
+      "escrow.assignPayout(reassign)",
+      escrow.connect(relayer).assignPayout(g, keeper.address),
+    );
+
+    // A review of 140 bytes of text (a tweet's length) on a delivered, released order, by a
+    // buyer whose merchant was reviewed before (its rating slot exists, as on a live shop).
+    const reviewed = async (): Promise<Offer> => {
+      const r = await makeOffer();
+      await pay(r);
+      await ship(r);
+      await deliver(r);
+      await escrow.connect(buyer).confirmReceipt(r);
+      return r;
+    };
+    await escrow.connect(buyer).review(await reviewed(), 4, "Fine.");
+    const text =
+      "Vases arrived intact and exactly as pictured; packing was excellent, delivery a day early. Would happily order again from this seller. 5/5!!";
+    if (new TextEncoder().encode(text).length !== 140)
+      throw new Error("the review must be 140 bytes");
+    await measure(
+      "escrow.review[140-byte text]",
+      escrow.connect(buyer).review(await reviewed(), 5, text),
+    );
   },
 };
 

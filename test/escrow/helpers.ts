@@ -3,9 +3,9 @@
  * `deployEscrow` in its own named fixture for `loadFixture`.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ZeroAddress, ZeroHash, id } from "ethers";
+import { type Signer, type TypedDataDomain, ZeroAddress, ZeroHash, id } from "ethers";
 
-import { type Offer, orderIdOf, signOffer } from "@waybill/sdk";
+import { type Offer, escrowDomain, orderIdOf, signOffer } from "@waybill/sdk";
 import type {
   MockPassports,
   MockShipmentRegistry,
@@ -188,6 +188,43 @@ export async function deployEscrow(ethers: HardhatEthers): Promise<EscrowWorld> 
     },
   };
   return world;
+}
+
+/** The EIP-712 type of a signed settlement (`SETTLEMENT_TYPEHASH` in EscrowStorage). */
+export const SETTLEMENT_TYPES = {
+  Settlement: [
+    { name: "orderId", type: "bytes32" },
+    { name: "buyerAmount", type: "uint256" },
+    { name: "deadline", type: "uint40" },
+  ],
+} as const;
+
+export interface SettlementTerms {
+  orderId: string;
+  buyerAmount: bigint;
+  deadline: bigint;
+}
+
+/**
+ * `signer`'s EIP-712 signature of settlement `terms` in `escrow`'s domain on `chainId` (for an
+ * ERC-1271 wallet: its owner key's). `domain` overrides it, to sign for another escrow or chain.
+ */
+export async function signSettlement(
+  w: Pick<EscrowWorld, "escrow" | "chainId">,
+  signer: Signer,
+  terms: SettlementTerms,
+  domain?: TypedDataDomain,
+): Promise<string> {
+  return signer.signTypedData(
+    domain ?? (await escrowDomain(w.escrow, w.chainId)),
+    { Settlement: [...SETTLEMENT_TYPES.Settlement] },
+    terms,
+  );
+}
+
+/** The fee the escrow keeps on a seller's part of `amount`, rounded down. */
+export function feeOn(amount: bigint): bigint {
+  return (amount * FEE_BPS) / 10_000n;
 }
 
 export { ZeroAddress, ZeroHash };

@@ -14,8 +14,9 @@ import {Test} from "./utils/Test.sol";
 /// @dev Drives random orders through the escrow: payments by random buyers to random merchants,
 /// shipments (some carrying passports, some re-listing a unit another order may hold), registry
 /// statuses recorded by independent carriers or by a party (as the carrier or as its key),
-/// suspended carriers, late and pre-payment deliveries, disputes, rulings, refunds, frozen
-/// accounts, pushed credits, fee changes and time. Every call the escrow rejects is simply
+/// suspended carriers, late and pre-payment deliveries, disputes, rulings, refunds, partial
+/// refunds, payout assignments to financiers (frozen ones too), settlements proposed and accepted
+/// or signed, frozen accounts, pushed credits, fee changes and time. Every call the escrow rejects is simply
 /// skipped (failOnRevert is off); the trust checks record a violation in a ghost flag instead.
 contract WaybillEscrowHandler is Test {
     uint256 public constant MAX_ORDERS = 24;
@@ -33,6 +34,10 @@ contract WaybillEscrowHandler is Test {
     /// @notice Set when a pushed credit did not reach its owner in full.
     bool public pushedCreditMissed;
     uint256 public pushedCredits;
+    /// @notice How many of the v2 calls went through (a check that the handler reaches them).
+    uint256 public partialRefunds;
+    uint256 public assignments;
+    uint256 public settlements;
 
     WaybillEscrow public immutable escrow;
     MockStablecoin public immutable token;
@@ -58,6 +63,7 @@ contract WaybillEscrowHandler is Test {
             accounts.push(vm.addr(_merchantKey(i)));
             accounts.push(_payee(i));
             accounts.push(_buyer(i));
+            accounts.push(_financier(i));
             vm.prank(vm.addr(_merchantKey(i)));
             passports.setApprovalForAll(address(escrow), true);
         }
@@ -266,6 +272,74 @@ contract WaybillEscrowHandler is Test {
         pushedCredits += credit;
     }
 
+    /// @dev The seller side (the merchant, or the holder once assigned) gives part of what is held back.
+    function partialRefund(uint256 orderSeed, uint256 amount) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        (address holder, uint256 refunded) = escrow.orderExtrasOf(orderId);
+        uint256 held = offer.price - refunded;
+        if (held < 2) return;
+        vm.prank(holder == address(0) ? offer.merchant : holder);
+        escrow.partialRefund(offer, bound(amount, 1, held - 1));
+        ++partialRefunds;
+    }
+
+    /// @dev The payout holder (the payee until assigned) assigns the payout to a financier, which
+    /// the issuer may have frozen already (its payouts are then credited).
+    function assignPayout(uint256 orderSeed, uint256 toSeed, bool frozen) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        (address holder, ) = escrow.orderExtrasOf(escrow.orderIdOf(offer));
+        address to = _financier(toSeed);
+        if (frozen && !token.isBlocklisted(to)) token.blocklist(to);
+        vm.prank(holder == address(0) ? offer.payee : holder);
+        escrow.assignPayout(offer, to);
+        ++assignments;
+    }
+
+    function proposeSettlement(uint256 orderSeed, uint256 buyerAmount, bool byBuyer) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        (, uint256 refunded) = escrow.orderExtrasOf(orderId);
+        vm.prank(byBuyer ? escrow.getOrder(orderId).buyer : _sellerSide(offer, orderId));
+        escrow.proposeSettlement(offer, bound(buyerAmount, 0, offer.price - refunded));
+    }
+
+    /// @dev The other party accepts the proposal in force, if any.
+    function acceptSettlement(uint256 orderSeed) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        (address proposer, uint256 buyerAmount) = escrow.settlementOf(orderId);
+        if (proposer == address(0)) return;
+        address buyer = escrow.getOrder(orderId).buyer;
+        vm.prank(proposer == buyer ? _sellerSide(offer, orderId) : buyer);
+        escrow.acceptSettlement(offer, buyerAmount);
+        ++settlements;
+    }
+
+    /// @dev The buyer submits the merchant's signed settlement (while the merchant is the seller side).
+    function settleWithSignature(uint256 orderSeed, uint256 buyerAmount) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        (, uint256 refunded) = escrow.orderExtrasOf(orderId);
+        buyerAmount = bound(buyerAmount, 0, offer.price - refunded);
+        uint40 deadline = uint40(block.timestamp + 1 days);
+        uint256 key;
+        for (uint256 i = 0; i < ACTORS; ++i)
+            if (vm.addr(_merchantKey(i)) == offer.merchant) key = _merchantKey(i);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(
+            key,
+            escrow.settlementDigest(orderId, buyerAmount, deadline)
+        );
+        vm.prank(escrow.getOrder(orderId).buyer);
+        escrow.settleWithSignature(offer, buyerAmount, deadline, abi.encodePacked(r, s, v));
+        ++settlements;
+    }
+
     function confirmReceipt(uint256 orderSeed) external {
         if (_offers.length == 0) return;
         IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
@@ -281,7 +355,7 @@ contract WaybillEscrowHandler is Test {
     function refund(uint256 orderSeed) external {
         if (_offers.length == 0) return;
         IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
-        vm.prank(offer.merchant);
+        vm.prank(_sellerSide(offer, escrow.orderIdOf(offer)));
         escrow.refund(offer);
     }
 
@@ -302,7 +376,8 @@ contract WaybillEscrowHandler is Test {
     function resolveDispute(uint256 orderSeed, uint256 buyerAmount) external {
         if (_offers.length == 0) return;
         IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
-        escrow.resolveDispute(offer, bound(buyerAmount, 0, offer.price));
+        (, uint256 refunded) = escrow.orderExtrasOf(escrow.orderIdOf(offer));
+        escrow.resolveDispute(offer, bound(buyerAmount, 0, offer.price - refunded));
     }
 
     function applyDefaultRuling(uint256 orderSeed) external {
@@ -362,10 +437,14 @@ contract WaybillEscrowHandler is Test {
         return _offers.length;
     }
 
-    /// @dev The price of every order not yet final: what the escrow must still hold for orders.
+    /// @dev What the escrow must still hold for orders: the held amount (price less partial
+    /// refunds) of every order not yet final.
     function sumOpenOrders() public view returns (uint256 sum) {
         for (uint256 i = 0; i < _offers.length; ++i) {
-            if (_isOpen(escrow.getOrder(escrow.orderIdOf(_offers[i])).status)) sum += _offers[i].price;
+            bytes32 orderId = escrow.orderIdOf(_offers[i]);
+            if (!_isOpen(escrow.getOrder(orderId).status)) continue;
+            (, uint256 refunded) = escrow.orderExtrasOf(orderId);
+            sum += _offers[i].price - refunded;
         }
     }
 
@@ -470,6 +549,15 @@ contract WaybillEscrowHandler is Test {
         (, ev) = registry.finalEventOf(offer.merchant, escrow.orderIdOf(offer));
     }
 
+    /// @dev The merchant until the payout is assigned, then its holder.
+    function _sellerSide(
+        IWaybillEscrowTypes.Offer memory offer,
+        bytes32 orderId
+    ) private view returns (address) {
+        (address holder, ) = escrow.orderExtrasOf(orderId);
+        return holder == address(0) ? offer.merchant : holder;
+    }
+
     function _offer(uint256 seed) private view returns (IWaybillEscrowTypes.Offer memory) {
         return _offers[seed % _offers.length];
     }
@@ -492,6 +580,10 @@ contract WaybillEscrowHandler is Test {
 
     function _payee(uint256 i) private pure returns (address) {
         return address(uint160(0xFA1000 + i));
+    }
+
+    function _financier(uint256 seed) private pure returns (address) {
+        return address(uint160(0xF17A000 + (seed % ACTORS)));
     }
 
     function _buyer(uint256 seed) private pure returns (address) {
@@ -537,7 +629,7 @@ contract WaybillEscrowTest is Test {
         targetContract(address(handler));
     }
 
-    /// @dev Per token: balance == open order prices + credited payouts + unclaimed fees.
+    /// @dev Per token: balance == open orders' held amounts + credited payouts + unclaimed fees.
     function invariant_accountingBalances() public view {
         assertEq(
             token.balanceOf(address(escrow)),
@@ -625,6 +717,52 @@ contract WaybillEscrowTest is Test {
         assertEq(fee, (uint256(price) * feeBps) / 10_000, "fee not rounded down");
         assertEq(token.balanceOf(PAYEE) + fee, price, "payout + fee != price");
         assertLe(token.balanceOf(PAYEE), price, "payout above the order");
+    }
+
+    /// @dev Fuzz: after a partial refund, a settlement divides what is held exactly; the fee is on the
+    /// seller's part only and the buyer ends with the refund plus its part.
+    function testFuzz_settle_afterPartialRefund_splitsHeld(
+        uint96 price,
+        uint16 feeBps,
+        uint256 refunded,
+        uint256 buyerAmount
+    ) public {
+        price = uint96(bound(price, 2, 1e15));
+        feeBps = uint16(bound(feeBps, 0, 1000));
+        refunded = bound(refunded, 1, price - 1);
+        uint256 held = price - refunded;
+        buyerAmount = bound(buyerAmount, 0, held);
+        escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
+        escrow.setFeeBps(feeBps);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price);
+        uint256 buyerBefore = token.balanceOf(BUYER);
+        vm.prank(offer.merchant);
+        escrow.partialRefund(offer, refunded);
+        vm.prank(BUYER);
+        escrow.proposeSettlement(offer, buyerAmount);
+        vm.prank(offer.merchant);
+        escrow.acceptSettlement(offer, buyerAmount);
+        uint256 fee = escrow.accruedFees(address(token));
+        assertEq(token.balanceOf(BUYER) - buyerBefore, refunded + buyerAmount, "buyer's refund + part");
+        assertEq(token.balanceOf(PAYEE) + fee + buyerAmount, held, "parts do not add up to what was held");
+        assertEq(fee, ((held - buyerAmount) * feeBps) / 10_000, "fee not on the seller's part");
+        assertEq(token.balanceOf(address(escrow)), fee, "escrow keeps more than the fee");
+    }
+
+    /// @dev The handler's v2 actions go through on a plain sequence, so the invariant runs reach them.
+    function test_handler_reachesPartialRefundsAssignmentsAndSettlements() public {
+        handler.pay(0, 0, 1e9, 1 days, 1 days, 0);
+        handler.pay(1, 1, 1e9, 1 days, 1 days, 0);
+        handler.partialRefund(0, 1e6);
+        handler.assignPayout(0, 0, true);
+        handler.partialRefund(0, 1e6);
+        handler.proposeSettlement(0, 5e8, true);
+        handler.acceptSettlement(0);
+        handler.settleWithSignature(1, 1e8);
+        assertEq(handler.partialRefunds(), 2, "partial refunds");
+        assertEq(handler.assignments(), 1, "assignments");
+        assertEq(handler.settlements(), 2, "settlements");
+        invariant_accountingBalances();
     }
 
     /// @dev Concrete example paired with the fuzz test: 10 units at 9.99% pay a fee of 0.
