@@ -64,7 +64,7 @@ export async function readOrderState(
   offer: Offer,
   orderId: string,
 ): Promise<OrderV2State> {
-  const [order, extras, proposal] = await Promise.all([
+  const [order, extras, [proposer, buyerAmount]] = await Promise.all([
     escrow.getOrder(orderId),
     escrow.orderExtrasOf(orderId),
     escrow.settlementOf(orderId),
@@ -82,11 +82,12 @@ export async function readOrderState(
     refunded: extras.refunded,
     held: offer.price - extras.refunded,
   };
-  if (proposal.proposer !== ZeroAddress) {
+  // By position: the escrow's delegating `settlementOf` leaves its outputs unnamed in the ABI.
+  if (proposer !== ZeroAddress) {
     state.proposal = {
-      proposer: proposal.proposer,
-      buyerAmount: proposal.buyerAmount,
-      side: same(proposal.proposer, order.buyer) ? "buyer" : "seller",
+      proposer,
+      buyerAmount,
+      side: same(proposer, order.buyer) ? "buyer" : "seller",
     };
   }
   return state;

@@ -352,10 +352,19 @@ export async function confirm(
     const sent = await sendTransaction(out, action, () => ctx.escrow.confirmReceipt(ref.offer));
     const token = await resolveToken(ctx, ref.offer.token);
     const [released] = parseEscrowEvents(ctx.escrow, sent.receipt.logs, "OrderReleased");
+    if (released === undefined) {
+      out.line("✓ Receipt confirmed");
+      return;
+    }
+    const payee = String(released.args.payee);
+    const who = same(payee, ref.offer.merchant) ? "the merchant" : "who holds the payout";
+    const credited = parseEscrowEvents(ctx.escrow, sent.receipt.logs, "PayoutCredited").some((e) =>
+      same(String(e.args.account), payee),
+    );
     out.line(
-      released === undefined
-        ? "✓ Receipt confirmed"
-        : `✓ Receipt confirmed; ${token.format(released.args.sellerAmount as bigint)} paid to ${String(released.args.payee)}${same(String(released.args.payee), ref.offer.merchant) ? ", the merchant" : ", who holds the payout"} (platform fee ${token.format(released.args.fee as bigint)})`,
+      credited
+        ? `✓ Receipt confirmed; ${token.format(released.args.sellerAmount as bigint)} credited to ${payee}, ${who}: the token refused to send it there (a frozen address?), so it withdraws it with \`merchant withdraw --to <address>\``
+        : `✓ Receipt confirmed; ${token.format(released.args.sellerAmount as bigint)} paid to ${payee}, ${who} (platform fee ${token.format(released.args.fee as bigint)})`,
     );
   }, out);
 }

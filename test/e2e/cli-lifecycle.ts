@@ -475,7 +475,7 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     );
     await ok("buyer", "buyer", "settle", "--order", file, "--buyer-amount", "30");
     await ok("buyer", "buyer", "settle", "--order", file, "--withdraw");
-    expect((await escrow.settlementOf(orderId)).proposer).to.equal(ZeroAddress);
+    expect((await escrow.settlementOf(orderId))[0]).to.equal(ZeroAddress);
     await ok("buyer", "buyer", "settle", "--order", file, "--buyer-amount", "20");
     expect(await fails("buyer", "buyer", "settle", "--order", file, "--accept")).to.match(
       /you proposed this settlement yourself/,
@@ -645,6 +645,25 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     await ok("maker", "merchant", "cancel", "--order", refunded);
     expect(await usdc.balanceOf(buyer)).to.equal(buyerBefore + 8_000_000n);
     expect(await usdc.balanceOf(maker)).to.equal(0n);
+
+    // A financed order whose holder the token freezes: the payout is credited, and the holder
+    // withdraws it to another address.
+    const frozen = await deliveredOrder("financed-frozen", "20");
+    const frozenId = await orderIdOfFile(frozen);
+    await ok("merchant", "merchant", "assign-payout", "--order", frozen, "--to", maker);
+    const owner = await node.provider.getSigner(admin);
+    await (await usdc.connect(owner).blocklist(maker)).wait();
+    const { feeBps: frozenFee } = await escrow.getOrder(frozenId);
+    const payout = 20_000_000n - (20_000_000n * frozenFee) / 10_000n;
+    expect(await ok("buyer", "buyer", "confirm", "--order", frozen)).to.match(
+      new RegExp(`credited to ${maker}, who holds the payout: the token refused to send it there`),
+    );
+    expect(await escrow.credits(await usdc.getAddress(), maker)).to.equal(payout);
+    const carrierBBefore = await usdc.balanceOf(carrierB);
+    await ok("maker", "merchant", "withdraw", "--token", "USDC", "--to", carrierB);
+    expect(await usdc.balanceOf(carrierB)).to.equal(carrierBBefore + payout);
+    expect(await escrow.credits(await usdc.getAddress(), maker)).to.equal(0n);
+    await (await usdc.connect(owner).unblocklist(maker)).wait();
   });
 
   it("runs the remaining commands: cancel and refund, recall, pause, token list, fee, carrier keys", async function () {
