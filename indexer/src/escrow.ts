@@ -52,7 +52,7 @@ async function recordOrderEvent(
   });
 }
 
-/** An order's open settlement proposal, cleared: withdrawn, or the order ended. */
+/** An order's open settlement proposal, cleared: withdrawn, or the order ended (any way). */
 const noProposal = { proposer: null, proposedBuyerAmount: null, proposedAt: null } as const;
 
 /** The order as it stands (every escrow event but OrderPaid and OfferCancelled follows a payment). */
@@ -175,6 +175,7 @@ ponder.on("WaybillEscrow:OrderReleased", async ({ event, context }) => {
     status: "Released",
     open: false,
     held: 0n,
+    ...noProposal,
     sellerAmount,
     fee,
     buyerAmount: 0n,
@@ -197,6 +198,7 @@ ponder.on("WaybillEscrow:OrderRefunded", async ({ event, context }) => {
     status: "Refunded",
     open: false,
     held: 0n,
+    ...noProposal,
     refundReason,
     buyerAmount: amount,
     sellerAmount: 0n,

@@ -792,8 +792,13 @@ describe("Indexer: Ponder over Anvil", function () {
       const J = await pay("J");
       await w.escrow.connect(w.merchant).proposeSettlement(J.offer, 20n * USDC);
       await w.escrow.connect(w.payee).assignPayout(J.offer, w.keeper.address);
+
+      // K: the buyer's proposal is left open, then the buyer confirms receipt instead.
+      const K = await pay("K");
+      await w.escrow.connect(w.buyer).proposeSettlement(K.offer, 10n * USDC);
+      await w.escrow.connect(w.buyer).confirmReceipt(K.offer);
       await synced();
-      await eventually(indexer, `/orders/${J.orderId}`, (status) => status === 200);
+      await eventually(indexer, `/orders/${K.orderId}`, (status) => status === 200);
     });
 
     it("keeps a financed, partly refunded order settled by the parties", async function () {
@@ -890,6 +895,18 @@ describe("Indexer: Ponder over Anvil", function () {
       expect([proposer, buyerAmount]).to.deep.equal([ZeroAddress, 0n]);
     });
 
+    it("drops a proposal when the order ends another way", async function () {
+      const { body } = await indexer.get<OrderJson>(`/orders/${orders.K!.orderId}`);
+      expect(body).to.include({ status: "Released", held: "0" });
+      expect(body.proposal).to.equal(null);
+      expect(body.settlement).to.equal(null);
+      expect(body.history.map((event) => event.kind)).to.deep.equal([
+        "Paid",
+        "SettlementProposed",
+        "Released",
+      ]);
+    });
+
     it("lists a merchant's reviews with their texts, newest first", async function () {
       const { status, body } = await indexer.get<{
         total: number;
@@ -915,11 +932,12 @@ describe("Indexer: Ponder over Anvil", function () {
       const { body } = await indexer.get<TrackRecord>(
         `/merchants/${w.merchant.address}/track-record`,
       );
-      // H and I were settled by agreement, not by a ruling; J is open.
+      // H and I were settled by agreement, not by a ruling; J is open; K was released.
       expect(body.orders).to.deep.equal({
         ...recordBefore.orders,
-        total: recordBefore.orders.total + 3,
+        total: recordBefore.orders.total + 4,
         open: recordBefore.orders.open + 1,
+        completed: recordBefore.orders.completed + 1,
         settled: recordBefore.orders.settled + 2,
       });
       // I's dispute ended in a settlement: neither won nor lost.
@@ -935,14 +953,16 @@ describe("Indexer: Ponder over Anvil", function () {
       });
       const [volume] = body.volume;
       const [previous] = recordBefore.volume;
-      // Returned: H's 5 partly refunded and 12 settled, I's 15; paid out: the seller parts less fees.
+      // Returned: H's 5 partly refunded and 12 settled, I's 15; paid out: the seller parts of H
+      // and I and K's price, each less its fee.
       expect(BigInt(volume!.refundedToBuyers)).to.equal(
         BigInt(previous!.refundedToBuyers) + 32n * USDC,
       );
       expect(BigInt(volume!.releasedToMerchant)).to.equal(
         BigInt(previous!.releasedToMerchant) +
           (8n * USDC - feeOn(8n * USDC)) +
-          (10n * USDC - feeOn(10n * USDC)),
+          (10n * USDC - feeOn(10n * USDC)) +
+          (PRICE - FEE),
       );
       expect(body.ratings.count).to.equal(recordBefore.ratings.count + 1);
     });
