@@ -74,7 +74,7 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
     /// buyer may still take a full refund within the inspection window.
     uint8 internal constant FLAG_LATE = 8;
     /// @dev {Order-flags} bit: the order ended with the seller paid something (Released, or Resolved
-    /// with `buyerAmount < price`), so its passports belong to the buyer, else to the merchant.
+    /// with `buyerAmount` below the held amount), so its passports belong to the buyer, else to the merchant.
     uint8 internal constant FLAG_SELLER_PAID = 16;
     /// @dev {Order-flags} bit: the order has an {_extras} slot (a partial refund or a payout
     /// assignment). Common-path calls read that slot only when this bit is set, so an order that

@@ -16,7 +16,7 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
  *   None ─pay[buyer/relayer]→ Paid ─ship / markShipped[merchant]→ Shipped ─markDelivered[anyone]→ Delivered
  *   (ship creates the registry shipment and links it in one call; markShipped links one created elsewhere)
  *   None ─cancelOffer[merchant]→ Cancelled
- *   Paid, Shipped ─refund[merchant]→ Refunded
+ *   Paid, Shipped ─refund[seller side]→ Refunded
  *   Paid ─claimRefund[buyer, after ship-by]→ Refunded
  *   Shipped ─claimRefund[buyer, shipment Lost/Returned or not delivered by deliver-by]→ Refunded
  *   Shipped ─claimRefund[buyer only, shipment delivered after deliver-by]→ Refunded
@@ -58,8 +58,9 @@ import {IWaybillEscrowTypes} from "./IWaybillEscrowTypes.sol";
  * Passports: when the order's shipment carries passports, {markShipped} takes them into the escrow's
  * custody (the merchant must have approved the escrow), so they cannot be moved, reported stolen or
  * shipped to another buyer while the order is open. They go to the buyer when the seller is paid
- * something (Released, or Resolved with `buyerAmount < price`, the default ruling included) and back
- * to the merchant on a refund or a full-refund ruling.
+ * something (Released, or Resolved with `buyerAmount` below the held amount, the default ruling
+ * included, by a ruling or a settlement) and back to the merchant on a refund or when a ruling or
+ * settlement gives the buyer everything held.
  *
  * Held amount: what the escrow still holds for an order, its price less the partial refunds so far
  * ({partialRefund}). Refunds, rulings (the default's even split too) and settlements divide the held

@@ -20,8 +20,8 @@ interface IWaybillEscrowTypes {
         Delivered, // registry shows delivery: the buyer's inspection window runs
         Disputed, // a party disputed within the window: waiting for an arbiter
         Released, // the payee was paid (final)
-        Refunded, // the buyer was refunded in full (final)
-        Resolved, // an arbiter's ruling, or the default ruling, split the funds (final)
+        Refunded, // the buyer got back everything still held (final)
+        Resolved, // a ruling, the default ruling or the parties' settlement split the funds (final)
         Cancelled // the merchant cancelled the offer before anyone paid it (final)
     }
 

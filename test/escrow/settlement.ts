@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { TypedDataEncoder } from "ethers";
 import { network } from "hardhat";
 
-import { escrowDomain } from "@waybill/sdk";
+import { escrowDomain, orderIdOf } from "@waybill/sdk";
 
 import {
   INSPECTION,
@@ -573,6 +573,42 @@ describe("WaybillEscrow: settlements between the parties", function () {
       )
         .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
         .withArgs(w.orderId, Status.Resolved);
+    });
+  });
+
+  describe("a payout assigned to the buyer", function () {
+    it("never lets the buyer settle with itself: its own acceptance and its own signature are refused", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const offer = await w.makeOffer();
+      const orderId = await w.ship(offer);
+      await w.escrow.connect(w.payee).assignPayout(offer, w.buyer.address);
+      await w.escrow.connect(w.buyer).proposeSettlement(offer, SPLIT);
+      await expect(w.escrow.connect(w.buyer).acceptSettlement(offer, SPLIT))
+        .to.be.revertedWithCustomError(w.escrow, "NotParty")
+        .withArgs(orderId, w.buyer.address);
+      const deadline = (await w.now()) + DAY;
+      const own = await signSettlement(w, w.buyer, { orderId, buyerAmount: SPLIT, deadline });
+      await expect(w.escrow.connect(w.buyer).settleWithSignature(offer, SPLIT, deadline, own))
+        .to.be.revertedWithCustomError(w.escrow, "NotParty")
+        .withArgs(orderId, w.buyer.address);
+    });
+  });
+
+  describe("the extension called directly", function () {
+    it("acts on its own empty storage and asks itself for roles, so it moves nothing and grants nothing", async function () {
+      const w = await networkHelpers.loadFixture(proposedFixture);
+      // The escrow's constructor deployed it: the escrow's first contract creation.
+      const address = ethers.getCreateAddress({ from: await w.escrow.getAddress(), nonce: 1 });
+      const extension = await ethers.getContractAt("WaybillEscrowExtension", address);
+      expect(await ethers.provider.getCode(address)).to.not.equal("0x");
+      await expect(
+        extension.connect(w.arbiter).resolveDispute(w.offer, 0n),
+      ).to.be.revertedWithoutReason(ethers);
+      await expect(extension.connect(w.admin).setFeeBps(0)).to.be.revertedWithoutReason(ethers);
+      await expect(extension.connect(w.buyer).acceptSettlement(w.offer, SPLIT))
+        .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
+        .withArgs(await orderIdOf(extension, w.offer, w.chainId), Status.None);
+      expect(await extension.settlementOf(w.orderId)).to.deep.equal([ethers.ZeroAddress, 0n]);
     });
   });
 
