@@ -33,6 +33,12 @@ export const order = onchainTable(
     feeBps: t.integer().notNull(),
     /** Paid, Shipped, Delivered, Disputed, Released, Refunded or Resolved. */
     status: t.text().notNull(),
+    /** Partial refunds paid to the buyer so far (the sum of `PartialRefund` amounts). */
+    refunded: t.bigint().notNull(),
+    /** What the escrow still holds for the order: price less partial refunds; zero once closed. */
+    held: t.bigint().notNull(),
+    /** Who the seller's payout was assigned to (`PayoutAssigned`); null while the payee holds it. */
+    payoutHolder: t.hex(),
     /** Not yet Released, Refunded or Resolved: the order book's default view. */
     open: t.boolean().notNull(),
     paidAt: t.int8({ mode: "bigint" }).notNull(),
@@ -50,7 +56,10 @@ export const order = onchainTable(
     disputedAt: t.int8({ mode: "bigint" }),
     disputedBy: t.hex(),
     rulingDeadline: t.int8({ mode: "bigint" }),
-    /** BuyerWon (full refund), MerchantWon (nothing back), Split, or DefaultRuling (no arbiter ruled). */
+    /**
+     * BuyerWon (full refund), MerchantWon (nothing back), Split, DefaultRuling (no arbiter ruled),
+     * or Settled (the parties agreed before a ruling).
+     */
     disputeOutcome: t.text(),
     /** Zero address when the default ruling applied. */
     arbiter: t.hex(),
@@ -62,9 +71,20 @@ export const order = onchainTable(
     /** MerchantCancelled, NotShippedInTime, ShipmentFailed or NotDeliveredInTime. */
     refundReason: t.text(),
     resolvedAt: t.int8({ mode: "bigint" }),
+    /** The open settlement proposal (`SettlementProposed`, cleared when withdrawn or settled). */
+    proposer: t.hex(),
+    proposedBuyerAmount: t.bigint(),
+    proposedAt: t.int8({ mode: "bigint" }),
+    /** Who proposed and who accepted (or submitted the signed terms of) the settlement that ended it. */
+    settledBy: t.hex(),
+    settlementAcceptor: t.hex(),
+    /** FullRefund (all held went to the buyer), NoRefund (all to the seller side) or Split. */
+    settlementOutcome: t.text(),
+    settledAt: t.int8({ mode: "bigint" }),
     closedAt: t.int8({ mode: "bigint" }),
     rating: t.integer(),
-    reviewHash: t.hex(),
+    /** The review's UTF-8 text from the `Reviewed` event (at most 1,000 bytes; may be empty). */
+    reviewText: t.text(),
     reviewedAt: t.int8({ mode: "bigint" }),
     updatedAt: t.int8({ mode: "bigint" }).notNull(),
     paidTx: t.hex().notNull(),
@@ -77,6 +97,8 @@ export const order = onchainTable(
     merchantStatusIdx: index().on(table.merchant, table.status, table.paidBlock, table.id),
     merchantPaidIdx: index().on(table.merchant, table.paidBlock, table.id),
     buyerIdx: index().on(table.buyer, table.paidBlock),
+    // A merchant's reviews, newest first.
+    merchantReviewIdx: index().on(table.merchant, table.reviewedAt),
   }),
 );
 
@@ -86,7 +108,11 @@ export const orderEvent = onchainTable(
   (t) => ({
     id: t.text().primaryKey(),
     orderId: t.hex().notNull(),
-    /** Paid, Shipped, Delivered, Disputed, Evidence, Released, Refunded, Resolved, Reviewed, PassportHandedOver, … */
+    /**
+     * Paid, Shipped, Delivered, Disputed, Evidence, PartialRefund, PayoutAssigned,
+     * SettlementProposed, SettlementWithdrawn, SettlementSignatureRevoked, Settled, Released,
+     * Refunded, Resolved, Reviewed, PassportHandedOver, …
+     */
     kind: t.text().notNull(),
     /** The order's status after this event. */
     status: t.text().notNull(),
@@ -120,6 +146,8 @@ export const evidence = onchainTable(
     party: t.hex().notNull(),
     evidenceHash: t.hex().notNull(),
     evidenceUri: t.text().notNull(),
+    /** The party's own words (UTF-8, at most 1,000 bytes; may be empty). */
+    text: t.text().notNull(),
     submittedAt: t.int8({ mode: "bigint" }).notNull(),
     txHash: t.hex().notNull(),
   }),

@@ -3,7 +3,6 @@
  * `order_event` (its history); settlement amounts, fees and credits are kept per token.
  */
 import { ponder, type Context } from "ponder:registry";
-import { keccak256, stringToHex } from "viem";
 import {
   cancelledOffer,
   credit,
@@ -53,6 +52,16 @@ async function recordOrderEvent(
   });
 }
 
+/** An order's open settlement proposal, cleared: withdrawn, or the order ended (any way). */
+const noProposal = { proposer: null, proposedBuyerAmount: null, proposedAt: null } as const;
+
+/** The order as it stands (every escrow event but OrderPaid and OfferCancelled follows a payment). */
+async function currentOrder(context: Context, orderId: Hex) {
+  const found = await context.db.find(order, { id: orderId });
+  if (found === null) throw new Error(`order ${orderId} has an event before its OrderPaid`);
+  return found;
+}
+
 async function addFee(context: Context, token: Hex, fee: bigint, timestamp: bigint) {
   if (fee === 0n) return;
   await context.db
@@ -91,6 +100,8 @@ ponder.on("WaybillEscrow:OrderPaid", async ({ event, context }) => {
     feeBps: terms.feeBps,
     status: "Paid",
     open: true,
+    refunded: 0n,
+    held: terms.price,
     paidAt,
     shipBy: paidAt + BigInt(terms.shipWithin),
     deliverBy: paidAt + BigInt(terms.deliverWithin),
@@ -163,6 +174,8 @@ ponder.on("WaybillEscrow:OrderReleased", async ({ event, context }) => {
   const released = await context.db.update(order, { id: orderId }).set({
     status: "Released",
     open: false,
+    held: 0n,
+    ...noProposal,
     sellerAmount,
     fee,
     buyerAmount: 0n,
@@ -184,6 +197,8 @@ ponder.on("WaybillEscrow:OrderRefunded", async ({ event, context }) => {
   await context.db.update(order, { id: orderId }).set({
     status: "Refunded",
     open: false,
+    held: 0n,
+    ...noProposal,
     refundReason,
     buyerAmount: amount,
     sellerAmount: 0n,
@@ -214,13 +229,14 @@ ponder.on("WaybillEscrow:Dispute", async ({ event, context }) => {
 });
 
 ponder.on("WaybillEscrow:Evidence", async ({ event, context }) => {
-  const { orderId, party, evidenceHash, evidenceURI } = event.args;
+  const { orderId, party, evidenceHash, evidenceURI, text } = event.args;
   await context.db.insert(evidence).values({
     id: event.id,
     orderId,
     party,
     evidenceHash,
     evidenceUri: evidenceURI,
+    text,
     submittedAt: event.block.timestamp,
     txHash: event.transaction.hash,
   });
@@ -235,6 +251,7 @@ ponder.on("WaybillEscrow:Evidence", async ({ event, context }) => {
     {
       evidenceHash,
       evidenceURI,
+      text,
     },
   );
 });
@@ -243,10 +260,11 @@ ponder.on("WaybillEscrow:DisputeResolved", async ({ event, context }) => {
   const { orderId, arbiter, buyerAmount, sellerAmount, fee } = event.args;
   const now = event.block.timestamp;
   const current = await context.db.find(order, { id: orderId });
+  // A ruling splits what the escrow still holds (the price less partial refunds).
   const outcome =
     arbiter === ZERO_ADDRESS
       ? "DefaultRuling"
-      : buyerAmount === current?.price
+      : buyerAmount === current?.held
         ? "BuyerWon"
         : buyerAmount === 0n
           ? "MerchantWon"
@@ -254,6 +272,8 @@ ponder.on("WaybillEscrow:DisputeResolved", async ({ event, context }) => {
   const resolved = await context.db.update(order, { id: orderId }).set({
     status: "Resolved",
     open: false,
+    held: 0n,
+    ...noProposal,
     arbiter,
     buyerAmount,
     sellerAmount,
@@ -272,14 +292,139 @@ ponder.on("WaybillEscrow:DisputeResolved", async ({ event, context }) => {
   });
 });
 
+ponder.on("WaybillEscrow:PartialRefund", async ({ event, context }) => {
+  const { orderId, buyer, amount, totalRefunded } = event.args;
+  const now = event.block.timestamp;
+  const current = await currentOrder(context, orderId);
+  await context.db.update(order, { id: orderId }).set({
+    refunded: totalRefunded,
+    held: current.price - totalRefunded,
+    updatedAt: now,
+  });
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "PartialRefund",
+    current.status as OrderStatus,
+    buyer,
+    { amount: amount.toString(), totalRefunded: totalRefunded.toString() },
+  );
+});
+
+ponder.on("WaybillEscrow:PayoutAssigned", async ({ event, context }) => {
+  const { orderId, from, to } = event.args;
+  const now = event.block.timestamp;
+  // A seller-side proposal stays stored on-chain; the API tells whether its proposer is still
+  // a party (the buyer, or the seller side: the merchant while unassigned, else the holder).
+  const assigned = await context.db
+    .update(order, { id: orderId })
+    .set({ payoutHolder: to, updatedAt: now });
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "PayoutAssigned",
+    assigned.status as OrderStatus,
+    from,
+    {
+      from,
+      to,
+    },
+  );
+});
+
+ponder.on("WaybillEscrow:SettlementProposed", async ({ event, context }) => {
+  const { orderId, proposer, buyerAmount } = event.args;
+  const now = event.block.timestamp;
+  const proposed = await context.db.update(order, { id: orderId }).set({
+    proposer,
+    proposedBuyerAmount: buyerAmount,
+    proposedAt: now,
+    updatedAt: now,
+  });
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "SettlementProposed",
+    proposed.status as OrderStatus,
+    proposer,
+    { buyerAmount: buyerAmount.toString() },
+  );
+});
+
+ponder.on("WaybillEscrow:SettlementWithdrawn", async ({ event, context }) => {
+  const { orderId, proposer } = event.args;
+  const now = event.block.timestamp;
+  const withdrawn = await context.db
+    .update(order, { id: orderId })
+    .set({ ...noProposal, updatedAt: now });
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "SettlementWithdrawn",
+    withdrawn.status as OrderStatus,
+    proposer,
+  );
+});
+
+ponder.on("WaybillEscrow:SettlementSignatureRevoked", async ({ event, context }) => {
+  const { orderId, signer, buyerAmount, deadline } = event.args;
+  const current = await currentOrder(context, orderId);
+  await recordOrderEvent(
+    context,
+    event,
+    orderId,
+    "SettlementSignatureRevoked",
+    current.status as OrderStatus,
+    signer,
+    { buyerAmount: buyerAmount.toString(), deadline: Number(deadline) },
+  );
+});
+
+ponder.on("WaybillEscrow:OrderSettled", async ({ event, context }) => {
+  const { orderId, proposer, acceptor, buyerAmount, sellerAmount, fee } = event.args;
+  const now = event.block.timestamp;
+  const current = await currentOrder(context, orderId);
+  const outcome =
+    buyerAmount === current.held ? "FullRefund" : buyerAmount === 0n ? "NoRefund" : "Split";
+  const settled = await context.db.update(order, { id: orderId }).set({
+    status: "Resolved",
+    open: false,
+    held: 0n,
+    ...noProposal,
+    buyerAmount,
+    sellerAmount,
+    fee,
+    settledBy: proposer,
+    settlementAcceptor: acceptor,
+    settlementOutcome: outcome,
+    // A disputed order the parties settled: the dispute ended without a ruling.
+    ...(current.status === "Disputed" ? { disputeOutcome: "Settled" } : {}),
+    settledAt: now,
+    resolvedAt: now,
+    closedAt: now,
+    updatedAt: now,
+  });
+  await addFee(context, settled.token, fee, now);
+  await recordOrderEvent(context, event, orderId, "Settled", "Resolved", acceptor, {
+    outcome,
+    proposer,
+    acceptor,
+    buyerAmount: buyerAmount.toString(),
+    sellerAmount: sellerAmount.toString(),
+    fee: fee.toString(),
+  });
+});
+
 ponder.on("WaybillEscrow:Reviewed", async ({ event, context }) => {
   const { orderId, rating, text } = event.args;
-  // The event now carries the text; the table keeps its hash until the indexer stores the text.
-  const reviewHash = keccak256(stringToHex(text));
   const now = event.block.timestamp;
   const reviewed = await context.db.update(order, { id: orderId }).set({
     rating,
-    reviewHash,
+    reviewText: text,
     reviewedAt: now,
     updatedAt: now,
   });
@@ -292,7 +437,7 @@ ponder.on("WaybillEscrow:Reviewed", async ({ event, context }) => {
     reviewed.buyer,
     {
       rating,
-      reviewHash,
+      text,
     },
   );
 });

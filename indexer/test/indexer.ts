@@ -1,8 +1,9 @@
 /**
  * The indexer against a real Anvil node: the Waybill suite is deployed by Ignition, a merchant
  * lives through a hand-computed scenario (a missed ship-by deadline, a merchant refund, a lost
- * dispute, a late delivery, reviews, a frozen payout), and every REST route, GraphQL and SQL over
- * HTTP are checked while Ponder indexes in real time over PGlite. A chain reorganisation then
+ * dispute, a late delivery, reviews, a frozen payout; then a financed order partly refunded and
+ * settled, a dispute settled by the parties, a proposal voided by an assignment), and every REST
+ * route, GraphQL and SQL over HTTP are checked while Ponder indexes in real time over PGlite. A chain reorganisation then
  * drops a payment, and PostgreSQL backfills the same chain from the Ignition record and must
  * answer exactly as PGlite did.
  *
@@ -44,7 +45,7 @@ import {
   type WaybillWorld,
 } from "../../test/integration/helpers.js";
 import * as sdk from "@waybill/sdk";
-import type { Offer } from "@waybill/sdk";
+import type { Offer, TrackRecord } from "@waybill/sdk";
 import sdkEscrowAbi from "@waybill/sdk/abi/WaybillEscrow.json" with { type: "json" };
 import sdkPassportAbi from "@waybill/sdk/abi/ProductPassport.json" with { type: "json" };
 import sdkRegistryAbi from "@waybill/sdk/abi/ShipmentRegistry.json" with { type: "json" };
@@ -96,13 +97,37 @@ interface OrderJson {
   deliveredAt: number | null;
   refundReason: string | null;
   dispute: { openedBy: string; outcome: string | null } | null;
-  review: { rating: number } | null;
+  review: { rating: number; text: string | null } | null;
+  refunded: string;
+  held: string;
+  payoutHolder: string | null;
+  proposal: {
+    proposer: string;
+    by: "buyer" | "sellerSide";
+    buyerAmount: string;
+    proposedAt: number;
+    valid: boolean;
+  } | null;
+  settlement: {
+    proposer: string;
+    acceptor: string;
+    outcome: string;
+    settledAt: number;
+  } | null;
+  buyerAmount: string | null;
+  fee: string | null;
   sellerAmount: string | null;
-  history: { kind: string; status: string }[];
+  history: {
+    kind: string;
+    status: string;
+    actor: string | null;
+    details: Record<string, unknown>;
+  }[];
   evidence: {
     party: string;
     evidenceHash: string;
     evidenceUri: string;
+    text: string;
     submittedAt: number;
     txHash: string;
   }[];
@@ -358,7 +383,10 @@ describe("Indexer: Ponder over Anvil", function () {
       expect(body.shipBy).to.equal(body.paidAt + Number(offer.shipWithin));
       expect(body.deliverBy).to.equal(body.paidAt + Number(offer.deliverWithin));
       expect(body.sellerAmount).to.equal((PRICE - FEE).toString());
-      expect(body.review?.rating).to.equal(5);
+      expect(body.review).to.include({ rating: 5, text: "great vases" });
+      expect(body).to.include({ refunded: "0", held: "0", payoutHolder: null });
+      expect(body.proposal).to.equal(null);
+      expect(body.settlement).to.equal(null);
       expect(body.nextDeadline).to.equal(null);
       expect(body.history.map((event) => event.kind)).to.deep.equal([
         "Paid",
@@ -384,6 +412,7 @@ describe("Indexer: Ponder over Anvil", function () {
         party: w.buyer.address,
         evidenceHash: id("photos"),
         evidenceUri: "ipfs://photos",
+        text: "",
       });
       expect(body.history.map((event) => event.kind)).to.include.members([
         "Disputed",
@@ -528,13 +557,14 @@ describe("Indexer: Ponder over Anvil", function () {
         merchant: w.merchant.address,
         hasHistory: true,
         // A, B, C, D, E, F, G; F is still Paid.
-        orders: { total: 7, open: 1, completed: 3, refunded: 2, resolved: 1 },
+        orders: { total: 7, open: 1, completed: 3, refunded: 2, resolved: 1, settled: 0 },
         // Shipped by their ship-by deadline: A, C, D, E, G. Missed: B. F is not due yet.
         shipping: { due: 6, onTime: 5, missed: 1, onTimeRate: 0.8333 },
         // Delivered by their deliver-by deadline: A, D, E. G arrived after its deadline.
         delivery: { due: 4, onTime: 3, late: 1, failed: 0, onTimeRate: 0.75 },
         refunds: {
           total: 2,
+          partial: 0,
           byReason: {
             MerchantCancelled: 1,
             NotShippedInTime: 1,
@@ -551,6 +581,7 @@ describe("Indexer: Ponder over Anvil", function () {
           merchantWon: 0,
           split: 0,
           defaultRuling: 0,
+          settled: 0,
         },
         // 5 (A), 2 (D), 4 (E): G was confirmed before its delivery was recorded, so it cannot be rated.
         ratings: {
@@ -715,6 +746,228 @@ describe("Indexer: Ponder over Anvil", function () {
     });
   });
 
+  describe("escrow v2: partial refunds, assigned payouts, settlements and texts", function () {
+    const USDC = 1_000_000n;
+    const feeOn = (amount: bigint) => (amount * 100n) / 10_000n;
+    const reviewText = "Settled fairly: 15 USDC back for the chipped bowl. Würde wieder kaufen 👍";
+    const evidenceText = "The bowl arrived chipped; photos of the box and the bowl attached.";
+    let recordBefore: TrackRecord;
+    let keeperBefore: bigint;
+
+    before(async function () {
+      recordBefore = (
+        await indexer.get<TrackRecord>(`/merchants/${w.merchant.address}/track-record`)
+      ).body;
+      keeperBefore = await w.usdc.balanceOf(w.keeper.address);
+
+      // H: 5 USDC refunded, the payout assigned to a financier, who proposes 12 USDC for the
+      // buyer out of the 20 held; the buyer accepts: the financier gets 8 less the fee.
+      const H = await pay("H");
+      await w.escrow.connect(w.merchant).partialRefund(H.offer, 5n * USDC);
+      await w.escrow.connect(w.payee).assignPayout(H.offer, w.keeper.address);
+      await w.escrow.connect(w.keeper).proposeSettlement(H.offer, 12n * USDC);
+      await w.escrow.connect(w.buyer).acceptSettlement(H.offer, 12n * USDC);
+
+      // I: delivered and disputed with the buyer's words; the buyer's proposal is withdrawn and
+      // a signed one revoked; the merchant's 15 USDC is accepted before any ruling; reviewed.
+      await pay("I");
+      await ship("I");
+      await w.recordJourney(orders.I!.shipmentId!);
+      await w.escrow.markDelivered(orders.I!.offer);
+      await w.escrow.connect(w.buyer).openDispute(orders.I!.offer);
+      await w.escrow
+        .connect(w.buyer)
+        .submitEvidence(orders.I!.offer, id(evidenceText), "ipfs://bowl", evidenceText);
+      await w.escrow.connect(w.buyer).proposeSettlement(orders.I!.offer, PRICE);
+      await w.escrow.connect(w.buyer).withdrawSettlement(orders.I!.offer);
+      const deadline = (await w.now()) + DAY;
+      await w.escrow
+        .connect(w.buyer)
+        .cancelSettlementSignature(orders.I!.offer, 20n * USDC, deadline);
+      await w.escrow.connect(w.merchant).proposeSettlement(orders.I!.offer, 15n * USDC);
+      await w.escrow.connect(w.buyer).acceptSettlement(orders.I!.offer, 15n * USDC);
+      await w.escrow.connect(w.buyer).review(orders.I!.offer, 3, reviewText);
+
+      // J: open; the merchant's proposal is void once the payee assigns the payout.
+      const J = await pay("J");
+      await w.escrow.connect(w.merchant).proposeSettlement(J.offer, 20n * USDC);
+      await w.escrow.connect(w.payee).assignPayout(J.offer, w.keeper.address);
+
+      // K: the buyer's proposal is left open, then the buyer confirms receipt instead.
+      const K = await pay("K");
+      await w.escrow.connect(w.buyer).proposeSettlement(K.offer, 10n * USDC);
+      await w.escrow.connect(w.buyer).confirmReceipt(K.offer);
+      await synced();
+      await eventually(indexer, `/orders/${K.orderId}`, (status) => status === 200);
+    });
+
+    it("keeps a financed, partly refunded order settled by the parties", async function () {
+      const { body } = await indexer.get<OrderJson>(`/orders/${orders.H!.orderId}`);
+      const sellerPart = 8n * USDC;
+      expect(body).to.include({
+        status: "Resolved",
+        refunded: (5n * USDC).toString(),
+        held: "0",
+        payoutHolder: w.keeper.address,
+        buyerAmount: (12n * USDC).toString(),
+        sellerAmount: (sellerPart - feeOn(sellerPart)).toString(),
+        fee: feeOn(sellerPart).toString(),
+      });
+      expect(body.proposal).to.equal(null);
+      expect(body.dispute).to.equal(null);
+      expect(body.settlement).to.deep.include({
+        proposer: w.keeper.address,
+        acceptor: w.buyer.address,
+        outcome: "Split",
+      });
+      expect(body.history.map((event) => event.kind)).to.deep.equal([
+        "Paid",
+        "PartialRefund",
+        "PayoutAssigned",
+        "SettlementProposed",
+        "Settled",
+      ]);
+      expect(body.history[1]!.details).to.deep.equal({
+        amount: (5n * USDC).toString(),
+        totalRefunded: (5n * USDC).toString(),
+      });
+      expect(body.history[2]!.details).to.deep.equal({
+        from: w.payee.address,
+        to: w.keeper.address,
+      });
+      // The chain agrees: the financier was paid the seller part less the fee.
+      expect(await w.usdc.balanceOf(w.keeper.address)).to.equal(
+        keeperBefore + sellerPart - feeOn(sellerPart),
+      );
+      const [holder, refunded] = await w.escrow.orderExtrasOf(orders.H!.orderId);
+      expect([holder, refunded]).to.deep.equal([w.keeper.address, 5n * USDC]);
+    });
+
+    it("keeps a dispute the parties settled, with the evidence's and the review's texts", async function () {
+      const { body } = await indexer.get<OrderJson>(`/orders/${orders.I!.orderId}`);
+      expect(body.status).to.equal("Resolved");
+      expect(body.dispute).to.include({ openedBy: w.buyer.address, outcome: "Settled" });
+      expect(body.settlement).to.deep.include({
+        proposer: w.merchant.address,
+        acceptor: w.buyer.address,
+        outcome: "Split",
+      });
+      expect(body.evidence).to.have.length(1);
+      expect(body.evidence[0]).to.include({
+        party: w.buyer.address,
+        evidenceHash: id(evidenceText),
+        evidenceUri: "ipfs://bowl",
+        text: evidenceText,
+      });
+      expect(body.review).to.include({ rating: 3, text: reviewText });
+      const kinds = body.history.map((event) => event.kind);
+      expect(kinds.slice(kinds.indexOf("Disputed"))).to.deep.equal([
+        "Disputed",
+        "Evidence",
+        "SettlementProposed",
+        "SettlementWithdrawn",
+        "SettlementSignatureRevoked",
+        "SettlementProposed",
+        "Settled",
+        "Reviewed",
+      ]);
+      const revoked = body.history.find((event) => event.kind === "SettlementSignatureRevoked")!;
+      expect(revoked.actor).to.equal(w.buyer.address);
+      expect(revoked.details.buyerAmount).to.equal((20n * USDC).toString());
+    });
+
+    it("shows an open order's proposal as void once the payout was assigned", async function () {
+      const { body } = await indexer.get<OrderJson>(`/orders/${orders.J!.orderId}`);
+      expect(body).to.include({
+        status: "Paid",
+        held: PRICE.toString(),
+        refunded: "0",
+        payoutHolder: w.keeper.address,
+      });
+      expect(body.proposal).to.deep.include({
+        proposer: w.merchant.address,
+        by: "sellerSide",
+        buyerAmount: (20n * USDC).toString(),
+        valid: false,
+      });
+      // The escrow's own view agrees: a void proposal reads as none.
+      const [proposer, buyerAmount] = await w.escrow.settlementOf(orders.J!.orderId);
+      expect([proposer, buyerAmount]).to.deep.equal([ZeroAddress, 0n]);
+    });
+
+    it("drops a proposal when the order ends another way", async function () {
+      const { body } = await indexer.get<OrderJson>(`/orders/${orders.K!.orderId}`);
+      expect(body).to.include({ status: "Released", held: "0" });
+      expect(body.proposal).to.equal(null);
+      expect(body.settlement).to.equal(null);
+      expect(body.history.map((event) => event.kind)).to.deep.equal([
+        "Paid",
+        "SettlementProposed",
+        "Released",
+      ]);
+    });
+
+    it("lists a merchant's reviews with their texts, newest first", async function () {
+      const { status, body } = await indexer.get<{
+        total: number;
+        reviews: { orderId: string; buyer: string; rating: number; text: string }[];
+      }>(`/merchants/${w.merchant.address}/reviews`);
+      expect(status).to.equal(200);
+      expect(body.total).to.equal(4);
+      expect(
+        body.reviews.map((review) => [review.orderId, review.rating, review.text]),
+      ).to.deep.equal([
+        [orders.I!.orderId, 3, reviewText],
+        [orders.E!.orderId, 4, "fine"],
+        [orders.D!.orderId, 2, "arrived broken"],
+        [orders.A!.orderId, 5, "great vases"],
+      ]);
+      expect(body.reviews[0]!.buyer).to.equal(w.buyer.address);
+      const none = await indexer.get<{ total: number }>(`/merchants/${w.stranger.address}/reviews`);
+      expect(none.body.total).to.equal(0);
+      expect((await indexer.get(`/merchants/0x12/reviews`)).status).to.equal(400);
+    });
+
+    it("counts settlements apart from rulings in the track record", async function () {
+      const { body } = await indexer.get<TrackRecord>(
+        `/merchants/${w.merchant.address}/track-record`,
+      );
+      // H and I were settled by agreement, not by a ruling; J is open; K was released.
+      expect(body.orders).to.deep.equal({
+        ...recordBefore.orders,
+        total: recordBefore.orders.total + 4,
+        open: recordBefore.orders.open + 1,
+        completed: recordBefore.orders.completed + 1,
+        settled: recordBefore.orders.settled + 2,
+      });
+      // I's dispute ended in a settlement: neither won nor lost.
+      expect(body.disputes).to.deep.equal({
+        ...recordBefore.disputes,
+        opened: recordBefore.disputes.opened + 1,
+        openedByBuyer: recordBefore.disputes.openedByBuyer + 1,
+        settled: recordBefore.disputes.settled + 1,
+      });
+      expect(body.refunds).to.deep.equal({
+        ...recordBefore.refunds,
+        partial: recordBefore.refunds.partial + 1,
+      });
+      const [volume] = body.volume;
+      const [previous] = recordBefore.volume;
+      // Returned: H's 5 partly refunded and 12 settled, I's 15; paid out: the seller parts of H
+      // and I and K's price, each less its fee.
+      expect(BigInt(volume!.refundedToBuyers)).to.equal(
+        BigInt(previous!.refundedToBuyers) + 32n * USDC,
+      );
+      expect(BigInt(volume!.releasedToMerchant)).to.equal(
+        BigInt(previous!.releasedToMerchant) +
+          (8n * USDC - feeOn(8n * USDC)) +
+          (10n * USDC - feeOn(10n * USDC)) +
+          (PRICE - FEE),
+      );
+      expect(body.ratings.count).to.equal(recordBefore.ratings.count + 1);
+    });
+  });
+
   describe("a chain reorganisation", function () {
     it("drops a reorged-out payment from the API and keeps indexing the new chain", async function () {
       const { orderId } = await pay("reorged");
@@ -841,6 +1094,10 @@ describe("Indexer: Ponder over Anvil", function () {
           `/merchants/${w.merchant.address}/track-record`,
           `/merchants/${w.merchant.address}/orders?pageSize=100`,
           `/orders/${orders.D!.orderId}`,
+          `/orders/${orders.H!.orderId}`,
+          `/orders/${orders.I!.orderId}`,
+          `/orders/${orders.J!.orderId}`,
+          `/merchants/${w.merchant.address}/reviews`,
           `/shipments/${orders.A!.shipmentId}`,
           `/passports/${UNIT_2}`,
         ];

@@ -24,6 +24,26 @@ export interface IndexedOrder {
   reservedFor: string;
   token: string;
   price: string;
+  /** Partial refunds so far, and what the escrow still holds (0 once closed). */
+  refunded: string;
+  held: string;
+  /** Who the payout was assigned to; null while the payee holds it. */
+  payoutHolder: string | null;
+  /** The open settlement proposal; `valid` is false once its proposer lost the seller side. */
+  proposal: {
+    proposer: string;
+    by: "buyer" | "sellerSide";
+    buyerAmount: string;
+    proposedAt: number;
+    valid: boolean;
+  } | null;
+  /** How the parties settled the order (it then shows Resolved), or null. */
+  settlement: {
+    proposer: string;
+    acceptor: string;
+    outcome: "FullRefund" | "NoRefund" | "Split";
+    settledAt: number;
+  } | null;
   feeBps: number;
   /** The highest platform fee the merchant's offer accepted (basis points). */
   maxFeeBps: number;
@@ -84,7 +104,15 @@ export interface TrackRecord {
   merchant: string;
   asOf: number;
   hasHistory: boolean;
-  orders: { total: number; open: number; completed: number; refunded: number; resolved: number };
+  /** resolved: ended by a ruling (an arbiter's or the default); settled: by the parties' agreement. */
+  orders: {
+    total: number;
+    open: number;
+    completed: number;
+    refunded: number;
+    resolved: number;
+    settled: number;
+  };
   shipping: { due: number; onTime: number; missed: number; onTimeRate: number | null };
   delivery: {
     due: number;
@@ -93,7 +121,8 @@ export interface TrackRecord {
     failed: number;
     onTimeRate: number | null;
   };
-  refunds: { total: number; byReason: Record<string, number> };
+  /** total and byReason: full refunds; partial: orders that got at least one partial refund. */
+  refunds: { total: number; partial: number; byReason: Record<string, number> };
   disputes: {
     opened: number;
     openedByBuyer: number;
@@ -103,6 +132,8 @@ export interface TrackRecord {
     merchantWon: number;
     split: number;
     defaultRuling: number;
+    /** Disputes the parties ended by a settlement before any ruling. */
+    settled: number;
   };
   ratings: { count: number; average: number | null; distribution: Record<string, number> };
   volume: {
@@ -114,6 +145,25 @@ export interface TrackRecord {
   }[];
   firstOrderAt: number | null;
   lastOrderAt: number | null;
+}
+
+/** One review as `GET /merchants/:address/reviews` lists it: the text is the buyer's own. */
+export interface IndexedReview {
+  orderId: string;
+  buyer: string;
+  rating: number;
+  text: string;
+  reviewedAt: number;
+  orderStatus: string;
+}
+
+export interface MerchantReviewsPage {
+  merchant: string;
+  page: number;
+  pageSize: number;
+  total: number;
+  pages: number;
+  reviews: IndexedReview[];
 }
 
 /** Which orders to list: open, closed, all, or a list of status names. */
@@ -134,6 +184,11 @@ export interface IndexerClient {
   /** The order with its history, or undefined when the indexer does not know it. */
   order(orderId: string): Promise<(IndexedOrder & Record<string, unknown>) | undefined>;
   trackRecord(merchant: string): Promise<TrackRecord>;
+  /** A merchant's reviews with their texts, newest first. */
+  merchantReviews(
+    merchant: string,
+    query?: { page?: number; pageSize?: number },
+  ): Promise<MerchantReviewsPage>;
 }
 
 /** A client for the indexer at `url` (e.g. "http://127.0.0.1:42069"). */
@@ -181,6 +236,12 @@ export function indexerClient(url: string, options: IndexerClientOptions = {}): 
     order: (orderId) => get<IndexedOrder & Record<string, unknown>>(`/orders/${orderId}`, true),
     async trackRecord(merchant) {
       return (await get<TrackRecord>(`/merchants/${merchant}/track-record`))!;
+    },
+    async merchantReviews(merchant, query = {}) {
+      const params = new URLSearchParams();
+      if (query.page !== undefined) params.set("page", String(query.page));
+      if (query.pageSize !== undefined) params.set("pageSize", String(query.pageSize));
+      return (await get<MerchantReviewsPage>(`/merchants/${merchant}/reviews?${params}`))!;
     },
   };
 }

@@ -24,7 +24,7 @@ export interface TestWalletOptions {
 
 interface Reply {
   result?: unknown;
-  error?: { code: number; message: string };
+  error?: { code: number; message: string; data?: unknown };
   chainChanged?: string;
   accountsChanged?: string[];
 }
@@ -100,6 +100,12 @@ export class TestWallet {
     try {
       return await this.answer(method, params);
     } catch (error) {
+      // Like a real wallet, pass the node's own JSON-RPC error on, revert data included, so the
+      // page can decode the custom error a transaction would revert with.
+      const rpc = (error as { info?: { error?: { code?: unknown; message?: unknown } } }).info
+        ?.error;
+      if (rpc !== undefined && typeof rpc.code === "number" && typeof rpc.message === "string")
+        return { error: rpc as NonNullable<Reply["error"]> };
       return { error: { code: -32603, message: (error as Error).message } };
     }
   }
@@ -199,7 +205,10 @@ function injectedWallet(info: WalletInfo, legacy: boolean): string {
     async request(args) {
       const reply = JSON.parse(await bridge(args.method, JSON.stringify(args.params || [])));
       if (reply.error !== undefined) {
-        throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+        throw Object.assign(new Error(reply.error.message), {
+          code: reply.error.code,
+          data: reply.error.data,
+        });
       }
       if (reply.accountsChanged !== undefined) emit("accountsChanged", reply.accountsChanged);
       if (reply.chainChanged !== undefined) emit("chainChanged", reply.chainChanged);

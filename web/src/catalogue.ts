@@ -249,7 +249,6 @@ const en = {
   "revert.InspectionWindowClosed": "The inspection window has closed.",
   "revert.InspectionWindowOpen": "The inspection window is still open.",
   "revert.NotBuyer": "Only the order's buyer can do this.",
-  "revert.NotParty": "Only the order's buyer or merchant can do this.",
   "revert.AlreadyReviewed": "This order was already reviewed.",
   "revert.ReviewNotAllowed":
     "This order cannot be reviewed: no independent carrier recorded its delivery after you paid.",
@@ -295,8 +294,10 @@ const en = {
     "{total} ({notShipped} not shipped in time, {cancelled} cancelled by the seller)",
   "record.disputes": "Disputes",
   "record.disputesValue":
-    "{opened} opened: buyer won {buyerWon}, seller won {merchantWon}, split {split}",
+    "{opened} opened: buyer won {buyerWon}, seller won {merchantWon}, split {split}, settled by agreement {settled}",
   "record.ratings": "Ratings",
+  "record.recentReviews": "What buyers wrote (newest first, from the escrow's events)",
+  "record.reviewLine": "{rating} ★ on {date}",
   "record.since": "Selling since",
   "record.sinceValue": "{first} (last order {last})",
   "record.fromEvents":
@@ -383,6 +384,80 @@ const en = {
   "console.openOrder": "Order page",
   "console.credits": "Credited payouts",
   "console.noCredits": "No payouts are waiting to be withdrawn.",
+
+  "party.buyer": "The buyer",
+  "party.seller": "The seller",
+  "party.holder": "The payout holder",
+  "orderStatus.Settled": "Settled by agreement between buyer and seller",
+  "order.refunded": "Refunded so far",
+  "order.held": "Still held by the escrow",
+  "order.payoutHolder": "Seller's payout goes to",
+  "order.payoutHolderNote": "(the payee assigned the payout; refunds still go to the buyer)",
+  "order.settlementTitle": "Settle between buyer and seller",
+  "order.settlementIntro":
+    "Buyer and seller can agree at any time before the order ends how the {amount} held is split: one proposes, the other accepts, and the order ends in that transaction. The platform fee applies only to the seller's part.",
+  "order.noProposal": "No settlement is proposed.",
+  "order.proposalFromBuyer":
+    "The buyer proposes {buyer} back to the buyer and {seller} to the seller.",
+  "order.proposalFromSeller":
+    "The seller proposes {buyer} back to the buyer and {seller} to the seller.",
+  "order.accept": "Accept: {buyer} to the buyer, {seller} to the seller",
+  "order.acceptAbout":
+    "Accepting ends the order now: {buyer} goes to the buyer and {seller} to the seller (after the platform fee of {fee}).",
+  "order.propose": "Propose an amount",
+  "order.proposeAbout":
+    "Proposes how much of the {amount} held goes back to the buyer; the rest goes to the seller once the other side accepts. It replaces any earlier proposal; nothing moves until then.",
+  "order.proposeAmount": "Amount for the buyer ({symbol}, at most {amount})",
+  "order.withdrawProposal": "Withdraw my proposal",
+  "order.withdrawProposalAbout": "Withdraws your proposal of {amount} to the buyer; nothing moves.",
+  "order.confirmAbout":
+    "Releases the {amount} held to the seller (less the platform fee) and ends the order.",
+  "order.disputeAbout":
+    "Opens a dispute, then records your words and link as evidence (two transactions). The arbiter decides how the {amount} held is split.",
+  "order.evidenceAbout":
+    "Records your words and link on-chain, for the arbiter and anyone to read.",
+  "order.refundAbout": "Returns the {amount} held to you and ends the order.",
+  "order.reviewAbout":
+    "Publishes your rating and your text on-chain, where anyone can read them. A review cannot be changed.",
+  "order.withdrawAbout": "Sends the credited amount to your own account.",
+  "order.textBytes": "{used} of {max} bytes",
+  "order.textTooLong": "This text is {used} bytes long; shorten it to at most {max} bytes.",
+  "order.waiting": "Sent; waiting for the network to confirm it…",
+  "event.PartialRefund": "Partial refund: {amount} back to the buyer ({total} in all)",
+  "event.PayoutAssigned": "Seller's payout assigned to {to}",
+  "event.SettlementProposed": "{who} proposed a settlement: {amount} to the buyer",
+  "event.SettlementWithdrawn": "{who} withdrew the settlement proposal",
+  "event.SettlementSignatureRevoked":
+    "{who} revoked a signed settlement offer ({amount} to the buyer)",
+  "event.OrderSettled": "Settled by agreement: {buyer} to the buyer, {seller} to the seller",
+  "console.loading": "Reading the order from the chain…",
+  "console.refundAbout":
+    "Returns everything the escrow still holds to the buyer and ends the order.",
+  "console.evidenceAbout":
+    "Records your words and link on-chain, for the arbiter and anyone to read.",
+  "console.partialRefund": "Partial refund",
+  "console.partialRefundTitle": "Give part of the price back",
+  "console.partialRefundAbout":
+    "Sends this amount to the buyer now (a missing item, a shipping refund); the order stays open and the escrow keeps the rest of the {held} it holds.",
+  "console.partialRefundAmount": "Amount to refund ({symbol}, less than {held})",
+  "console.partialRefundSubmit": "Refund this amount",
+  "console.assign": "Assign payout",
+  "console.assignTitle": "Assign this order's payout",
+  "console.assignAbout":
+    "From now on every payment to the seller side (release, ruling, settlement) goes to this address instead of {holder}, and it decides partial refunds and settlements; refunds still go to the buyer.",
+  "console.assignTo": "New payout holder (address)",
+  "console.assignSubmit": "Assign the payout",
+  "console.notHolder": "Only the payout's holder {holder} can assign it: connect that account.",
+  "console.notSellerSide":
+    "This order's payout was assigned to {holder}: only that account can refund part of it or settle.",
+  "console.settle": "Settle",
+  "console.settleTitle": "Propose a settlement",
+  "console.proposeSubmit": "Propose this amount for the buyer",
+  "console.buyerProposes": "The buyer proposes {buyer} back to the buyer and {seller} to you.",
+  "console.proposalMine":
+    "You proposed {buyer} to the buyer and {seller} to you; waiting for the buyer.",
+  "console.acceptTitle": "Accept the buyer's proposal",
+  "console.acceptSubmit": "Accept the buyer's proposal",
 };
 
 export type MessageKey = keyof typeof en;
@@ -619,7 +694,6 @@ const zh: Record<MessageKey, string> = {
   "revert.InspectionWindowClosed": "验货期已结束。",
   "revert.InspectionWindowOpen": "验货期尚未结束。",
   "revert.NotBuyer": "只有订单的买家可以执行此操作。",
-  "revert.NotParty": "只有订单的买家或商家可以执行此操作。",
   "revert.AlreadyReviewed": "此订单已评价过。",
   "revert.ReviewNotAllowed": "此订单无法评价：付款后没有独立承运人记录送达。",
   "revert.NothingToWithdraw": "没有可提取的金额。",
@@ -656,8 +730,11 @@ const zh: Record<MessageKey, string> = {
   "record.refunds": "退款",
   "record.refundsValue": "{total} 次（未按时发货 {notShipped} 次，卖家取消 {cancelled} 次）",
   "record.disputes": "争议",
-  "record.disputesValue": "共 {opened} 起：买家胜 {buyerWon}，卖家胜 {merchantWon}，分摊 {split}",
+  "record.disputesValue":
+    "共 {opened} 起：买家胜 {buyerWon}，卖家胜 {merchantWon}，分摊 {split}，协商结算 {settled}",
   "record.ratings": "评分",
+  "record.recentReviews": "买家的评价（最新在前，来自托管合约的事件）",
+  "record.reviewLine": "{date}：{rating} ★",
   "record.since": "开始销售",
   "record.sinceValue": "{first}（最近订单 {last}）",
   "record.fromEvents": "根据托管合约的公开事件及每份报价自身的期限计算：任何人都可以重新核算。",
@@ -739,6 +816,70 @@ const zh: Record<MessageKey, string> = {
   "console.openOrder": "订单页面",
   "console.credits": "待提取款项",
   "console.noCredits": "没有等待提取的款项。",
+
+  "party.buyer": "买家",
+  "party.seller": "卖家",
+  "party.holder": "收款权持有人",
+  "orderStatus.Settled": "买卖双方已协商结算",
+  "order.refunded": "已部分退款",
+  "order.held": "托管中仍持有",
+  "order.payoutHolder": "卖家款项支付给",
+  "order.payoutHolderNote": "（收款人已转让收款权；退款仍退给买家）",
+  "order.settlementTitle": "买卖双方协商结算",
+  "order.settlementIntro":
+    "订单结束前，买卖双方可随时商定如何分配托管中的 {amount}：一方提议，另一方接受，订单即在该笔交易中结束。平台费只按卖家所得部分收取。",
+  "order.noProposal": "目前没有结算提议。",
+  "order.proposalFromBuyer": "买家提议：退还买家 {buyer}，支付卖家 {seller}。",
+  "order.proposalFromSeller": "卖家提议：退还买家 {buyer}，支付卖家 {seller}。",
+  "order.accept": "接受：买家 {buyer}，卖家 {seller}",
+  "order.acceptAbout":
+    "接受后订单立即结束：{buyer} 退给买家，{seller} 付给卖家（已扣除平台费 {fee}）。",
+  "order.propose": "提议一个金额",
+  "order.proposeAbout":
+    "提议从托管中的 {amount} 退还买家多少；对方接受后，其余部分付给卖家。它会取代之前的提议；在此之前不会转移任何资金。",
+  "order.proposeAmount": "退还买家的金额（{symbol}，最多 {amount}）",
+  "order.withdrawProposal": "撤回我的提议",
+  "order.withdrawProposalAbout": "撤回您退还买家 {amount} 的提议；不会转移任何资金。",
+  "order.confirmAbout": "将托管中的 {amount} 付给卖家（扣除平台费）并结束订单。",
+  "order.disputeAbout":
+    "发起争议，然后将您的描述和链接记录为证据（两笔交易）。仲裁人决定如何分配托管中的 {amount}。",
+  "order.evidenceAbout": "将您的描述和链接记录在链上，供仲裁人和任何人查看。",
+  "order.refundAbout": "将托管中的 {amount} 退还给您并结束订单。",
+  "order.reviewAbout": "将您的评分和评价文字发布到链上，任何人都能看到。评价发布后无法修改。",
+  "order.withdrawAbout": "将记入您名下的款项转到您自己的账户。",
+  "order.textBytes": "已用 {used} / {max} 字节",
+  "order.textTooLong": "此文字长 {used} 字节；请缩短到 {max} 字节以内。",
+  "order.waiting": "已发送；等待网络确认…",
+  "event.PartialRefund": "部分退款：退还买家 {amount}（累计 {total}）",
+  "event.PayoutAssigned": "卖家收款权已转让给 {to}",
+  "event.SettlementProposed": "{who}提议结算：退还买家 {amount}",
+  "event.SettlementWithdrawn": "{who}撤回了结算提议",
+  "event.SettlementSignatureRevoked": "{who}撤销了一份已签名的结算提议（退还买家 {amount}）",
+  "event.OrderSettled": "协商结算：买家 {buyer}，卖家 {seller}",
+  "console.loading": "正在从区块链读取订单…",
+  "console.refundAbout": "将托管中仍持有的全部款项退还买家并结束订单。",
+  "console.evidenceAbout": "将您的描述和链接记录在链上，供仲裁人和任何人查看。",
+  "console.partialRefund": "部分退款",
+  "console.partialRefundTitle": "退还部分货款",
+  "console.partialRefundAbout":
+    "立即将此金额退给买家（如缺件、运费退款）；订单继续进行，托管保留其持有的 {held} 中的其余部分。",
+  "console.partialRefundAmount": "退款金额（{symbol}，少于 {held}）",
+  "console.partialRefundSubmit": "退还此金额",
+  "console.assign": "转让收款权",
+  "console.assignTitle": "转让此订单的收款权",
+  "console.assignAbout":
+    "此后付给卖家一方的每笔款项（放款、裁决、结算）都付给此地址而不再付给 {holder}，并由它决定部分退款和结算；退款仍退给买家。",
+  "console.assignTo": "新的收款权持有人（地址）",
+  "console.assignSubmit": "转让收款权",
+  "console.notHolder": "只有收款权持有人 {holder} 可以转让：请连接该账户。",
+  "console.notSellerSide": "此订单的收款权已转让给 {holder}：只有该账户可以部分退款或结算。",
+  "console.settle": "结算",
+  "console.settleTitle": "提议结算",
+  "console.proposeSubmit": "提议退还买家此金额",
+  "console.buyerProposes": "买家提议：退还买家 {buyer}，付给您 {seller}。",
+  "console.proposalMine": "您已提议退还买家 {buyer}，付给您 {seller}；等待买家回应。",
+  "console.acceptTitle": "接受买家的提议",
+  "console.acceptSubmit": "接受买家的提议",
 };
 
 export const CATALOGUE = { en, zh } as const;

@@ -5,13 +5,21 @@
  */
 import { toWaybillError, waybillInterfaces } from "@waybill/sdk";
 
+import { amount } from "./format.js";
 import { type MessageKey, has, language, t } from "./i18n.js";
 
 const interfaces = waybillInterfaces();
 
-/** The sentence the page shows for `error`. */
-export function explain(error: unknown): string {
-  const failure = toWaybillError(error, interfaces);
+/**
+ * The sentence the page shows for `error`. With the order's `token`, the SDK's sentences word
+ * amounts in it ("200.00 USDC") instead of base units.
+ */
+export function explain(error: unknown, token?: { decimals: number; symbol: string }): string {
+  const format =
+    token === undefined
+      ? {}
+      : { amount: (value: bigint) => amount(value, token.decimals, token.symbol) };
+  const failure = toWaybillError(error, interfaces, format);
   if (failure.code === "USER_REJECTED") return t("error.rejected");
   if (failure.code === "NETWORK_UNREACHABLE") return t("error.network");
   if (failure.errorName !== undefined) {

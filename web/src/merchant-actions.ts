@@ -1,6 +1,7 @@
 /**
  * What the merchant console sends to the chain, one function per action, on the SDK's typed
- * handles. `shipOrder` is the one place that knows how an order is shipped: one `escrow.ship`
+ * handles, and the on-chain state the escrow-v2 actions (partial refund, payout assignment,
+ * settlement) depend on. `shipOrder` is the one place that knows how an order is shipped: one `escrow.ship`
  * call creates the registry shipment and links it, after the passports' approval if needed.
  */
 import {
@@ -13,11 +14,14 @@ import {
 
 import {
   type Offer,
+  type OrderV2State,
   connectEscrow,
   connectPassports,
   connectRegistry,
+  connectStablecoin,
   decodeOrdersPaid,
   orderShipment,
+  readOrderState,
 } from "@waybill/sdk";
 
 import type { NetworkEntry } from "./network-config.js";
@@ -105,7 +109,7 @@ export async function refundOrder(
   return [await connectEscrow(session.network.escrow, session.signer).refund(offer)];
 }
 
-/** The merchant's evidence for a delivered or disputed order: a hash of the text, and a link. */
+/** The merchant's evidence for a delivered or disputed order: the text, its hash, and a link. */
 export async function submitEvidence(
   session: MerchantSession,
   offer: Offer,
@@ -117,9 +121,83 @@ export async function submitEvidence(
       offer,
       id(text),
       uri,
-      "",
+      text,
     ),
   ];
+}
+
+/** The order's v2 state (the SDK's reading) with its token's symbol and decimals for amounts. */
+export interface OrderStateWithToken extends OrderV2State {
+  symbol: string;
+  decimals: number;
+}
+
+export async function orderStateWithToken(
+  session: MerchantSession,
+  orderId: string,
+  offer: Offer,
+): Promise<OrderStateWithToken> {
+  const escrow = connectEscrow(session.network.escrow, session.reader);
+  const token = connectStablecoin(offer.token, session.reader);
+  const [state, symbol, decimals] = await Promise.all([
+    readOrderState(escrow, offer, orderId),
+    token.symbol(),
+    token.decimals(),
+  ]);
+  return { ...state, symbol, decimals: Number(decimals) };
+}
+
+/** Gives `amount` back to the buyer now; the order stays open with the rest held. */
+export async function partialRefund(
+  session: MerchantSession,
+  offer: Offer,
+  amount: bigint,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).partialRefund(offer, amount)];
+}
+
+/** Assigns the order's payout (the right to every payment to the seller side) to `to`. */
+export async function assignPayout(
+  session: MerchantSession,
+  offer: Offer,
+  to: string,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).assignPayout(offer, to)];
+}
+
+/** Proposes that `buyerAmount` of what is held goes to the buyer and the rest to the seller side. */
+export async function proposeSettlement(
+  session: MerchantSession,
+  offer: Offer,
+  buyerAmount: bigint,
+): Promise<TransactionResponse[]> {
+  return [
+    await connectEscrow(session.network.escrow, session.signer).proposeSettlement(
+      offer,
+      buyerAmount,
+    ),
+  ];
+}
+
+/** Accepts the buyer's proposal; the amount must be the proposal's (a replaced one is refused). */
+export async function acceptSettlement(
+  session: MerchantSession,
+  offer: Offer,
+  buyerAmount: bigint,
+): Promise<TransactionResponse[]> {
+  return [
+    await connectEscrow(session.network.escrow, session.signer).acceptSettlement(
+      offer,
+      buyerAmount,
+    ),
+  ];
+}
+
+export async function withdrawSettlement(
+  session: MerchantSession,
+  offer: Offer,
+): Promise<TransactionResponse[]> {
+  return [await connectEscrow(session.network.escrow, session.signer).withdrawSettlement(offer)];
 }
 
 /** Withdraws the merchant's credited payouts in `token` to its own address. */

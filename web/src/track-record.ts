@@ -2,15 +2,22 @@
  * A merchant's track record as buyers see it (on the checkout page, before paying) and as the
  * merchant sees it in the console: the indexer's numbers, derived from events only, in words.
  */
-import { type TrackRecord, indexerClient } from "@waybill/sdk";
+import { type IndexedReview, type TrackRecord, indexerClient } from "@waybill/sdk";
 
 import { facts, h } from "./dom.js";
 import { day } from "./format.js";
 import { t } from "./i18n.js";
 import type { NetworkEntry } from "./network-config.js";
 
-/** The record, "none" when the network has no indexer, "unavailable" when it did not answer. */
-export type TrackRecordState = TrackRecord | "none" | "unavailable";
+/** How many of the newest reviews the record quotes. */
+const RECENT_REVIEWS = 3;
+
+/**
+ * The record with the newest reviews' texts, "none" when the network has no indexer,
+ * "unavailable" when it did not answer.
+ */
+export type TrackRecordState =
+  (TrackRecord & { reviews: IndexedReview[] }) | "none" | "unavailable";
 
 export async function loadTrackRecord(
   network: NetworkEntry,
@@ -18,7 +25,12 @@ export async function loadTrackRecord(
 ): Promise<TrackRecordState> {
   if (network.indexerUrl === "") return "none";
   try {
-    return await indexerClient(network.indexerUrl, { timeoutMs: 4000 }).trackRecord(merchant);
+    const client = indexerClient(network.indexerUrl, { timeoutMs: 4000 });
+    const [record, reviews] = await Promise.all([
+      client.trackRecord(merchant),
+      client.merchantReviews(merchant, { pageSize: RECENT_REVIEWS }),
+    ]);
+    return { ...record, reviews: reviews.reviews };
   } catch {
     return "unavailable";
   }
@@ -81,6 +93,7 @@ export function trackRecordSection(state: TrackRecordState, titleId: string): HT
           buyerWon: r.disputes.buyerWon,
           merchantWon: r.disputes.merchantWon,
           split: r.disputes.split + r.disputes.defaultRuling,
+          settled: r.disputes.settled,
         }),
       ],
       [
@@ -99,6 +112,25 @@ export function trackRecordSection(state: TrackRecordState, titleId: string): HT
           : t("record.sinceValue", { first: day(r.firstOrderAt), last: day(r.lastOrderAt) }),
       ],
     ]),
+    r.reviews.length === 0
+      ? null
+      : h(
+          "div",
+          { "data-testid": "recent-reviews" },
+          h("h4", {}, t("record.recentReviews")),
+          h(
+            "ul",
+            { class: "reviews" },
+            r.reviews.map((review) =>
+              h(
+                "li",
+                {},
+                t("record.reviewLine", { rating: review.rating, date: day(review.reviewedAt) }),
+                review.text === "" ? null : h("blockquote", { class: "party-text" }, review.text),
+              ),
+            ),
+          ),
+        ),
     h("p", { class: "hint" }, t("record.fromEvents")),
   );
 }

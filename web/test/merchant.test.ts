@@ -240,6 +240,94 @@ describe("Web merchant console and track record in Chromium against Anvil and th
     expect(logs[0].args.party).to.equal(shop.addresses.merchant);
     expect(logs[0].args.evidenceHash).to.equal(id("courier POD 4471"));
     expect(logs[0].args.evidenceURI).to.equal("ipfs://bafy/pod-4471.pdf");
+    expect(logs[0].args.text).to.equal("courier POD 4471");
+  });
+
+  it("refunds part of a paid order: the buyer gets that amount on-chain and the order stays open", async function () {
+    const { shop } = stack.seeded;
+    const signed = await paidOrder();
+    const before = await shop.balanceOf("buyer");
+    const merchant = await openConsole();
+    const card = row(merchant, signed.orderId);
+    await card.getByRole("button", { name: /^Partial refund ·/ }).click();
+    const form = card.getByRole("form", { name: "Give part of the price back" });
+    expect(await form.innerText()).to.include(
+      "the order stays open and the escrow keeps the rest of the 240.00 USDC it holds",
+    );
+    await form.getByLabel("Amount to refund (USDC, less than 240.00 USDC)").fill("35.50");
+    await merchant.shot("console-partial-refund");
+    await form.getByRole("button", { name: "Refund this amount" }).click();
+    await merchant.page.getByTestId("book-notice").getByText("Done for order").waitFor();
+    const [holder, refunded] = await shop.escrow.orderExtrasOf(signed.orderId);
+    expect(holder).to.equal(ZeroAddress);
+    expect(refunded).to.equal(35_500_000n);
+    expect(await shop.balanceOf("buyer")).to.equal(before + 35_500_000n);
+    expect(await shop.statusOf(signed.orderId)).to.equal(BigInt(OrderStatus.Paid));
+    const [logged] = await shop.escrow.queryFilter(
+      shop.escrow.filters.PartialRefund(signed.orderId),
+    );
+    expect(logged.args.amount).to.equal(35_500_000n);
+    expect(logged.args.totalRefunded).to.equal(35_500_000n);
+
+    // A second one for more than is left is refused in the SDK's one sentence, nothing sent.
+    await card.getByRole("button", { name: /^Partial refund ·/ }).click();
+    await card.getByLabel(/^Amount to refund/).fill("300");
+    await card.getByRole("button", { name: "Refund this amount" }).click();
+    const alert = await card.getByRole("alert").innerText();
+    expect(alert).to.match(
+      /^A partial refund of 300\.00 USDC on order .+ less than the 204\.50 USDC the escrow still holds .+\.$/,
+    );
+    expect((await shop.escrow.orderExtrasOf(signed.orderId))[1]).to.equal(35_500_000n);
+  });
+
+  it("accepts a buyer's settlement proposal and assigns a payout from the console", async function () {
+    const { shop } = stack.seeded;
+    const settled = await paidOrder();
+    await (
+      await shop.escrow.connect(shop.signers.buyer).proposeSettlement(settled.offer, 90_000_000n)
+    ).wait();
+    const financed = await paidOrder();
+    const buyerBefore = await shop.balanceOf("buyer");
+    const merchantBefore = await shop.balanceOf("merchant");
+    const merchant = await openConsole();
+    const card = row(merchant, settled.orderId);
+    await card.getByRole("button", { name: /^Settle ·/ }).click();
+    await card
+      .getByTestId("console-proposal")
+      .filter({
+        hasText: "The buyer proposes 90.00 USDC back to the buyer and 150.00 USDC to you.",
+      })
+      .waitFor();
+    await card.getByRole("button", { name: "Accept the buyer's proposal" }).click();
+    await merchant.page.getByTestId("book-notice").getByText("Done for order").waitFor();
+    expect(await shop.statusOf(settled.orderId)).to.equal(BigInt(OrderStatus.Resolved));
+    const fee = (150_000_000n * 100n) / 10_000n;
+    expect(await shop.balanceOf("buyer")).to.equal(buyerBefore + 90_000_000n);
+    expect(await shop.balanceOf("merchant")).to.equal(merchantBefore + 150_000_000n - fee);
+    // The book (from the indexer) tells a settlement from a ruling.
+    await merchant.page
+      .locator(`article[data-order-id="${settled.orderId}"][data-status="Resolved"]`)
+      .getByText("Settled by agreement between buyer and seller · 240.00 USDC")
+      .waitFor();
+
+    const financedCard = row(merchant, financed.orderId);
+    await financedCard.getByRole("button", { name: /^Assign payout ·/ }).click();
+    await financedCard.getByLabel("New payout holder (address)").fill(shop.addresses.workshop);
+    await financedCard.getByRole("button", { name: "Assign the payout" }).click();
+    await merchant.page
+      .getByTestId("book-notice")
+      .getByText(`Done for order ${financed.orderId.slice(0, 6)}…${financed.orderId.slice(-4)}`)
+      .waitFor();
+    expect((await shop.escrow.orderExtrasOf(financed.orderId))[0]).to.equal(
+      shop.addresses.workshop,
+    );
+    // The merchant is no longer the seller side: the console says who is, before any wallet call.
+    await financedCard.getByRole("button", { name: /^Settle ·/ }).click();
+    await financedCard
+      .getByText(
+        `This order's payout was assigned to ${shop.addresses.workshop}: only that account can refund part of it or settle.`,
+      )
+      .waitFor();
   });
 
   it("withdraws a payout credited while the merchant's address was frozen", async function () {

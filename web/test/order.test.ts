@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id } from "ethers";
+import { ZeroAddress, id } from "ethers";
 
 import { OrderStatus } from "@waybill/sdk";
 
@@ -78,19 +78,40 @@ describe("Web order page in Chromium against Anvil", function () {
 
     const review = page.getByRole("form", { name: "Send review" });
     await review.getByRole("radio", { name: "4 star(s)" }).check();
-    await review.getByRole("textbox", { name: "Your review" }).fill("Well packed, one day late.");
+    const box = review.getByRole("textbox", { name: "Your review" });
+    // The counter counts UTF-8 bytes as the contract does: "ü" is 2 bytes, the emoji 4.
+    await box.fill("ü".repeat(500) + "📦");
+    await review.getByText("1004 of 1000 bytes").waitFor();
     await review.getByRole("button", { name: "Send review" }).click();
     await page
-      .getByText("You reviewed", { exact: false })
-      .or(page.getByText("Reviewed: 4 ★"))
-      .first()
+      .getByRole("alert")
+      .filter({ hasText: "This text is 1004 bytes long; shorten it to at most 1000 bytes." })
       .waitFor();
+    expect(opened.wallet!.requests.filter((m) => m === "eth_sendTransaction")).to.have.length(1);
+    const text = "Well packed, one day late. Sehr schön verpackt 📦";
+    await box.fill(text);
+    await review.getByText("52 of 1000 bytes").waitFor();
+    await review.getByRole("button", { name: "Send review" }).click();
+    await page.getByText("Reviewed: 4 ★").waitFor();
+    await page.locator("blockquote", { hasText: text }).waitFor();
     const [count, sum] = await shop.escrow.ratingOf(shop.addresses.merchant);
     expect(count).to.equal(countBefore + 1n);
     expect(sum).to.equal(sumBefore + 4n);
+    // Read back from the logs: the event carries the text itself.
     const [reviewed] = await shop.escrow.queryFilter(shop.escrow.filters.Reviewed(signed.orderId));
-    expect(reviewed.args.text).to.equal("Well packed, one day late.");
+    expect(reviewed.args.rating).to.equal(4n);
+    expect(reviewed.args.text).to.equal(text);
     await opened.shot("order-reviewed");
+
+    // Anyone reads it before paying: the checkout quotes the newest reviews from the indexer.
+    await stack.indexer.waitForBlock(await shop.provider.getBlockNumber());
+    const next = await shop.offer();
+    const checkout = await openPage(stack, `/pay#${next.line}`, { wallet: false });
+    const quoted = checkout.page.getByTestId("recent-reviews");
+    await quoted.locator("blockquote", { hasText: text }).waitFor();
+    expect(await quoted.innerText()).to.match(/4 ★ on /);
+    await checkout.shot("checkout-recent-reviews");
+    await checkout.close();
   });
 
   it("opens a dispute with the buyer's words and a link, recorded as evidence on-chain", async function () {
@@ -112,6 +133,8 @@ describe("Web order page in Chromium against Anvil", function () {
     const [evidence] = await shop.escrow.queryFilter(shop.escrow.filters.Evidence(signed.orderId));
     expect(evidence.args.evidenceHash).to.equal(id("One vase arrived cracked."));
     expect(evidence.args.evidenceURI).to.equal("https://example.org/photos/1");
+    expect(evidence.args.text).to.equal("One vase arrived cracked.");
+    await page.locator("blockquote", { hasText: "One vase arrived cracked." }).waitFor();
     expect(await page.locator("main").innerText()).to.match(/The arbiter rules by /);
     await opened.shot("order-disputed");
 
@@ -124,8 +147,97 @@ describe("Web order page in Chromium against Anvil", function () {
     const filed = await shop.escrow.queryFilter(shop.escrow.filters.Evidence(signed.orderId));
     expect(filed).to.have.length(2);
     expect(filed[1].args.evidenceHash).to.equal(id("Courier's damage report."));
+    expect(filed[1].args.text).to.equal("Courier's damage report.");
     expect(filed[1].args.party).to.equal(shop.addresses.buyer);
     await opened.shot("order-evidence");
+  });
+
+  it("accepts the merchant's settlement proposal: the order ends Resolved and both are paid on-chain", async function () {
+    const { shop } = stack.seeded;
+    const signed = await deliveredOrder();
+    const buyerAmount = 100_000_000n;
+    await (
+      await shop.escrow.connect(shop.signers.merchant).proposeSettlement(signed.offer, buyerAmount)
+    ).wait();
+    const buyerBefore = await shop.balanceOf("buyer");
+    const merchantBefore = await shop.balanceOf("merchant");
+    opened = await openPage(stack, orderPath(signed));
+    const { page } = opened;
+    await statusOf(page, "Delivered");
+    expect(await page.getByTestId("proposal").innerText()).to.equal(
+      "The seller proposes 100.00 USDC back to the buyer and 140.00 USDC to the seller.",
+    );
+    await connect(page);
+    const accept = page.getByRole("form", {
+      name: "Accept: 100.00 USDC to the buyer, 138.60 USDC to the seller",
+    });
+    expect(await accept.innerText()).to.include(
+      "Accepting ends the order now: 100.00 USDC goes to the buyer and 138.60 USDC to the seller (after the platform fee of 1.40 USDC).",
+    );
+    await opened.shot("order-settlement-proposed");
+    await accept.getByRole("button").click();
+    await page.locator('[data-testid="order-status"][data-settled="yes"]').waitFor();
+    expect(await page.getByTestId("order-status").innerText()).to.equal(
+      "Settled by agreement between buyer and seller",
+    );
+    expect(await page.locator("main").innerText()).to.include(
+      "Settled by agreement: 100.00 USDC to the buyer, 138.60 USDC to the seller",
+    );
+    expect(await shop.statusOf(signed.orderId)).to.equal(BigInt(OrderStatus.Resolved));
+    const sellerPart = signed.offer.price - buyerAmount;
+    const fee = (sellerPart * 100n) / 10_000n;
+    expect(await shop.balanceOf("buyer")).to.equal(buyerBefore + buyerAmount);
+    expect(await shop.balanceOf("merchant")).to.equal(merchantBefore + sellerPart - fee);
+    const [settled] = await shop.escrow.queryFilter(
+      shop.escrow.filters.OrderSettled(signed.orderId),
+    );
+    expect(settled.args.proposer).to.equal(shop.addresses.merchant);
+    expect(settled.args.acceptor).to.equal(shop.addresses.buyer);
+    expect(settled.args.fee).to.equal(fee);
+    await opened.shot("order-settled");
+  });
+
+  it("lets the buyer propose an amount and withdraw it; shows partial refunds and an assigned payout", async function () {
+    const { shop } = stack.seeded;
+    const signed = await shop.offer({ buyer: shop.addresses.buyer });
+    await shop.payByApproval(signed);
+    const merchant = shop.escrow.connect(shop.signers.merchant);
+    await (await merchant.partialRefund(signed.offer, 40_000_000n)).wait();
+    const financier = shop.addresses.workshop;
+    await (await merchant.assignPayout(signed.offer, financier)).wait();
+    opened = await openPage(stack, orderPath(signed));
+    const { page } = opened;
+    await statusOf(page, "Paid");
+    const text = await page.locator("main").innerText();
+    expect(await page.getByTestId("order-refunded").innerText()).to.equal("40.00 USDC");
+    expect(text).to.include("200.00 USDC");
+    expect(await page.getByTestId("payout-holder").innerText()).to.include(financier);
+    expect(text).to.include("Partial refund: 40.00 USDC back to the buyer (40.00 USDC in all)");
+    await connect(page);
+    const propose = page.getByRole("form", { name: "Propose an amount" });
+    await propose
+      .getByRole("textbox", { name: "Amount for the buyer (USDC, at most 200.00 USDC)" })
+      .fill("150");
+    await propose.getByRole("button", { name: "Propose an amount" }).click();
+    await page
+      .getByTestId("proposal")
+      .filter({
+        hasText: "The buyer proposes 150.00 USDC back to the buyer and 50.00 USDC to the seller.",
+      })
+      .waitFor();
+    const [proposer, amount] = await shop.escrow.settlementOf(signed.orderId);
+    expect([proposer, amount]).to.deep.equal([shop.addresses.buyer, 150_000_000n]);
+    await opened.shot("order-buyer-proposed");
+    await page.getByRole("button", { name: "Withdraw my proposal" }).click();
+    await page.getByTestId("proposal").filter({ hasText: "No settlement is proposed." }).waitFor();
+    expect((await shop.escrow.settlementOf(signed.orderId))[0]).to.equal(ZeroAddress);
+    // Too much for the buyer: the contract's refusal, in the SDK's one sentence.
+    await page.getByRole("form", { name: "Propose an amount" }).getByRole("textbox").fill("500");
+    await page.getByRole("button", { name: "Propose an amount" }).click();
+    const refusal = await page.getByRole("alert").innerText();
+    expect(refusal).to.equal(
+      "The buyer's share of 500.00 USDC exceeds the 200.00 USDC the escrow holds for the order.",
+    );
   });
 
   it("lets a merchant whose payout was credited (frozen address) withdraw it", async function () {

@@ -6,6 +6,7 @@
  *
  *   GET /merchants/:address/orders?status=open|Paid,Shipped…&page=1&pageSize=20
  *   GET /merchants/:address/track-record
+ *   GET /merchants/:address/reviews?page=1&pageSize=20
  *   GET /orders/:orderId
  *   GET /shipments/:shipmentId
  *   GET /passports/:tokenId
@@ -24,7 +25,7 @@ import schema, {
   shipmentEvent,
 } from "ponder:schema";
 import { Hono } from "hono";
-import { and, asc, client, count, desc, eq, graphql, inArray, or } from "ponder";
+import { and, asc, client, count, desc, eq, graphql, inArray, isNotNull, or } from "ponder";
 import { getAddress, isAddress, isHex } from "viem";
 
 import { OPEN_ORDER_STATUSES, ORDER_STATUSES, type OrderStatus } from "../names";
@@ -118,6 +119,22 @@ function nextDeadline(row: OrderRow): { kind: string; at: number; action: string
   }
 }
 
+/**
+ * The open settlement proposal, and whether its proposer is still a party: a proposal by a
+ * seller side that lost the payout (assigned since) is void on-chain and cannot be accepted.
+ */
+function proposalJson(row: OrderRow) {
+  if (row.proposer === null || row.proposedBuyerAmount === null) return null;
+  const sellerSide = row.payoutHolder ?? row.merchant;
+  return {
+    proposer: row.proposer,
+    by: row.proposer === row.buyer ? "buyer" : "sellerSide",
+    buyerAmount: row.proposedBuyerAmount.toString(),
+    proposedAt: seconds(row.proposedAt),
+    valid: row.proposer === row.buyer || row.proposer === sellerSide,
+  };
+}
+
 function orderJson(row: OrderRow) {
   return {
     id: row.id,
@@ -128,6 +145,9 @@ function orderJson(row: OrderRow) {
     reservedFor: row.reservedFor,
     token: row.token,
     price: row.price.toString(),
+    refunded: row.refunded.toString(),
+    held: row.held.toString(),
+    payoutHolder: row.payoutHolder,
     feeBps: row.feeBps,
     maxFeeBps: row.maxFeeBps,
     detailsHash: row.detailsHash,
@@ -156,6 +176,16 @@ function orderJson(row: OrderRow) {
             outcome: row.disputeOutcome,
             arbiter: row.arbiter,
           },
+    proposal: proposalJson(row),
+    settlement:
+      row.settledAt === null
+        ? null
+        : {
+            proposer: row.settledBy,
+            acceptor: row.settlementAcceptor,
+            outcome: row.settlementOutcome,
+            settledAt: Number(row.settledAt),
+          },
     refundReason: row.refundReason,
     buyerAmount: amount(row.buyerAmount),
     sellerAmount: amount(row.sellerAmount),
@@ -164,7 +194,7 @@ function orderJson(row: OrderRow) {
     review:
       row.rating === null
         ? null
-        : { rating: row.rating, reviewHash: row.reviewHash, reviewedAt: seconds(row.reviewedAt) },
+        : { rating: row.rating, text: row.reviewText, reviewedAt: seconds(row.reviewedAt) },
     updatedAt: Number(row.updatedAt),
     paidTx: row.paidTx,
     paidBlock: Number(row.paidBlock),
@@ -254,6 +284,48 @@ app.get("/merchants/:address/track-record", async (c) => {
   return c.json(checksummed(await trackRecord(db as unknown as SqlRunner, merchant)));
 });
 
+app.get("/merchants/:address/reviews", async (c) => {
+  const merchant = addressParam(c.req.param("address"));
+  const page = positiveInt(c.req.query("page"), 1, 1_000_000, "page");
+  const pageSize = positiveInt(c.req.query("pageSize"), 20, 100, "pageSize");
+  const where = and(eq(order.merchant, merchant), isNotNull(order.reviewedAt));
+  const [rows, totals] = await Promise.all([
+    db
+      .select({
+        orderId: order.id,
+        buyer: order.buyer,
+        rating: order.rating,
+        text: order.reviewText,
+        reviewedAt: order.reviewedAt,
+        status: order.status,
+      })
+      .from(order)
+      .where(where)
+      .orderBy(desc(order.reviewedAt), desc(order.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ total: count() }).from(order).where(where),
+  ]);
+  const total = Number(totals[0]?.total ?? 0);
+  return c.json(
+    checksummed({
+      merchant,
+      page,
+      pageSize,
+      total,
+      pages: Math.ceil(total / pageSize),
+      reviews: rows.map((row) => ({
+        orderId: row.orderId,
+        buyer: row.buyer,
+        rating: row.rating,
+        text: row.text ?? "",
+        reviewedAt: seconds(row.reviewedAt),
+        orderStatus: row.status,
+      })),
+    }),
+  );
+});
+
 app.get("/orders/:orderId", async (c) => {
   const id = bytes32Param(c.req.param("orderId"), "order id");
   const [found] = await db.select().from(order).where(eq(order.id, id));
@@ -295,6 +367,7 @@ app.get("/orders/:orderId", async (c) => {
         party: row.party,
         evidenceHash: row.evidenceHash,
         evidenceUri: row.evidenceUri,
+        text: row.text,
         submittedAt: Number(row.submittedAt),
         txHash: row.txHash,
       })),

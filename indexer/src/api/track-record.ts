@@ -10,7 +10,15 @@
  *   late = delivered after it, refunded as NotDeliveredInTime, or still Shipped after it;
  *   failed = refunded because the registry shows the shipment Lost or Returned.
  * - disputes: how they ended from the merchant's side: the buyer got everything back (buyerWon),
- *   nothing back (merchantWon), a split, or the default even split when no arbiter ruled.
+ *   nothing back (merchantWon), a split, the default even split when no arbiter ruled, or a
+ *   settlement the parties agreed before any ruling (settled).
+ * - settlements: an order the parties ended by agreement (`OrderSettled`) counts in
+ *   orders.settled, not in orders.resolved (which keeps to rulings: an arbiter's or the
+ *   default); if it was disputed it also counts in disputes.settled, never as won or lost.
+ *   Its seller part counts as released to the merchant and its buyer part as returned.
+ * - refunds: total and byReason count full refunds (the order ended Refunded); partial counts
+ *   orders that got at least one partial refund, whatever their end. Partial refunds are in
+ *   volume.refundedToBuyers.
  */
 import { sql } from "ponder";
 
@@ -27,6 +35,7 @@ export interface TrackRecord {
     completed: number;
     refunded: number;
     resolved: number;
+    settled: number;
   };
   shipping: { due: number; onTime: number; missed: number; onTimeRate: number | null };
   delivery: {
@@ -38,6 +47,7 @@ export interface TrackRecord {
   };
   refunds: {
     total: number;
+    partial: number;
     byReason: {
       MerchantCancelled: number;
       NotShippedInTime: number;
@@ -54,6 +64,7 @@ export interface TrackRecord {
     merchantWon: number;
     split: number;
     defaultRuling: number;
+    settled: number;
   };
   ratings: {
     count: number;
@@ -98,7 +109,9 @@ export async function trackRecord(db: SqlRunner, merchant: string): Promise<Trac
         count(*) FILTER (WHERE status IN ('Paid','Shipped','Delivered','Disputed'))::int AS open,
         count(*) FILTER (WHERE status = 'Released')::int AS completed,
         count(*) FILTER (WHERE status = 'Refunded')::int AS refunded,
-        count(*) FILTER (WHERE status = 'Resolved')::int AS resolved,
+        count(*) FILTER (WHERE status = 'Resolved' AND settled_at IS NULL)::int AS resolved,
+        count(*) FILTER (WHERE settled_at IS NOT NULL)::int AS settled,
+        count(*) FILTER (WHERE refunded > 0)::int AS partially_refunded,
         count(*) FILTER (WHERE shipped_at IS NOT NULL AND shipped_at <= ship_by)::int AS shipped_on_time,
         count(*) FILTER (WHERE shipped_at IS NOT NULL AND shipped_at > ship_by)::int AS shipped_late,
         count(*) FILTER (WHERE shipped_at IS NULL AND (refund_reason = 'NotShippedInTime'
@@ -120,6 +133,7 @@ export async function trackRecord(db: SqlRunner, merchant: string): Promise<Trac
         count(*) FILTER (WHERE dispute_outcome = 'MerchantWon')::int AS merchant_won,
         count(*) FILTER (WHERE dispute_outcome = 'Split')::int AS split,
         count(*) FILTER (WHERE dispute_outcome = 'DefaultRuling')::int AS default_ruling,
+        count(*) FILTER (WHERE dispute_outcome = 'Settled')::int AS disputes_settled,
         count(rating)::int AS ratings,
         coalesce(sum(rating), 0)::int AS rating_sum,
         count(*) FILTER (WHERE rating = 1)::int AS r1,
@@ -135,7 +149,7 @@ export async function trackRecord(db: SqlRunner, merchant: string): Promise<Trac
         count(*)::int AS orders,
         sum(price)::text AS paid,
         coalesce(sum(seller_amount), 0)::text AS released,
-        coalesce(sum(buyer_amount), 0)::text AS refunded
+        (coalesce(sum(buyer_amount), 0) + sum(refunded))::text AS refunded
       FROM escrow_order WHERE merchant = ${merchant}
       GROUP BY token ORDER BY token`),
   ]);
@@ -162,6 +176,7 @@ export async function trackRecord(db: SqlRunner, merchant: string): Promise<Trac
       completed: int(s.completed),
       refunded: int(s.refunded),
       resolved: int(s.resolved),
+      settled: int(s.settled),
     },
     shipping: {
       due: shippingDue,
@@ -178,6 +193,7 @@ export async function trackRecord(db: SqlRunner, merchant: string): Promise<Trac
     },
     refunds: {
       total: Object.values(refundsByReason).reduce((a, b) => a + b, 0),
+      partial: int(s.partially_refunded),
       byReason: refundsByReason,
     },
     disputes: {
@@ -189,6 +205,7 @@ export async function trackRecord(db: SqlRunner, merchant: string): Promise<Trac
       merchantWon: int(s.merchant_won),
       split: int(s.split),
       defaultRuling: int(s.default_ruling),
+      settled: int(s.disputes_settled),
     },
     ratings: {
       count: ratings,

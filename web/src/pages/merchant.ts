@@ -13,6 +13,7 @@ import {
   type IndexedOrder,
   type Offer,
   ORDER_STATUSES,
+  type OrderStatusName,
   connectEscrow,
   connectStablecoin,
   decodeOrdersPaid,
@@ -20,11 +21,13 @@ import {
   encodeOfferLine,
   hashOrderDetails,
   indexerClient,
+  isOpenOrder,
   offerProblems,
   orderIdOf,
   parseAmount,
   parseOrderItems,
   signOffer,
+  splitOf,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -34,14 +37,21 @@ import { amount, date, short } from "../format.js";
 import { type MessageKey, t } from "../i18n.js";
 import {
   type MerchantSession,
+  acceptSettlement,
+  assignPayout,
   offerOfOrder,
+  partialRefund,
+  proposeSettlement,
+  orderStateWithToken,
   refundOrder,
   shipOrder,
   submitEvidence,
   withdrawCredit,
+  withdrawSettlement,
 } from "../merchant-actions.js";
 import type { NetworkEntry } from "../network-config.js";
 import { appLink, defaultNetwork } from "../networks.js";
+import { byteCountedText, textTooLong } from "../text-field.js";
 import { loadTrackRecord, trackRecordSection } from "../track-record.js";
 import {
   type DiscoveredWallet,
@@ -78,6 +88,8 @@ interface BookRow {
   buyer: string;
   token: string;
   price: bigint;
+  /** Ended by the parties' settlement (the escrow shows Resolved either way); the indexer knows. */
+  settled?: boolean;
   deadline?: { kind: "shipBy" | "deliverBy" | "inspectionEnds" | "rulingDeadline"; at: number };
   /** Known when the row came from the logs; else fetched when an action needs it. */
   offer?: Offer;
@@ -377,6 +389,7 @@ async function loadBook(
       rows: page.orders.map((o: IndexedOrder) => ({
         orderId: o.id,
         status: o.status,
+        settled: o.settlement !== null,
         buyer: o.buyer,
         token: o.token,
         price: BigInt(o.price),
@@ -419,11 +432,10 @@ async function loadBook(
       offer: p.offer,
     };
   });
-  const open = new Set(["Paid", "Shipped", "Delivered", "Disputed"]);
   return {
     source: { fromBlock },
     pages: 1,
-    rows: filter === "open" ? rows.filter((r) => open.has(r.status)) : rows,
+    rows: filter === "open" ? rows.filter((r) => isOpenOrder(r.status as OrderStatusName)) : rows,
   };
 }
 
@@ -481,8 +493,8 @@ function bookSection(session: Console, onChanged: () => void): HTMLElement {
     pager,
   );
   const refresh = async (force = false) => {
-    // An action form left open is never swept away by the periodic refresh.
-    if (!force && list.querySelector("form") !== null) return;
+    // An action form left open (or still loading its state) is never swept away by a refresh.
+    if (!force && list.querySelector("form, .panel-loading") !== null) return;
     let book: Awaited<ReturnType<typeof loadBook>>;
     try {
       book = await loadBook(session, filter, pageNumber);
@@ -527,7 +539,7 @@ function bookSection(session: Console, onChanged: () => void): HTMLElement {
       book.rows.length === 0
         ? h("p", {}, t("console.noOrders"))
         : book.rows.map((row) =>
-            orderCard(session, row, now, notice, () => void refresh(true), onChanged),
+            orderCard(session, row, now, notice, () => void refresh(), onChanged),
           ),
     );
   };
@@ -562,6 +574,16 @@ function orderCard(
     replace(outcome, h("p", { role: "status" }, t("order.sending")));
     try {
       const sent = await run(await offer(), new FormData(form));
+      replace(
+        outcome,
+        h(
+          "p",
+          { role: "status" },
+          t("order.waiting"),
+          " ",
+          ...sent.map((tx) => txAnchor(session.network, tx.hash)),
+        ),
+      );
       for (const tx of sent) await session.reader.waitForTransaction(tx.hash);
       replace(panel);
       replace(outcome);
@@ -577,7 +599,7 @@ function orderCard(
       refreshSoon(refresh);
       onChanged();
     } catch (error) {
-      replace(outcome, banner("error", explain(error)));
+      replace(outcome, banner("error", explain(error, token)));
       for (const b of form.querySelectorAll("button")) b.disabled = false;
     }
   };
@@ -590,25 +612,56 @@ function orderCard(
       h("input", { id: fieldId, name, type: "text", autocomplete: "off", ...attributes }),
     );
   };
-  const open = (
+  /** One action's form: what it is about to do, its fields, and the button that sends it. */
+  const formFor = (
     title: string,
     fields: HTMLElement[],
     submit: string,
     run: Parameters<typeof act>[1],
+    about?: string,
+    check?: (data: FormData) => string | undefined,
   ) => {
     const form = h(
       "form",
       { "aria-label": title },
+      about === undefined ? null : h("p", { class: "hint" }, about),
       ...fields,
       h("button", { type: "submit", class: "primary" }, submit),
-      h("button", { type: "button", onclick: () => replace(panel) }, t("console.close")),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      void act(form, run);
+      const refused = check?.(new FormData(form));
+      if (refused !== undefined) replace(outcome, banner("error", refused));
+      else void act(form, run);
     });
-    replace(panel, form);
-    form.querySelector("input")?.focus();
+    return form;
+  };
+  const closeButton = () =>
+    h("button", { type: "button", onclick: () => replace(panel) }, t("console.close"));
+  const show = (...forms: HTMLElement[]) => {
+    replace(panel, ...forms, closeButton());
+    panel.querySelector<HTMLElement>("input, textarea")?.focus();
+  };
+  const open = (...form: Parameters<typeof formFor>) => show(formFor(...form));
+  /** Reads the order's payout holder, held amount and proposal from the chain, then shows forms. */
+  const openWithState = (
+    build: (
+      state: Awaited<ReturnType<typeof orderStateWithToken>>,
+      format: (value: bigint) => string,
+    ) => HTMLElement[] | string,
+  ) => {
+    replace(panel, h("p", { role: "status", class: "panel-loading" }, t("console.loading")));
+    void (async () => {
+      try {
+        const state = await orderStateWithToken(session, row.orderId, await offer());
+        const format = (value: bigint) => amount(value, state.decimals, state.symbol);
+        const forms = build(state, format);
+        if (typeof forms === "string") replace(panel, banner("warn", forms), closeButton());
+        else show(...forms);
+      } catch (error) {
+        replace(panel, banner("error", explain(error)), closeButton());
+      }
+    })();
   };
   const buttons: HTMLElement[] = [];
   const action = (text: string, onclick: () => void) =>
@@ -652,22 +705,123 @@ function orderCard(
     );
   }
   if (row.status === "Delivered" || row.status === "Disputed") {
+    // One card per order on the page: the field's name (and so its id) carries the order's.
+    const words = `evidence-${row.orderId.slice(2, 10)}`;
     action(t("console.evidence"), () =>
       open(
         t("console.evidenceTitle"),
         [
-          input("evidence", t("order.disputeText")),
+          byteCountedText(words, t("order.disputeText")),
           input("uri", t("order.disputeLink"), { type: "url" }),
         ],
         t("console.evidenceSubmit"),
         (o, data) =>
-          submitEvidence(
-            session,
-            o,
-            String(data.get("evidence") ?? ""),
-            String(data.get("uri") ?? ""),
-          ),
+          submitEvidence(session, o, String(data.get(words) ?? ""), String(data.get("uri") ?? "")),
+        t("console.evidenceAbout"),
+        (data) => textTooLong(String(data.get(words) ?? "")),
       ),
+    );
+  }
+  if (isOpenOrder(row.status as OrderStatusName)) {
+    const amountOf = (data: FormData, name: string, decimals: number) =>
+      parseAmount(String(data.get(name) ?? ""), decimals);
+    action(t("console.partialRefund"), () =>
+      openWithState((state, format) =>
+        getAddress(state.sellerSide) !== session.account
+          ? t("console.notSellerSide", { holder: state.sellerSide })
+          : [
+              formFor(
+                t("console.partialRefundTitle"),
+                [
+                  input(
+                    "partial",
+                    t("console.partialRefundAmount", {
+                      symbol: state.symbol,
+                      held: format(state.held),
+                    }),
+                    { inputmode: "decimal" },
+                  ),
+                ],
+                t("console.partialRefundSubmit"),
+                (o, data) => partialRefund(session, o, amountOf(data, "partial", state.decimals)),
+                t("console.partialRefundAbout", { held: format(state.held) }),
+              ),
+            ],
+      ),
+    );
+    action(t("console.assign"), () =>
+      openWithState((state) =>
+        getAddress(state.payoutHolder) !== session.account
+          ? t("console.notHolder", { holder: state.payoutHolder })
+          : [
+              formFor(
+                t("console.assignTitle"),
+                [input("holder", t("console.assignTo"), { spellcheck: "false" })],
+                t("console.assignSubmit"),
+                (o, data) => assignPayout(session, o, String(data.get("holder") ?? "").trim()),
+                t("console.assignAbout", { holder: state.payoutHolder }),
+              ),
+            ],
+      ),
+    );
+    action(t("console.settle"), () =>
+      openWithState((state, format) => {
+        if (getAddress(state.sellerSide) !== session.account)
+          return t("console.notSellerSide", { holder: state.sellerSide });
+        const forms: HTMLElement[] = [];
+        const { proposal } = state;
+        if (proposal !== undefined) {
+          const split = {
+            buyer: format(proposal.buyerAmount),
+            seller: format(state.held - proposal.buyerAmount),
+          };
+          const paidOut = (paid: ReturnType<typeof splitOf>) => ({
+            buyer: format(paid.buyerAmount),
+            seller: format(paid.sellerAmount),
+            fee: format(paid.fee),
+          });
+          const mine = getAddress(proposal.proposer) === session.account;
+          forms.push(
+            h(
+              "p",
+              { "data-testid": "console-proposal" },
+              t(mine ? "console.proposalMine" : "console.buyerProposes", split),
+            ),
+            mine
+              ? formFor(
+                  t("order.withdrawProposal"),
+                  [],
+                  t("order.withdrawProposal"),
+                  (o) => withdrawSettlement(session, o),
+                  t("order.withdrawProposalAbout", { amount: split.buyer }),
+                )
+              : formFor(
+                  t("console.acceptTitle"),
+                  [],
+                  t("console.acceptSubmit"),
+                  (o) => acceptSettlement(session, o, proposal.buyerAmount),
+                  t("order.acceptAbout", paidOut(splitOf(state, proposal.buyerAmount))),
+                ),
+          );
+        }
+        forms.push(
+          formFor(
+            t("console.settleTitle"),
+            [
+              input(
+                "buyer-amount",
+                t("order.proposeAmount", { symbol: state.symbol, amount: format(state.held) }),
+                { inputmode: "decimal" },
+              ),
+            ],
+            t("console.proposeSubmit"),
+            (o, data) =>
+              proposeSettlement(session, o, amountOf(data, "buyer-amount", state.decimals)),
+            t("order.proposeAbout", { amount: format(state.held) }),
+          ),
+        );
+        return forms;
+      }),
     );
   }
   return h(
@@ -678,7 +832,11 @@ function orderCard(
       "data-order-id": row.orderId,
       "data-status": row.status,
     },
-    h("h3", {}, `${t(`orderStatus.${row.status}` as MessageKey)} · ${money}`),
+    h(
+      "h3",
+      {},
+      `${row.settled === true ? t("orderStatus.Settled") : t(`orderStatus.${row.status}` as MessageKey)} · ${money}`,
+    ),
     facts([
       [t("order.buyer"), h("span", { class: "mono", title: row.buyer }, short(row.buyer))],
       [t("console.nextStep"), needs(row, now)],

@@ -16,7 +16,11 @@ import {
   connectStablecoin,
   decodeLocode,
   decodeOrdersPaid,
+  type OrderV2State,
+  parseAmount,
   placeName,
+  readOrderState,
+  splitOf,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -34,6 +38,7 @@ import {
   switchChain,
   walletChainId,
 } from "../wallet.js";
+import { byteCountedText, textTooLong } from "../text-field.js";
 import { txAnchor } from "./checkout.js";
 
 interface OrderView {
@@ -50,6 +55,8 @@ interface OrderView {
   decimals: number;
   now: bigint;
   arbitrationPeriod: bigint;
+  /** Held, refunded, payout holder, seller side and the proposal in force, as the SDK reads them. */
+  state: OrderV2State;
   escrowEvents: { name: string; args: Record<string, unknown>; time: bigint }[];
   shipment?: {
     status: number;
@@ -93,7 +100,8 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
   const { offer } = paid;
   const token = connectStablecoin(offer.token, reader);
   const shipmentId = await registry.shipmentIdOf(offer.merchant, orderId);
-  const [symbol, decimals, shipmentView, shipmentLogs] = await Promise.all([
+  const [state, symbol, decimals, shipmentView, shipmentLogs] = await Promise.all([
+    readOrderState(escrow, offer, orderId),
     token.symbol(),
     token.decimals(),
     registry.getShipment(shipmentId),
@@ -152,6 +160,7 @@ async function load(network: NetworkEntry, orderId: string): Promise<OrderView |
     decimals: Number(decimals),
     now,
     arbitrationPeriod,
+    state,
     escrowEvents,
     shipment,
   };
@@ -168,7 +177,28 @@ function asciiCode(hex: string): string {
   return text;
 }
 
+/** "The buyer", "The seller" or the address, for who acted on the order. */
+function who(view: OrderView, address: unknown): string {
+  const account = getAddress(String(address));
+  if (account === getAddress(view.buyer)) return t("party.buyer");
+  if (account === getAddress(view.offer.merchant)) return t("party.seller");
+  if (view.state.assigned && account === getAddress(view.state.payoutHolder))
+    return t("party.holder");
+  return short(account);
+}
+
+/** One line of the order's history, and the party's own words when the event carries them. */
 function escrowEventLine(
+  view: OrderView,
+  e: OrderView["escrowEvents"][number],
+): { line: string; quote?: string } | undefined {
+  const line = escrowEventText(view, e);
+  if (line === undefined) return undefined;
+  const text = e.name === "Reviewed" || e.name === "Evidence" ? String(e.args.text ?? "") : "";
+  return text === "" ? { line } : { line, quote: text };
+}
+
+function escrowEventText(
   view: OrderView,
   e: OrderView["escrowEvents"][number],
 ): string | undefined {
@@ -192,6 +222,30 @@ function escrowEventLine(
       return t("event.DisputeResolved", { amount: money(e.args.buyerAmount) });
     case "Reviewed":
       return t("event.Reviewed", { rating: String(e.args.rating) });
+    case "PartialRefund":
+      return t("event.PartialRefund", {
+        amount: money(e.args.amount),
+        total: money(e.args.totalRefunded),
+      });
+    case "PayoutAssigned":
+      return t("event.PayoutAssigned", { to: String(e.args.to) });
+    case "SettlementProposed":
+      return t("event.SettlementProposed", {
+        who: who(view, e.args.proposer),
+        amount: money(e.args.buyerAmount),
+      });
+    case "SettlementWithdrawn":
+      return t("event.SettlementWithdrawn", { who: who(view, e.args.proposer) });
+    case "SettlementSignatureRevoked":
+      return t("event.SettlementSignatureRevoked", {
+        who: who(view, e.args.signer),
+        amount: money(e.args.buyerAmount),
+      });
+    case "OrderSettled":
+      return t("event.OrderSettled", {
+        buyer: money(e.args.buyerAmount),
+        seller: money(e.args.sellerAmount),
+      });
     case "PassportHandedOver":
       return t("event.PassportHandedOver");
     default:
@@ -214,9 +268,18 @@ function deadlines(view: OrderView): string[] {
 
 type Action = {
   label: string;
+  /** What the action is about to do, shown above its button before anything is sent. */
+  about: string;
   run: (form: FormData) => Promise<TransactionResponse[]>;
   fields?: HTMLElement[];
+  /** Refuses to send (one sentence) when a field is not acceptable, e.g. a text too long. */
+  check?: (form: FormData) => string | undefined;
 };
+
+/** A text the escrow bounds to MAX_TEXT_BYTES, refused here before the wallet is asked. */
+function textCheck(name: string) {
+  return (form: FormData): string | undefined => textTooLong(String(form.get(name) ?? ""));
+}
 
 async function actionsFor(
   view: OrderView,
@@ -224,8 +287,11 @@ async function actionsFor(
   escrow: WaybillEscrow,
 ): Promise<Action[]> {
   const { offer, status, stamp, now } = view;
+  const money = (value: bigint) => amount(value, view.decimals, view.symbol);
+  const held = money(view.state.held);
   const isBuyer = getAddress(view.buyer) === account;
   const isMerchant = getAddress(offer.merchant) === account;
+  const isSellerSide = getAddress(view.state.sellerSide) === account;
   const actions: Action[] = [];
   const textField = (name: string, label: string, type = "text", required = false) => {
     const fieldId = `field-${name}`;
@@ -233,52 +299,53 @@ async function actionsFor(
       "div",
       {},
       h("label", { for: fieldId }, label),
-      type === "textarea"
-        ? h("textarea", { id: fieldId, name, rows: "3", required })
-        : h("input", { id: fieldId, name, type, required }),
+      h("input", { id: fieldId, name, type, required }),
     );
   };
   const send = (call: () => Promise<TransactionResponse>) => async () => [await call()];
   if (isBuyer && (status === 1 || status === 2 || status === 3)) {
-    actions.push({ label: t("order.confirm"), run: send(() => escrow.confirmReceipt(offer)) });
+    actions.push({
+      label: t("order.confirm"),
+      about: t("order.confirmAbout", { amount: held }),
+      run: send(() => escrow.confirmReceipt(offer)),
+    });
   }
   const shipmentDelivered = view.shipment?.status === 4;
   const windowOpen = status === 3 && now < stamp + offer.inspectionPeriod;
+  const evidenceFields = () => [
+    byteCountedText("reason", t("order.disputeText"), true),
+    textField("link", t("order.disputeLink"), "url"),
+  ];
+  // The escrow keeps the words themselves in the Evidence event, and their hash beside the link.
+  const evidence = async (form: FormData) => {
+    const text = String(form.get("reason") ?? "");
+    return (await escrow.submitEvidence(
+      offer,
+      id(text),
+      String(form.get("link") ?? ""),
+      text,
+    )) as TransactionResponse;
+  };
   if ((isBuyer || isMerchant) && (windowOpen || (status === 2 && shipmentDelivered))) {
     actions.push({
       label: t("order.dispute"),
-      fields: [
-        textField("reason", t("order.disputeText"), "textarea", true),
-        textField("link", t("order.disputeLink"), "url"),
-      ],
+      about: t("order.disputeAbout", { amount: held }),
+      fields: evidenceFields(),
+      check: textCheck("reason"),
       run: async (form) => {
         const opened = (await escrow.openDispute(offer)) as TransactionResponse;
         await opened.wait();
-        const evidence = (await escrow.submitEvidence(
-          offer,
-          id(String(form.get("reason"))),
-          String(form.get("link") ?? ""),
-          "",
-        )) as TransactionResponse;
-        return [opened, evidence];
+        return [opened, await evidence(form)];
       },
     });
   }
   if ((isBuyer || isMerchant) && status === 4) {
     actions.push({
       label: t("order.evidence"),
-      fields: [
-        textField("reason", t("order.disputeText"), "textarea", true),
-        textField("link", t("order.disputeLink"), "url"),
-      ],
-      run: async (form) => [
-        (await escrow.submitEvidence(
-          offer,
-          id(String(form.get("reason"))),
-          String(form.get("link") ?? ""),
-          "",
-        )) as TransactionResponse,
-      ],
+      about: t("order.evidenceAbout"),
+      fields: evidenceFields(),
+      check: textCheck("reason"),
+      run: async (form) => [await evidence(form)],
     });
   }
   const shipmentFailed = view.shipment?.status === 5 || view.shipment?.status === 6;
@@ -286,7 +353,55 @@ async function actionsFor(
     (status === 1 && now > stamp + offer.shipWithin) ||
     (status === 2 && (shipmentFailed || now > stamp + offer.deliverWithin));
   if (isBuyer && refundDue) {
-    actions.push({ label: t("order.refund"), run: send(() => escrow.claimRefund(offer)) });
+    actions.push({
+      label: t("order.refund"),
+      about: t("order.refundAbout", { amount: held }),
+      run: send(() => escrow.claimRefund(offer)),
+    });
+  }
+  const settleable = status >= 1 && status <= 4;
+  if (settleable && (isBuyer || isSellerSide)) {
+    const proposal = view.state.proposal;
+    const mine = proposal !== undefined && getAddress(proposal.proposer) === account;
+    if (proposal !== undefined && !mine) {
+      const paid = splitOf(view.state, proposal.buyerAmount);
+      const split = {
+        buyer: money(paid.buyerAmount),
+        seller: money(paid.sellerAmount),
+        fee: money(paid.fee),
+      };
+      actions.push({
+        label: t("order.accept", split),
+        about: t("order.acceptAbout", split),
+        // The amount is repeated so that a proposal replaced meanwhile is refused, not accepted.
+        run: send(() => escrow.acceptSettlement(offer, proposal.buyerAmount)),
+      });
+    }
+    if (proposal !== undefined && mine) {
+      actions.push({
+        label: t("order.withdrawProposal"),
+        about: t("order.withdrawProposalAbout", { amount: money(proposal.buyerAmount) }),
+        run: send(() => escrow.withdrawSettlement(offer)),
+      });
+    }
+    actions.push({
+      label: t("order.propose"),
+      about: t("order.proposeAbout", { amount: held }),
+      fields: [
+        textField(
+          "buyerAmount",
+          t("order.proposeAmount", { symbol: view.symbol, amount: held }),
+          "text",
+          true,
+        ),
+      ],
+      run: async (form) => [
+        await escrow.proposeSettlement(
+          offer,
+          parseAmount(String(form.get("buyerAmount") ?? ""), view.decimals),
+        ),
+      ],
+    });
   }
   const reviewable =
     (status === 5 || status === 7) &&
@@ -314,7 +429,9 @@ async function actionsFor(
     );
     actions.push({
       label: t("order.review"),
-      fields: [stars, textField("review", t("order.reviewText"), "textarea")],
+      about: t("order.reviewAbout"),
+      fields: [stars, byteCountedText("review", t("order.reviewText"))],
+      check: textCheck("review"),
       run: async (form) => [
         (await escrow.review(
           offer,
@@ -327,19 +444,74 @@ async function actionsFor(
   const credit = await view.escrow.credits(offer.token, account);
   if (credit > 0n) {
     actions.push({
-      label: t("order.withdraw", { amount: amount(credit, view.decimals, view.symbol) }),
+      label: t("order.withdraw", { amount: money(credit) }),
+      about: t("order.withdrawAbout"),
       run: send(() => escrow.withdrawCredit(offer.token, account)),
     });
   }
   return actions;
 }
 
+/** Partial refunds, what is still held, and who the payout was assigned to, when any applies. */
+function v2Facts(view: OrderView, open: boolean): [string, HTMLElement | string][] {
+  const money = (value: bigint) => amount(value, view.decimals, view.symbol);
+  const { refunded, held, assigned, payoutHolder } = view.state;
+  const rows: [string, HTMLElement | string][] = [];
+  if (refunded > 0n) {
+    rows.push([
+      t("order.refunded"),
+      h("span", { "data-testid": "order-refunded" }, money(refunded)),
+    ]);
+    if (open) rows.push([t("order.held"), money(held)]);
+  }
+  if (assigned) {
+    rows.push([
+      t("order.payoutHolder"),
+      h(
+        "span",
+        { "data-testid": "payout-holder" },
+        h("span", { class: "mono" }, payoutHolder),
+        " ",
+        t("order.payoutHolderNote"),
+      ),
+    ]);
+  }
+  return rows;
+}
+
+/** Where a settlement between the parties stands; the buttons are in the actions below. */
+function settlementCard(view: OrderView): HTMLElement {
+  const money = (value: bigint) => amount(value, view.decimals, view.symbol);
+  const { proposal, held } = view.state;
+  const proposed =
+    proposal === undefined
+      ? t("order.noProposal")
+      : t(proposal.side === "buyer" ? "order.proposalFromBuyer" : "order.proposalFromSeller", {
+          buyer: money(proposal.buyerAmount),
+          seller: money(held - proposal.buyerAmount),
+        });
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "settlement-title", "data-testid": "settlement" },
+    h("h2", { id: "settlement-title" }, t("order.settlementTitle")),
+    h("p", {}, t("order.settlementIntro", { amount: money(held) })),
+    h("p", { "data-testid": "proposal", class: "proposal" }, proposed),
+  );
+}
+
 function render(root: HTMLElement, view: OrderView): void {
   const money = (value: bigint) => amount(value, view.decimals, view.symbol);
   const statusName = ORDER_STATUSES[view.status] ?? "None";
-  const timeline = view.escrowEvents
-    .map((e) => ({ line: escrowEventLine(view, e), time: e.time }))
-    .filter((e): e is { line: string; time: bigint } => e.line !== undefined);
+  // A settlement also ends an order Resolved: its own event tells it from a ruling.
+  const settled = view.escrowEvents.some((e) => e.name === "OrderSettled");
+  const statusText = settled
+    ? t("orderStatus.Settled")
+    : t(`orderStatus.${statusName}` as MessageKey);
+  const timeline = view.escrowEvents.flatMap((e) => {
+    const entry = escrowEventLine(view, e);
+    return entry === undefined ? [] : [{ ...entry, time: e.time }];
+  });
+  const open = view.status >= 1 && view.status <= 4;
   const ahead = deadlines(view);
   const actionsCard = h("section", { class: "card actions", "aria-labelledby": "actions-title" });
   replace(
@@ -351,11 +523,17 @@ function render(root: HTMLElement, view: OrderView): void {
       h("h2", { id: "status-title" }, t("order.status")),
       h(
         "p",
-        { class: "price", "data-testid": "order-status", "data-status": statusName },
-        t(`orderStatus.${statusName}` as MessageKey),
+        {
+          class: "price",
+          "data-testid": "order-status",
+          "data-status": statusName,
+          "data-settled": settled ? "yes" : undefined,
+        },
+        statusText,
       ),
       facts([
         [t("order.price"), money(view.offer.price)],
+        ...v2Facts(view, open),
         [t("order.merchant"), h("span", { class: "mono" }, view.offer.merchant)],
         [t("order.buyer"), h("span", { class: "mono" }, view.buyer)],
         [t("checkout.network"), view.network.name],
@@ -388,9 +566,18 @@ function render(root: HTMLElement, view: OrderView): void {
       h(
         "ol",
         { class: "timeline" },
-        timeline.map((e) => h("li", {}, h("time", {}, date(e.time)), e.line)),
+        timeline.map((e) =>
+          h(
+            "li",
+            {},
+            h("time", {}, date(e.time)),
+            e.line,
+            e.quote === undefined ? null : h("blockquote", { class: "party-text" }, e.quote),
+          ),
+        ),
       ),
     ),
+    open ? settlementCard(view) : null,
     h(
       "section",
       { class: "card", "aria-labelledby": "shipment-title" },
@@ -467,13 +654,34 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
       actions.length === 0 ? h("p", {}, t("order.noActions")) : null,
       actions.map((action) => {
         const button = h("button", { type: "submit" }, action.label);
-        const form = h("form", { "aria-label": action.label }, ...(action.fields ?? []), button);
+        const form = h(
+          "form",
+          { "aria-label": action.label },
+          h("p", { class: "hint" }, action.about),
+          ...(action.fields ?? []),
+          button,
+        );
         form.addEventListener("submit", async (event) => {
           event.preventDefault();
+          const refused = action.check?.(new FormData(form));
+          if (refused !== undefined) {
+            replace(outcome, banner("error", refused));
+            return;
+          }
           for (const b of body.querySelectorAll("button")) b.disabled = true;
           replace(outcome, h("p", { role: "status" }, t("order.sending")));
           try {
             const sent = await action.run(new FormData(form));
+            replace(
+              outcome,
+              h(
+                "p",
+                { role: "status" },
+                t("order.waiting"),
+                " ",
+                ...sent.map((tx) => txAnchor(view.network, tx.hash)),
+              ),
+            );
             for (const tx of sent) await view.reader.waitForTransaction(tx.hash);
             const fresh = await load(view.network, view.orderId);
             if (fresh !== undefined) render(root, fresh);
@@ -487,7 +695,7 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
               ),
             );
           } catch (error) {
-            replace(outcome, banner("error", explain(error)));
+            replace(outcome, banner("error", explain(error, view)));
             for (const b of body.querySelectorAll("button")) b.disabled = false;
           }
         });
