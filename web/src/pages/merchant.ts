@@ -864,7 +864,13 @@ function refreshSoon(refresh: () => void): void {
 
 // ------------------------------------------------------------------------------ credits
 
-function creditsSection(session: Console): HTMLElement {
+/**
+ * The credits card and a `redraw` for the order book to call after its actions. The card stays
+ * one element for the page's life, and a redraw never overtakes a newer one or a withdrawal in
+ * flight: replacing the card mid-withdrawal would leave the page showing a stale button while the
+ * withdrawal finished on a detached copy.
+ */
+function creditsSection(session: Console): { section: HTMLElement; redraw: () => void } {
   const body = h("div", {});
   const section = h(
     "section",
@@ -872,11 +878,15 @@ function creditsSection(session: Console): HTMLElement {
     h("h2", { id: "credits-title" }, t("console.credits")),
     body,
   );
-  const draw = async () => {
+  let generation = 0;
+  let withdrawing = false;
+  const draw = async (): Promise<void> => {
+    const mine = ++generation;
     const escrow = connectEscrow(session.network.escrow, session.reader);
     const credits = await Promise.all(
       session.tokens.map((token) => escrow.credits(token.address, session.account)),
     );
+    if (mine !== generation) return;
     const owed = session.tokens
       .map((token, i) => ({ token, credit: credits[i] }))
       .filter((x) => x.credit > 0n);
@@ -891,12 +901,15 @@ function creditsSection(session: Console): HTMLElement {
             type: "button",
             onclick: async (event: Event) => {
               (event.currentTarget as HTMLButtonElement).disabled = true;
+              withdrawing = true;
               try {
                 const [tx] = await withdrawCredit(session, token.address);
                 await session.reader.waitForTransaction(tx.hash);
+                withdrawing = false;
                 await draw();
                 body.append(banner("ok", t("order.done"), " ", txAnchor(session.network, tx.hash)));
               } catch (error) {
+                withdrawing = false;
                 replace(outcome, banner("error", explain(error)));
               }
             },
@@ -908,7 +921,12 @@ function creditsSection(session: Console): HTMLElement {
     );
   };
   void draw();
-  return section;
+  return {
+    section,
+    redraw: () => {
+      if (!withdrawing) void draw();
+    },
+  };
 }
 
 // ------------------------------------------------------------------------------ page
@@ -949,9 +967,9 @@ async function startConsole(root: HTMLElement, network: NetworkEntry, wallet: Di
     offerSection(session),
     bookSection(session, () => {
       void drawRecord();
-      credits.replaceWith(creditsSection(session));
+      credits.redraw();
     }),
-    credits,
+    credits.section,
     record,
   );
 }
