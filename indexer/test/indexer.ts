@@ -45,7 +45,7 @@ import {
   type WaybillWorld,
 } from "../../test/integration/helpers.js";
 import * as sdk from "@waybill/sdk";
-import type { Offer, TrackRecord } from "@waybill/sdk";
+import type { IndexedOrder, Offer, TrackRecord } from "@waybill/sdk";
 import sdkEscrowAbi from "@waybill/sdk/abi/WaybillEscrow.json" with { type: "json" };
 import sdkPassportAbi from "@waybill/sdk/abi/ProductPassport.json" with { type: "json" };
 import sdkRegistryAbi from "@waybill/sdk/abi/ShipmentRegistry.json" with { type: "json" };
@@ -72,48 +72,10 @@ const hardhatCli = path.join(
 );
 const deploymentId = `indexer-test-${process.pid}`;
 
-interface OrderJson {
-  id: string;
-  status: string;
-  merchant: string;
-  buyer: string;
-  token: string;
-  price: string;
-  payee: string;
-  reservedFor: string;
-  feeBps: number;
-  maxFeeBps: number;
-  detailsHash: string;
-  expiry: number;
-  salt: string;
-  shipWithin: number;
-  deliverWithin: number;
-  inspectionPeriod: number;
-  paidAt: number;
-  shipBy: number;
-  deliverBy: number;
-  nextDeadline: { kind: string; at: number; action: string } | null;
-  shipmentId: string | null;
-  deliveredAt: number | null;
-  refundReason: string | null;
+/** An order as the indexer's order route answers: the SDK's row plus what only that route adds. */
+type OrderJson = IndexedOrder & {
   dispute: { openedBy: string; outcome: string | null } | null;
   review: { rating: number; text: string | null } | null;
-  refunded: string;
-  held: string;
-  payoutHolder: string | null;
-  proposal: {
-    proposer: string;
-    by: "buyer" | "sellerSide";
-    buyerAmount: string;
-    proposedAt: number;
-    valid: boolean;
-  } | null;
-  settlement: {
-    proposer: string;
-    acceptor: string;
-    outcome: string;
-    settledAt: number;
-  } | null;
   buyerAmount: string | null;
   fee: string | null;
   sellerAmount: string | null;
@@ -132,7 +94,7 @@ interface OrderJson {
     txHash: string;
   }[];
   shipment: { events: { code: string; location: string }[] } | null;
-}
+};
 
 interface OrdersPage {
   total: number;
