@@ -49,6 +49,10 @@ export type WaybillErrorCode =
   | "NONCE_USED"
   /** A setting (RPC URL, key) is missing. */
   | "CONFIGURATION_MISSING"
+  /** A sent transaction was mined but reverted. */
+  | "TRANSACTION_FAILED"
+  /** A sent transaction was not mined within the time waited; it may still be. */
+  | "TRANSACTION_PENDING"
   | "UNKNOWN";
 
 const BRAND = "@waybill/sdk:WaybillError";

@@ -18,6 +18,7 @@ export * from "./order-state.js";
 export * from "./passport-report.js";
 export * from "./payment.js";
 export * from "./places.js";
+export * from "./receipts.js";
 export * from "./settlement.js";
 export * from "./shipment-signing.js";
 export * from "./shipping.js";

@@ -22,6 +22,7 @@ import {
   decodeOrdersPaid,
   orderShipment,
   readOrderState,
+  waitForReceipt,
 } from "@waybill/sdk";
 
 import type { NetworkEntry } from "./network-config.js";
@@ -76,7 +77,7 @@ export async function shipOrder(
     const tx = await call();
     onSent(tx);
     sent.push(tx);
-    await session.reader.waitForTransaction(tx.hash);
+    await waitForReceipt(session.reader, tx.hash, { intervalMs: session.reader.pollingInterval });
   };
   // Sorted ascending and checked for repeats, as the registry requires.
   const shipment = orderShipment(orderId, {

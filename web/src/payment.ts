@@ -14,6 +14,7 @@ import {
   readPaymentFeatures,
   signPermit,
   signReceiveAuthorization,
+  waitForReceipt,
 } from "@waybill/sdk";
 
 /**
@@ -54,8 +55,7 @@ export interface PaymentRequest {
 }
 
 async function mined(reader: JsonRpcProvider, tx: TransactionResponse): Promise<string> {
-  const receipt = await reader.waitForTransaction(tx.hash);
-  if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
+  await waitForReceipt(reader, tx.hash, { intervalMs: reader.pollingInterval });
   return tx.hash;
 }
 

@@ -28,6 +28,7 @@ import {
   parseOrderItems,
   signOffer,
   splitOf,
+  waitForReceipt,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -584,7 +585,10 @@ function orderCard(
           ...sent.map((tx) => txAnchor(session.network, tx.hash)),
         ),
       );
-      for (const tx of sent) await session.reader.waitForTransaction(tx.hash);
+      for (const tx of sent)
+        await waitForReceipt(session.reader, tx.hash, {
+          intervalMs: session.reader.pollingInterval,
+        });
       replace(panel);
       replace(outcome);
       replace(
@@ -904,7 +908,9 @@ function creditsSection(session: Console): { section: HTMLElement; redraw: () =>
               withdrawing = true;
               try {
                 const [tx] = await withdrawCredit(session, token.address);
-                await session.reader.waitForTransaction(tx.hash);
+                await waitForReceipt(session.reader, tx.hash, {
+                  intervalMs: session.reader.pollingInterval,
+                });
                 withdrawing = false;
                 await draw();
                 body.append(banner("ok", t("order.done"), " ", txAnchor(session.network, tx.hash)));

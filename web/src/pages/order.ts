@@ -21,6 +21,7 @@ import {
   placeName,
   readOrderState,
   splitOf,
+  waitForReceipt,
 } from "@waybill/sdk";
 
 import { chainTime, readProvider } from "../chain.js";
@@ -334,7 +335,7 @@ async function actionsFor(
       check: textCheck("reason"),
       run: async (form) => {
         const opened = (await escrow.openDispute(offer)) as TransactionResponse;
-        await opened.wait();
+        await waitForReceipt(view.reader, opened.hash, { intervalMs: view.reader.pollingInterval });
         return [opened, await evidence(form)];
       },
     });
@@ -682,7 +683,10 @@ function renderActions(root: HTMLElement, card: HTMLElement, view: OrderView): v
                 ...sent.map((tx) => txAnchor(view.network, tx.hash)),
               ),
             );
-            for (const tx of sent) await view.reader.waitForTransaction(tx.hash);
+            for (const tx of sent)
+              await waitForReceipt(view.reader, tx.hash, {
+                intervalMs: view.reader.pollingInterval,
+              });
             const fresh = await load(view.network, view.orderId);
             if (fresh !== undefined) render(root, fresh);
             const card = root.querySelector(".actions");
