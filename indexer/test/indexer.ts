@@ -927,6 +927,28 @@ describe("Indexer: Ponder over Anvil", function () {
           (PRICE - FEE),
       );
       expect(body.ratings.count).to.equal(recordBefore.ratings.count + 1);
+
+      const printed = await hardhat(node, [
+        "merchant",
+        "reputation",
+        w.merchant.address,
+        "--indexer",
+        indexer.url,
+        "--network",
+        "localhost",
+      ]);
+      expect(printed.code, printed.stderr).to.equal(0);
+      const o = body.orders;
+      expect(printed.stdout).to.contain(
+        `${o.total} orders: ${o.completed} completed, ${o.open} open, ${o.refunded} refunded, ` +
+          `${o.resolved} settled by a ruling, ${o.settled} settled by agreement`,
+      );
+      expect(printed.stdout).to.contain(
+        `; ${body.refunds.partial} order${body.refunds.partial === 1 ? "" : "s"} partly refunded before the end`,
+      );
+      expect(printed.stdout).to.contain(
+        `${body.disputes.settled} settled by the parties, ${body.disputes.pending} awaiting a ruling`,
+      );
     });
   });
 

@@ -55,7 +55,7 @@ export function describeTrackRecord(
   const o = record.orders;
   lines.push(
     `  Orders      ${plural(o.total, "order")}: ${o.completed} completed, ${o.open} open, ` +
-      `${o.refunded} refunded, ${o.resolved} settled by a ruling`,
+      `${o.refunded} refunded, ${o.resolved} settled by a ruling, ${o.settled} settled by agreement`,
     `  Shipping    ${percent(record.shipping.onTimeRate)} on time ` +
       `(${record.shipping.onTime} of ${record.shipping.due} due; ${record.shipping.missed} missed the ship-by deadline)`,
     `  Delivery    ${percent(record.delivery.onTimeRate)} on time ` +
@@ -64,8 +64,12 @@ export function describeTrackRecord(
   const reasons = Object.entries(record.refunds.byReason)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${count} ${REFUND_WORDING[reason] ?? reason}`);
+  const partly =
+    record.refunds.partial === 0
+      ? ""
+      : `; ${plural(record.refunds.partial, "order")} partly refunded before the end`;
   lines.push(
-    `  Refunds     ${record.refunds.total === 0 ? "none" : `${record.refunds.total}: ${reasons.join(", ")}`}`,
+    `  Refunds     ${record.refunds.total === 0 ? "none" : `${record.refunds.total}: ${reasons.join(", ")}`}${partly}`,
   );
   const d = record.disputes;
   lines.push(
@@ -73,7 +77,7 @@ export function describeTrackRecord(
       ? "  Disputes    none"
       : `  Disputes    ${d.opened} opened (${d.openedByBuyer} by buyers, ${d.openedByMerchant} by the merchant): ` +
           `${d.buyerWon} refunded in full, ${d.merchantWon} paid in full to the merchant, ${d.split} split, ` +
-          `${d.defaultRuling} default even split, ${d.pending} awaiting a ruling`,
+          `${d.defaultRuling} default even split, ${d.settled} settled by the parties, ${d.pending} awaiting a ruling`,
   );
   const r = record.ratings;
   lines.push(
