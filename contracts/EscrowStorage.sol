@@ -142,6 +142,12 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
     mapping(bytes32 orderId => SettlementProposal) internal _settlements;
     /// @dev keccak256(abi.encode(signer, settlement digest)) => revoked by its signer.
     mapping(bytes32 key => bool) internal _cancelledSettlements;
+    /// @dev Units the passport contract refused to move when their order ended, so they stay in
+    /// the escrow: written only on that failure path ({_releasePassports}) and cleared by the
+    /// hand-over that succeeds ({WaybillEscrowExtension-retryPassportHandOver}). A unit in custody
+    /// leaves only through those two, so a record always means the unit is still here for that
+    /// order, never a unit that left and came back on a newer one.
+    mapping(bytes32 orderId => mapping(uint256 tokenId => bool)) internal _pendingHandOvers;
 
     // ---------------------------------------------------------------------- construction
 
@@ -326,9 +332,10 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
      * @dev Moves the passports the escrow took into custody at {markShipped} to `to`: the buyer
      * (`toBuyer`) or the merchant. The ids are read again from the registry, which stays their source
      * of truth and bounds the list; it writes a shipment's list once, at creation, so this is the list
-     * pulled at {markShipped}. A unit the passport contract refuses to move is reported and stays
-     * in the escrow: a payout is never blocked by an ERC-721. There is no retry, because a later
-     * transfer could not tell that unit apart from one the same merchant ships again in a newer order.
+     * pulled at {markShipped}. A unit the passport contract refuses to move is reported, stays in
+     * the escrow and is recorded in {_pendingHandOvers} for
+     * {WaybillEscrowExtension-retryPassportHandOver}: a payout is never blocked by an ERC-721, and
+     * the hand-overs that succeed write nothing.
      */
     function _releasePassports(bytes32 orderId, address merchant, address to, bool toBuyer) internal {
         uint256[] memory ids = _passportsOf(REGISTRY.shipmentIdOf(merchant, orderId));
@@ -337,6 +344,7 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
                 if (toBuyer) emit PassportHandedOver(orderId, ids[i], to);
                 else emit PassportReturned(orderId, ids[i], to);
             } catch {
+                _pendingHandOvers[orderId][ids[i]] = true;
                 if (toBuyer) emit PassportHandOverFailed(orderId, ids[i]);
                 else emit PassportReturnFailed(orderId, ids[i]);
             }

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {IProductPassport} from "./interfaces/IProductPassport.sol";
-import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 import {Gs1} from "./libraries/Gs1.sol";
 
 /**
@@ -65,17 +64,6 @@ contract PassportReader {
         if (!v.exists) return v;
         v.lot = passport.lotOf(v.lotId);
         (v.certificates, v.issuedCertificateCount) = _validCertificates(passport, tokenId, v.lotId);
-        v.lastShipmentId = passport.lastShipmentOf(tokenId);
-        address registry = passport.shipmentRegistry();
-        if (v.lastShipmentId != bytes32(0) && registry != address(0)) {
-            try IShipmentRegistry(registry).getShipment(v.lastShipmentId) returns (
-                IShipmentRegistry.ShipmentView memory shipment
-            ) {
-                v.lastShipmentStatus = shipment.status;
-            } catch {
-                v.lastShipmentStatus = IShipmentRegistry.ShipmentStatus.None;
-            }
-        }
     }
 
     /// @dev Reads at most 2 * MAX_CERTIFICATES slots: the unit's, then its lot's. `issued` counts

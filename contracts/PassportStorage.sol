@@ -103,8 +103,6 @@ abstract contract PassportStorage is ERC721, AccessControlDefaultAdminRules {
     /// @dev Subject is a token id or a lot id, by kind.
     mapping(IProductPassport.SubjectKind kind => mapping(uint256 subjectId => mapping(uint256 index => Certificate)))
         internal _certificates;
-    /// @dev A full slot of its own: a shipment id is a 32-byte hash and cannot pack with {Unit}.
-    mapping(uint256 tokenId => bytes32 shipmentId) internal _lastShipments;
 
     uint64 internal _lotCount;
     /// @dev CERTIFIER_ROLE grants so far; the last accreditation number.

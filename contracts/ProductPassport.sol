@@ -235,7 +235,6 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, Passpo
             if (unit.owner != shipper || shipper == address(0))
                 revert PassportNotOwnedByShipper(tokenId, shipper);
             if (unit.status == UnitStatus.Stolen) revert UnitReportedStolen(tokenId);
-            _lastShipments[tokenId] = shipmentId;
             emit PassportShipped(tokenId, shipmentId);
         }
     }
@@ -306,11 +305,6 @@ contract ProductPassport is IProductPassport, IPassportCustody, IERC4906, Passpo
     /// @inheritdoc IProductPassport
     function isRecalled(uint256 tokenId) external view returns (bool) {
         return _lots[_units[tokenId].lotId].recalled;
-    }
-
-    /// @inheritdoc IProductPassport
-    function lastShipmentOf(uint256 tokenId) external view returns (bytes32) {
-        return _lastShipments[tokenId];
     }
 
     /// @inheritdoc IProductPassport

@@ -8,7 +8,6 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {EscrowStorage} from "./EscrowStorage.sol";
-import {IProductPassport} from "./interfaces/IProductPassport.sol";
 import {IShipmentRegistry} from "./interfaces/IShipmentRegistry.sol";
 
 /**
@@ -463,10 +462,11 @@ contract WaybillEscrowExtension is EscrowStorage {
 
     /**
      * @notice See {IWaybillEscrow}. Runs in the escrow's context.
-     * @dev Bounded by the registry's `MAX_PASSPORTS` (50). A unit counts only while the escrow holds
-     * it AND the passport contract's `lastShipmentOf` is still this order's shipment: a unit that
-     * left and was shipped again (on a newer order, even by the same merchant, and so possibly back
-     * in custody) has a newer shipment there, so an old order can never take it.
+     * @dev Bounded by the registry's `MAX_PASSPORTS` (50). Moves only the units whose hand-over
+     * this order's completion recorded as refused ({_pendingHandOvers}): a unit handed over since,
+     * or one that left and came back in custody on a newer order (even by the same merchant),
+     * carries no record for this order, so an old order can never take it. Each record is cleared
+     * before its transfer and written again if the passport contract refuses once more.
      */
     function retryPassportHandOver(Offer calldata offer) external nonReentrant {
         (bytes32 orderId, Order memory order) = _load(offer);
@@ -476,33 +476,24 @@ contract WaybillEscrowExtension is EscrowStorage {
         if (order.flags & FLAG_PASSPORTS == 0) revert NoPassportsInCustody(orderId);
         bool toBuyer = order.flags & FLAG_SELLER_PAID != 0;
         address to = toBuyer ? order.buyer : offer.merchant;
-        bytes32 shipmentId = REGISTRY.shipmentIdOf(offer.merchant, orderId);
-        uint256[] memory ids = _passportsOf(shipmentId);
-        uint256 moved;
+        uint256[] memory ids = _passportsOf(REGISTRY.shipmentIdOf(offer.merchant, orderId));
+        mapping(uint256 tokenId => bool) storage pending = _pendingHandOvers[orderId];
+        bool retried;
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 tokenId = ids[i];
-            if (!_heldFor(tokenId, shipmentId)) continue;
-            ++moved;
+            if (!pending[tokenId]) continue;
+            retried = true;
+            delete pending[tokenId];
             try PASSPORTS.transferFrom(address(this), to, tokenId) {
                 if (toBuyer) emit PassportHandedOver(orderId, tokenId, to);
                 else emit PassportReturned(orderId, tokenId, to);
             } catch {
+                pending[tokenId] = true;
                 if (toBuyer) emit PassportHandOverFailed(orderId, tokenId);
                 else emit PassportReturnFailed(orderId, tokenId);
             }
         }
-        if (moved == 0) revert NoPassportsInCustody(orderId);
-    }
-
-    /// @dev Whether the escrow holds `tokenId` and its last shipment is `shipmentId`.
-    function _heldFor(uint256 tokenId, bytes32 shipmentId) private view returns (bool) {
-        try PASSPORTS.ownerOf(tokenId) returns (address owner) {
-            return
-                owner == address(this) &&
-                IProductPassport(address(PASSPORTS)).lastShipmentOf(tokenId) == shipmentId;
-        } catch {
-            return false;
-        }
+        if (!retried) revert NoPassportsInCustody(orderId);
     }
 
     /// @notice See {IWaybillEscrow}. Runs in the escrow's context.

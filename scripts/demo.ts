@@ -30,6 +30,7 @@ import {
   getTimeline,
   orderIdOf,
   readEvidence,
+  readLastShipment,
   readOrderState,
   readReviews,
   signEventBatch,
@@ -342,6 +343,8 @@ async function main(): Promise<void> {
     now,
     names,
     lotNumber: lot.lotNumber,
+    // The passport stores no shipment: its PassportShipped log names the vase's last one.
+    lastShipment: await readLastShipment(passports, registry, vaseIds[0]),
   }).split("\n")) {
     say(`    │ ${line}`);
   }

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IShipmentRegistry} from "./IShipmentRegistry.sol";
-
 /**
  * @title IProductPassport
  * @notice One ERC-721 passport per physical product unit, identified exactly as its label is:
  * a GS1 GTIN-14 plus a GS1 serial (AI 21). A buyer's phone scans the label, computes the
  * token id and calls {verify} to learn whether the unit is genuine, who made it, where and
- * when, whether it was recalled, reported stolen or consumed, which certificates hold now and
- * which shipment last carried it.
+ * when, whether it was recalled, reported stolen or consumed and which certificates hold now.
+ * The shipments that carried a unit are in its {IPassportCustody-PassportShipped} log, indexed
+ * by token id: the passport keeps no storage for them, which would cost every shipment a fresh
+ * slot per unit.
  * @dev Token id scheme (reversible, computed by any scanner without a chain call):
  *
  *     tokenId = (uint256(gtin14) << 160) | uint160(bytes20(bytes(serial)))
@@ -120,8 +120,6 @@ interface IProductPassport {
         // de-accredited) whose slot no newer certificate has taken yet. Not a lifetime total.
         uint8 issuedCertificateCount;
         CertificateView[] certificates; // valid now, the unit's first, then the lot's
-        bytes32 lastShipmentId; // zero when never shipped
-        IShipmentRegistry.ShipmentStatus lastShipmentStatus; // None when unshipped or no registry
     }
 
     // ------------------------------------------------------------------------ events
@@ -412,6 +410,8 @@ interface IProductPassport {
      * means minted by the lot's manufacturer under a company prefix it held when it minted, and
      * neither burned nor reported or flagged stolen; certificates are listed only while
      * unrevoked, unexpired and their issuer's accreditation (the one they were issued under) lasts.
+     * The unit's last shipment is not in it: it is the unit's latest
+     * {IPassportCustody-PassportShipped} event.
      * @param tokenId The scanned unit.
      * @return The passport.
      */
@@ -447,13 +447,6 @@ interface IProductPassport {
      * @return Whether its lot is recalled.
      */
     function isRecalled(uint256 tokenId) external view returns (bool);
-
-    /**
-     * @notice The last shipment that carried a unit (zero if never shipped).
-     * @param tokenId The unit.
-     * @return The shipment id.
-     */
-    function lastShipmentOf(uint256 tokenId) external view returns (bytes32);
 
     /**
      * @notice The shipment registry (zero until set).

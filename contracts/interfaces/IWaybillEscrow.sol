@@ -350,11 +350,12 @@ interface IWaybillEscrow is IWaybillEscrowTypes, IRegistryListener {
     /**
      * @notice Hands over again the passports of a final order (Released, Resolved, Refunded) that
      * the passport contract refused to move at completion (e.g. a unit flagged stolen while in
-     * custody, since cleared). Anyone. Each unit of the order's shipment that the escrow still holds
-     * and whose `lastShipmentOf` is still this order's shipment goes where the outcome sent it: to
-     * the buyer when the seller was paid anything, else to the merchant ({PassportHandedOver} /
-     * {PassportReturned}, or the matching Failed event again). Reverts with {InvalidOrderStatus}
-     * before the order is final and {NoPassportsInCustody} when no such unit is left.
+     * custody, since cleared). Anyone. Each unit whose hand-over this order recorded as refused
+     * ({PassportHandOverFailed} / {PassportReturnFailed}, not followed by a successful retry) goes
+     * where the outcome sent it: to the buyer when the seller was paid anything, else to the
+     * merchant ({PassportHandedOver} / {PassportReturned}, or the matching Failed event again, and
+     * the unit stays pending). Reverts with {InvalidOrderStatus} before the order is final and
+     * {NoPassportsInCustody} when no hand-over of the order is pending.
      * @param offer The order's terms.
      */
     function retryPassportHandOver(Offer calldata offer) external;

@@ -331,8 +331,8 @@ interface IWaybillEscrowTypes {
     /// @notice {ship}'s shipment must use the order id as its reference, so its id stays
     /// `shipmentIdOf(merchant, orderId)`.
     error ShipmentRefNotOrder(bytes32 orderId, bytes32 shipperRef);
-    /// @notice {retryPassportHandOver}: the final order left no unit of its shipment in the
-    /// escrow's custody (none carried, all handed over, or re-shipped since).
+    /// @notice {retryPassportHandOver}: no hand-over of the final order is pending (it carried no
+    /// passports, or every unit was handed over).
     error NoPassportsInCustody(bytes32 orderId);
     /// @notice Only the escrow's registry (`registry`) may report a link or a carrier suspension.
     error NotRegistry(address caller, address registry);

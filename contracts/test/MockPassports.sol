@@ -13,8 +13,6 @@ contract MockPassports is ERC721 {
     mapping(uint256 tokenId => bool) public locked;
     /// @notice Whether a unit's lot is recalled, as {IProductPassport-isRecalled} reports it.
     mapping(uint256 tokenId => bool) public isRecalled;
-    /// @notice The last shipment a unit was put on, as {IProductPassport-lastShipmentOf} reports it.
-    mapping(uint256 tokenId => bytes32) public lastShipmentOf;
 
     /// @dev `tokenId` is locked and cannot move.
     error UnitLocked(uint256 tokenId);
@@ -34,11 +32,6 @@ contract MockPassports is ERC721 {
     /// @notice Marks `tokenId` recalled or not; anyone may call, it is a test token.
     function setRecalled(uint256 tokenId, bool recalled) external {
         isRecalled[tokenId] = recalled;
-    }
-
-    /// @notice Sets `tokenId`'s last shipment; anyone may call, it is a test token.
-    function setLastShipment(uint256 tokenId, bytes32 shipmentId) external {
-        lastShipmentOf[tokenId] = shipmentId;
     }
 
     /// @dev Blocks every move of a locked unit (minting is not a move).

@@ -200,7 +200,7 @@ export const ERROR_SENTENCES: Readonly<
   ShipmentRefNotOrder: (a) =>
     `the shipment for ${order(a)} must use the order id as its reference, not ${String(a.shipperRef)}`,
   NoPassportsInCustody: (a) =>
-    `the escrow holds no passport of ${order(a)} to hand over (none carried, all handed over, or shipped again since)`,
+    `the escrow holds no passport of ${order(a)} to hand over (none carried, or every one handed over)`,
   InvalidPartialRefund: (a, amount) =>
     `a partial refund of ${amount(big(a.amount))} on ${order(a)} must be more than nothing and less than the ${amount(big(a.held))} the escrow still holds (to give everything back, refund in full)`,
   TextTooLong: (a) =>

@@ -16,6 +16,7 @@ export * from "./offers.js";
 export * from "./order-history.js";
 export * from "./order-state.js";
 export * from "./passport-report.js";
+export * from "./passport-shipments.js";
 export * from "./payment.js";
 export * from "./places.js";
 export * from "./receipts.js";

@@ -1,9 +1,11 @@
 /**
  * Renders `ProductPassport.verify(tokenId)` as a plain-English report for a buyer, a CLI
- * task or the demo. Pure formatting: no chain access.
+ * task or the demo, with the unit's last shipment the caller found in the passport's log
+ * ({@link readLastShipment}). Pure formatting: no chain access.
  */
 import { buildDigitalLink, isValidGtin } from "./gs1.js";
 import { SHIPMENT_STATUSES, UNIT_STATUSES, nameOf, spokenName } from "./names.js";
+import type { LastShipment } from "./passport-shipments.js";
 
 /** A certificate as `verify` returns it (ethers decodes small integers as bigint). */
 export interface PassportCertificate {
@@ -39,11 +41,9 @@ export interface PassportResult {
   /** Certificates on record (valid plus lapsed ones whose slot was not reused yet), not a lifetime total. */
   issuedCertificateCount: bigint;
   certificates: readonly PassportCertificate[];
-  lastShipmentId: string;
-  lastShipmentStatus: bigint;
 }
 
-/** `IShipmentRegistry.getShipment(lastShipmentId)`, when the caller has read it. */
+/** `IShipmentRegistry.getShipment(shipmentId)` of the unit's last shipment. */
 export interface PassportShipmentView {
   status: bigint;
   carrier: string;
@@ -53,12 +53,15 @@ export interface PassportShipmentView {
 }
 
 /**
- * Optional context: what the caller read from the shipment registry, a directory of known
- * parties and the report's clock.
+ * Optional context: the unit's last shipment, a directory of known parties and the report's
+ * clock.
  */
 export interface PassportReportRegistry {
-  /** The last shipment's full state, to show carrier and dates next to its status. */
-  shipment?: PassportShipmentView;
+  /**
+   * The unit's last shipment ({@link readLastShipment}); `null` when its log shows none. Left
+   * out, the report has no shipment line: `verify` does not say, so the report cannot either.
+   */
+  lastShipment?: LastShipment | null;
   /** Lower-case or checksummed address → display name (manufacturers, certifiers, owners). */
   names?: Readonly<Record<string, string>>;
   /** Unix seconds the report is "as of" (default: the machine's clock). */
@@ -67,7 +70,6 @@ export interface PassportReportRegistry {
   lotNumber?: string;
 }
 
-const ZERO_HASH = `0x${"0".repeat(64)}`;
 /** Certificates expiring within this many seconds get a warning. */
 const EXPIRY_WARNING_SECONDS = 30n * 24n * 3600n;
 
@@ -159,16 +161,17 @@ export function formatPassportReport(
     );
   }
 
-  if (result.lastShipmentId === ZERO_HASH) {
+  const last = registry?.lastShipment;
+  if (last === null) {
     lines.push("Last shipment: none recorded");
-  } else {
-    const shipment = nameOf(SHIPMENT_STATUSES, result.lastShipmentStatus);
+  } else if (last !== undefined) {
+    const shipment = nameOf(SHIPMENT_STATUSES, last.status);
     const shown =
-      result.lastShipmentStatus === 0n
+      last.status === 0n
         ? "status unknown"
         : spokenName(shipment).replace(/^./, (c) => c.toUpperCase());
-    lines.push(`Last shipment: ${result.lastShipmentId} (${shown})`);
-    const detail = registry?.shipment;
+    lines.push(`Last shipment: ${last.shipmentId} (${shown})`);
+    const detail = last.shipment;
     if (detail !== undefined) {
       lines.push(
         `  carrier ${party(detail.carrier, registry)}, ${detail.eventCount} event(s), last on ${isoDate(detail.lastEventAt)}`,

@@ -1,8 +1,15 @@
 import { hexlify, toUtf8Bytes, zeroPadBytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { digitalLinkOf, normalizeGtin, parseDigitalLink, tokenIdOf } from "@waybill/sdk";
-import { formatPassportReport } from "@waybill/sdk";
+import {
+  deploymentOn,
+  digitalLinkOf,
+  formatPassportReport,
+  normalizeGtin,
+  parseDigitalLink,
+  readLastShipment,
+  tokenIdOf,
+} from "@waybill/sdk";
 import { type Output, consoleOutput, runCommand, sendTransaction } from "../lib/cli.js";
 import { type CommonArgs, type Context, openContext, openReader } from "../lib/context.js";
 import { UserError } from "../lib/errors.js";
@@ -176,7 +183,11 @@ export interface VerifyArgs extends CommonArgs {
   unit: string;
 }
 
-/** `passport verify`: everything a buyer's phone shows for one unit, as a readable report. */
+/**
+ * `passport verify`: everything a buyer's phone shows for one unit, as a readable report. The
+ * last shipment is the unit's latest `PassportShipped` log; every one follows the registry's
+ * deployment, so the search starts at its block where the SDK's deployments know it.
+ */
 export async function verify(
   args: VerifyArgs,
   hre: HardhatRuntimeEnvironment,
@@ -185,10 +196,14 @@ export async function verify(
   return runCommand(async () => {
     const ctx = await openReader(hre, args, out);
     const tokenId = unitIdOf(args.unit);
-    const result = await ctx.passports.verify(tokenId);
+    const fromBlock = deploymentOn(ctx.chainId)?.ShipmentRegistry.deployedOnBlock ?? 0;
+    const [result, lastShipment] = await Promise.all([
+      ctx.passports.verify(tokenId),
+      readLastShipment(ctx.passports, ctx.registry, tokenId, { fromBlock }),
+    ]);
     const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
     let lotNumber: string | undefined;
     if (/^https?:\/\//.test(args.unit)) lotNumber = parseDigitalLink(args.unit).lot;
-    out.line(formatPassportReport(result, { now, lotNumber }));
+    out.line(formatPassportReport(result, { now, lotNumber, lastShipment }));
   }, out);
 }

@@ -322,6 +322,10 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     expect(await escrow.ratingOf(merchant)).to.deep.equal([1n, 5n]);
     const report = await ok("buyer", "passport", "verify", tokenIds[0]);
     expect(report).to.match(/GENUINE/);
+    // Found in the unit's PassportShipped log, with the registry's state of that shipment.
+    expect(report).to.match(
+      /Last shipment: 0x[0-9a-f]{64} \(Delivered\)\n {2}carrier 0x[0-9a-fA-F]{40}/,
+    );
     await ok("admin", "admin", "withdraw-fees", "--token", "USDC");
     expect(await escrow.accruedFees(deployment.localStablecoins.USDC)).to.equal(0n);
   });

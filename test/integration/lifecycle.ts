@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { findLastShipment, readLastShipment } from "@waybill/sdk";
 import {
   DELIVER_WITHIN,
   EventCode,
@@ -70,9 +71,9 @@ describe("Integration: an order with passports from payment to review", function
       .withArgs(UNIT_1, shipmentId)
       .and.to.emit(w.passports, "PassportShipped")
       .withArgs(UNIT_2, shipmentId);
-    expect(await w.passports.lastShipmentOf(UNIT_1)).to.equal(shipmentId);
-    expect(await w.passports.lastShipmentOf(UNIT_2)).to.equal(shipmentId);
-    expect(await w.passports.lastShipmentOf(UNIT_3)).to.equal(ethers.ZeroHash);
+    expect((await findLastShipment(w.passports, UNIT_1))?.shipmentId).to.equal(shipmentId);
+    expect((await findLastShipment(w.passports, UNIT_2))?.shipmentId).to.equal(shipmentId);
+    expect(await findLastShipment(w.passports, UNIT_3)).to.equal(undefined);
     expect(await w.registry.passportsOf(shipmentId)).to.deep.equal([UNIT_1, UNIT_2]);
 
     await w.passports.connect(w.merchant).setApprovalForAll(escrowAddress, true);
@@ -92,7 +93,7 @@ describe("Integration: an order with passports from payment to review", function
     // Carrier A: pick-up in Shanghai to customs in Rotterdam, then hands over to carrier B.
     await w.record(shipmentId, w.carrierA, JOURNEY_A.slice(0, 4));
     expect((await w.registry.getShipment(shipmentId)).status).to.equal(ShipmentStatus.CustomsHold);
-    expect((await w.passports.verify(UNIT_1)).lastShipmentStatus).to.equal(
+    expect((await readLastShipment(w.passports, w.registry, UNIT_1))?.status).to.equal(
       ShipmentStatus.CustomsHold,
     );
     await expect(w.escrow.markDelivered(offer))
@@ -169,8 +170,9 @@ describe("Integration: an order with passports from payment to review", function
       expect(passport.owner).to.equal(w.buyer.address);
       expect(passport.lotId).to.equal(w.lotId);
       expect(passport.lot.manufacturer).to.equal(w.manufacturer.address);
-      expect(passport.lastShipmentId).to.equal(shipmentId);
-      expect(passport.lastShipmentStatus).to.equal(ShipmentStatus.Delivered);
+      const last = await readLastShipment(w.passports, w.registry, unit);
+      expect(last?.shipmentId).to.equal(shipmentId);
+      expect(last?.status).to.equal(ShipmentStatus.Delivered);
     }
 
     // The buyer, and only once, rates the merchant.

@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { id } from "ethers";
+import { type ContractTransactionResponse, id } from "ethers";
 import { network } from "hardhat";
 
+import { findLastShipment } from "@waybill/sdk";
 import {
   EventCode,
   FEE,
@@ -96,7 +97,7 @@ describe("Integration: one-call ship", function () {
     const escrowAddress = await w.escrow.getAddress();
     expect(await w.passports.ownerOf(UNIT_1)).to.equal(escrowAddress);
     expect(await w.passports.ownerOf(UNIT_2)).to.equal(escrowAddress);
-    expect(await w.passports.lastShipmentOf(UNIT_1)).to.equal(w.shipmentId);
+    expect((await findLastShipment(w.passports, UNIT_1))?.shipmentId).to.equal(w.shipmentId);
     expect((await w.escrow.getOrder(w.orderId)).flags).to.equal(1n);
   });
 
@@ -284,8 +285,21 @@ describe("Integration: a buyer who confirms straight away keeps the review", fun
   });
 });
 
+/** The units named by the escrow's `name` events in a transaction's receipt, in log order. */
+async function unitsIn(
+  w: Awaited<ReturnType<typeof shippedPassportOrderFixture>>,
+  tx: Promise<ContractTransactionResponse>,
+  name: string,
+): Promise<bigint[]> {
+  const receipt = await (await tx).wait();
+  return receipt!.logs
+    .map((log) => w.escrow.interface.parseLog(log))
+    .filter((event) => event?.name === name)
+    .map((event) => event!.args.tokenId as bigint);
+}
+
 describe("Integration: retrying a passport hand-over the passport contract refused", function () {
-  it("hands a unit flagged stolen in custody to the buyer once the flag is cleared", async function () {
+  it("hands a unit flagged stolen in custody to the buyer once the flag is cleared, and only that unit, once", async function () {
     const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
     await w.passports.flagStolen(UNIT_1, id("police report 1"));
     await expect(w.escrow.connect(w.buyer).confirmReceipt(w.offer))
@@ -293,19 +307,44 @@ describe("Integration: retrying a passport hand-over the passport contract refus
       .withArgs(w.orderId, UNIT_1)
       .and.to.emit(w.escrow, "PassportHandedOver")
       .withArgs(w.orderId, UNIT_2, w.buyer.address);
-    // Still flagged: the retry reports the failure again and keeps the unit.
-    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
+    // Still flagged: the retry reports the failure again, keeps the unit and its record.
+    const refused = w.escrow.connect(w.stranger).retryPassportHandOver(w.offer);
+    await expect(refused)
       .to.emit(w.escrow, "PassportHandOverFailed")
-      .withArgs(w.orderId, UNIT_1);
+      .withArgs(w.orderId, UNIT_1)
+      .and.not.to.emit(w.escrow, "PassportHandedOver");
+    expect(await unitsIn(w, refused, "PassportHandOverFailed")).to.deep.equal([UNIT_1]);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(await w.escrow.getAddress());
     await w.passports.clearStolen(UNIT_1);
-    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
+    const retry = w.escrow.connect(w.stranger).retryPassportHandOver(w.offer);
+    await expect(retry)
       .to.emit(w.escrow, "PassportHandedOver")
       .withArgs(w.orderId, UNIT_1, w.buyer.address)
       .and.not.to.emit(w.escrow, "PassportHandOverFailed");
+    // UNIT_2, handed over at completion, is not tried again.
+    expect(await unitsIn(w, retry, "PassportHandedOver")).to.deep.equal([UNIT_1]);
     expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.buyer.address);
     await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
       .to.be.revertedWithCustomError(w.escrow, "NoPassportsInCustody")
       .withArgs(w.orderId);
+  });
+
+  it("retries every unit refused at completion and keeps pending only those refused again", async function () {
+    const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
+    await w.passports.flagStolen(UNIT_1, id("police report 1"));
+    await w.passports.flagStolen(UNIT_2, id("police report 2"));
+    await w.escrow.connect(w.buyer).confirmReceipt(w.offer);
+    await w.passports.clearStolen(UNIT_2);
+    const first = w.escrow.connect(w.stranger).retryPassportHandOver(w.offer);
+    await expect(first)
+      .to.emit(w.escrow, "PassportHandOverFailed")
+      .withArgs(w.orderId, UNIT_1)
+      .and.to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(w.orderId, UNIT_2, w.buyer.address);
+    await w.passports.clearStolen(UNIT_1);
+    const second = w.escrow.connect(w.stranger).retryPassportHandOver(w.offer);
+    expect(await unitsIn(w, second, "PassportHandedOver")).to.deep.equal([UNIT_1]);
+    expect(await w.passports.balanceOf(w.buyer.address)).to.equal(2n);
   });
 
   it("returns the unit to the merchant when the order was refunded", async function () {
@@ -348,7 +387,7 @@ describe("Integration: retrying a passport hand-over the passport contract refus
       .withArgs(orderId, UNIT_3, w.buyer.address);
   });
 
-  it("never takes a unit shipped again on a newer order, even back in the escrow's custody", async function () {
+  it("never takes a unit handed over at completion and shipped again on a newer order, even back in the escrow's custody", async function () {
     const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
     await w.passports.flagStolen(UNIT_2, id("police report 2"));
     await w.escrow.connect(w.buyer).confirmReceipt(w.offer);
@@ -362,21 +401,53 @@ describe("Integration: retrying a passport hand-over the passport contract refus
     await expect(retry)
       .to.emit(w.escrow, "PassportHandedOver")
       .withArgs(w.orderId, UNIT_2, w.buyer.address);
-    const receipt = await (await retry).wait();
-    const handedOver = receipt!.logs
-      .map((log) => w.escrow.interface.parseLog(log))
-      .filter((event) => event?.name === "PassportHandedOver")
-      .map((event) => event!.args.tokenId as bigint);
-    expect(handedOver).to.deep.equal([UNIT_2]);
+    expect(await unitsIn(w, retry, "PassportHandedOver")).to.deep.equal([UNIT_2]);
     expect(await w.passports.ownerOf(UNIT_1)).to.equal(await w.escrow.getAddress());
-    expect(await w.passports.lastShipmentOf(UNIT_1)).to.equal(nextShipment);
+    expect((await findLastShipment(w.passports, UNIT_1))?.shipmentId).to.equal(nextShipment);
   });
 
-  it("refuses an order that is not final, and a final order that carried no passports", async function () {
+  it("never takes a unit once refused, retried, sold back and shipped again on a newer order", async function () {
+    const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
+    const escrowAddress = await w.escrow.getAddress();
+    await w.passports.flagStolen(UNIT_1, id("police report 1"));
+    await w.escrow.connect(w.buyer).confirmReceipt(w.offer);
+    await w.passports.clearStolen(UNIT_1);
+    await w.escrow.connect(w.stranger).retryPassportHandOver(w.offer);
+    // Both units reach the buyer, who sells them back; the merchant ships them on a new order.
+    for (const unit of [UNIT_1, UNIT_2])
+      await w.passports.connect(w.buyer).transferFrom(w.buyer.address, w.merchant.address, unit);
+    const next = await w.makeOffer({ buyer: w.buyer2.address });
+    const { orderId: nextId } = await w.payAndShipInOneCall(next, [UNIT_1, UNIT_2], w.buyer2);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(escrowAddress);
+    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
+      .to.be.revertedWithCustomError(w.escrow, "NoPassportsInCustody")
+      .withArgs(w.orderId);
+    // Refused again on the newer order: pending for that order only, never for the old one.
+    await w.passports.flagStolen(UNIT_1, id("police report 3"));
+    await expect(w.escrow.connect(w.buyer2).confirmReceipt(next))
+      .to.emit(w.escrow, "PassportHandOverFailed")
+      .withArgs(nextId, UNIT_1);
+    await w.passports.clearStolen(UNIT_1);
+    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
+      .to.be.revertedWithCustomError(w.escrow, "NoPassportsInCustody")
+      .withArgs(w.orderId);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(escrowAddress);
+    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(next))
+      .to.emit(w.escrow, "PassportHandedOver")
+      .withArgs(nextId, UNIT_1, w.buyer2.address);
+    expect(await w.passports.ownerOf(UNIT_1)).to.equal(w.buyer2.address);
+  });
+
+  it("refuses an order that is not final, a final order with nothing pending, and one that carried no passports", async function () {
     const w = await networkHelpers.loadFixture(shippedPassportOrderFixture);
     await expect(w.escrow.retryPassportHandOver(w.offer))
       .to.be.revertedWithCustomError(w.escrow, "InvalidOrderStatus")
       .withArgs(w.orderId, OrderStatus.Shipped);
+    // Every unit handed over at completion: the escrow recorded nothing to retry.
+    await w.escrow.connect(w.buyer).confirmReceipt(w.offer);
+    await expect(w.escrow.connect(w.stranger).retryPassportHandOver(w.offer))
+      .to.be.revertedWithCustomError(w.escrow, "NoPassportsInCustody")
+      .withArgs(w.orderId);
     const plain = await w.makeOffer();
     const { orderId } = await w.payAndShipInOneCall(plain);
     await w.escrow.connect(w.buyer).confirmReceipt(plain);

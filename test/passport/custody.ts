@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 import { network } from "hardhat";
 
+import { findLastShipment, getPassportShipments, readLastShipment } from "@waybill/sdk";
 import {
   CONTENT_HASH,
   GTIN_A,
@@ -67,7 +68,7 @@ describe("ProductPassport: custody and verify", function () {
   });
 
   describe("recordShipment", function () {
-    it("records the shipment for every unit and emits PassportShipped for each", async function () {
+    it("records the shipment for every unit in a PassportShipped each, the SDK finding it by token id", async function () {
       const { passport, registry, alice, unit1, unit2 } =
         await networkHelpers.loadFixture(withRegistryFixture);
       const tx = registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [
@@ -76,17 +77,34 @@ describe("ProductPassport: custody and verify", function () {
       ]);
       await expect(tx).to.emit(passport, "PassportShipped").withArgs(unit1, SHIPMENT_1);
       await expect(tx).to.emit(passport, "PassportShipped").withArgs(unit2, SHIPMENT_1);
-      expect(await passport.lastShipmentOf(unit1)).to.equal(SHIPMENT_1);
-      expect(await passport.lastShipmentOf(unit2)).to.equal(SHIPMENT_1);
+      const { blockNumber } = (await (await tx).wait())!;
+      expect(await getPassportShipments(passport, unit1)).to.deep.equal([
+        { shipmentId: SHIPMENT_1, blockNumber, logIndex: 0 },
+      ]);
+      expect(await getPassportShipments(passport, unit2)).to.deep.equal([
+        { shipmentId: SHIPMENT_1, blockNumber, logIndex: 1 },
+      ]);
     });
 
-    it("overwrites the last shipment when a unit travels again", async function () {
-      const { passport, registry, alice, unit1 } =
+    it("keeps every shipment of a unit that travels again in its log, the last one latest", async function () {
+      const { passport, registry, maker, alice, lotId, unit1, unit2 } =
         await networkHelpers.loadFixture(withRegistryFixture);
       const second = encodeBytes32String("shipment-2");
-      await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
-      await registry.ship(await passport.getAddress(), second, alice.address, [unit1]);
-      expect(await passport.lastShipmentOf(unit1)).to.equal(second);
+      await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1, unit2]);
+      const again = await (
+        await registry.ship(await passport.getAddress(), second, alice.address, [unit1])
+      ).wait();
+      expect(
+        (await getPassportShipments(passport, unit1)).map((shipment) => shipment.shipmentId),
+      ).to.deep.equal([SHIPMENT_1, second]);
+      expect((await findLastShipment(passport, unit1))?.shipmentId).to.equal(second);
+      expect((await findLastShipment(passport, unit2))?.shipmentId).to.equal(SHIPMENT_1);
+      // From a later block the earlier shipment is out of range: the caller's start block bounds it.
+      expect(
+        await getPassportShipments(passport, unit2, { fromBlock: again!.blockNumber }),
+      ).to.deep.equal([]);
+      await passport.connect(maker).mint(lotId, "NEVER-SHIPPED", alice.address);
+      expect(await findLastShipment(passport, idOf(GTIN_A, "NEVER-SHIPPED"))).to.equal(undefined);
     });
 
     it("reverts with NotShipmentRegistry when anyone else calls, the admin included", async function () {
@@ -117,7 +135,7 @@ describe("ProductPassport: custody and verify", function () {
       )
         .to.be.revertedWithCustomError(passport, "PassportNotOwnedByShipper")
         .withArgs(bobs, alice.address);
-      expect(await passport.lastShipmentOf(unit1)).to.equal(ethers.ZeroHash);
+      expect(await getPassportShipments(passport, unit1)).to.deep.equal([]);
       const ghost = idOf(GTIN_A, "GHOST");
       await expect(registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [ghost]))
         .to.be.revertedWithCustomError(passport, "PassportNotOwnedByShipper")
@@ -178,12 +196,10 @@ describe("ProductPassport: custody and verify", function () {
 
   describe("verify", function () {
     it("returns the full passport of a genuine unit", async function () {
-      const { passport, registry, certifier, maker, alice, lotId, unit1, now } =
+      const { passport, certifier, maker, alice, lotId, unit1, now } =
         await networkHelpers.loadFixture(withRegistryFixture);
       const expiry = now + 1_000_000;
       await passport.connect(certifier).attestUnit(unit1, ORGANIC, DOC_HASH, expiry, "");
-      await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
-      await registry.setStatus(SHIPMENT_1, Shipment.InTransit);
       const v = await passport.verify(unit1);
       expect(v.exists).to.equal(true);
       expect(v.genuine).to.equal(true);
@@ -199,24 +215,6 @@ describe("ProductPassport: custody and verify", function () {
       expect(v.lot.uri).to.equal(LOT_URI);
       expect(v.lot.recalled).to.equal(false);
       expect(v.certificates.length).to.equal(1);
-      expect(v.lastShipmentId).to.equal(SHIPMENT_1);
-      expect(v.lastShipmentStatus).to.equal(Shipment.InTransit);
-    });
-
-    it("reports shipment status None when the registry does not know the shipment", async function () {
-      const { passport, registry, alice, unit1 } =
-        await networkHelpers.loadFixture(withRegistryFixture);
-      await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
-      const v = await passport.verify(unit1);
-      expect(v.lastShipmentId).to.equal(SHIPMENT_1);
-      expect(v.lastShipmentStatus).to.equal(Shipment.None);
-    });
-
-    it("reports no shipment for a unit never shipped", async function () {
-      const { passport, unit1 } = await networkHelpers.loadFixture(passportFixture);
-      const v = await passport.verify(unit1);
-      expect(v.lastShipmentId).to.equal(ethers.ZeroHash);
-      expect(v.lastShipmentStatus).to.equal(Shipment.None);
     });
 
     it("reports a well-formed but unminted id as not existing, with its decoded GTIN and serial", async function () {
@@ -240,6 +238,37 @@ describe("ProductPassport: custody and verify", function () {
         expect(v.gtin).to.equal(0n);
         expect(v.serial).to.equal("");
       }
+    });
+  });
+
+  describe("the SDK's last shipment of a unit (readLastShipment)", function () {
+    it("reads the registry's status and state of the unit's latest shipment", async function () {
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
+      const second = encodeBytes32String("shipment-2");
+      await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
+      await registry.ship(await passport.getAddress(), second, alice.address, [unit1]);
+      await registry.setStatus(SHIPMENT_1, Shipment.Delivered);
+      await registry.setStatus(second, Shipment.InTransit);
+      const last = await readLastShipment(passport, registry, unit1);
+      expect(last?.shipmentId).to.equal(second);
+      expect(last?.status).to.equal(Shipment.InTransit);
+      expect(last?.shipment?.status).to.equal(Shipment.InTransit);
+    });
+
+    it("reports status None, without the registry's state, for a shipment the registry does not know", async function () {
+      const { passport, registry, alice, unit1 } =
+        await networkHelpers.loadFixture(withRegistryFixture);
+      await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
+      expect(await readLastShipment(passport, registry, unit1)).to.deep.equal({
+        shipmentId: SHIPMENT_1,
+        status: Shipment.None,
+      });
+    });
+
+    it("reports no shipment (null) for a unit never shipped", async function () {
+      const { passport, registry, unit1 } = await networkHelpers.loadFixture(withRegistryFixture);
+      expect(await readLastShipment(passport, registry, unit1)).to.equal(null);
     });
   });
 });

@@ -23,7 +23,7 @@ export const SHIPMENT_1 = encodeBytes32String("shipment-1");
 export const Status = { None: 0n, Active: 1n, Stolen: 2n, Burned: 3n } as const;
 export const Kind = { Unit: 0, Lot: 1 } as const;
 export const Reason = { Consumed: 0, Destroyed: 1, Recycled: 2, Other: 3 } as const;
-export const Shipment = { None: 0n, Created: 1n, InTransit: 2n, Delivered: 4n } as const;
+export const Shipment = { None: 0n, Created: 1n, InTransit: 2n, Delivered: 4n, Lost: 5n } as const;
 
 export function idOf(gtin: bigint, serial: string): bigint {
   return tokenIdOf(gtin, serial);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { formatPassportReport, isoDate, bytesToAscii } from "@waybill/sdk";
+import { formatPassportReport, isoDate, bytesToAscii, readLastShipment } from "@waybill/sdk";
 import {
   DOC_HASH,
   GTIN_A,
@@ -34,6 +34,7 @@ describe("formatPassportReport", function () {
       names: { [maker.address]: "Acme GmbH", [certifier.address.toLowerCase()]: "Bio Control" },
       now: BigInt(now),
       lotNumber: "LOT-2026-001",
+      lastShipment: await readLastShipment(passport, registry, unit1),
     });
     const lines = report.split("\n");
     expect(lines[0]).to.equal("GENUINE: this passport was issued by the manufacturer.");
@@ -50,24 +51,51 @@ describe("formatPassportReport", function () {
   });
 
   it("adds carrier, event count and delivery date when the caller passes the shipment's state", async function () {
-    const { passport, registry, alice, carol, unit1, now } =
-      await networkHelpers.loadFixture(reportFixture);
-    await registry.ship(await passport.getAddress(), SHIPMENT_1, alice.address, [unit1]);
-    await registry.setStatus(SHIPMENT_1, Shipment.Delivered);
+    const { passport, carol, unit1, now } = await networkHelpers.loadFixture(reportFixture);
     const report = formatPassportReport(await passport.verify(unit1), {
       names: { [carol.address]: "Fast Freight" },
-      shipment: {
+      lastShipment: {
+        shipmentId: SHIPMENT_1,
         status: Shipment.Delivered,
-        carrier: carol.address,
-        lastEventAt: BigInt(now),
-        deliveredAt: BigInt(now),
-        eventCount: 5n,
+        shipment: {
+          status: Shipment.Delivered,
+          carrier: carol.address,
+          lastEventAt: BigInt(now),
+          deliveredAt: BigInt(now),
+          eventCount: 5n,
+        },
       },
     });
     expect(report).to.include(
       `  carrier Fast Freight (${carol.address}), 5 event(s), last on ${isoDate(BigInt(now))}`,
     );
     expect(report).to.include(`  delivered on ${isoDate(BigInt(now))}`);
+  });
+
+  it("says none recorded when no shipment carried the unit, and leaves the line out when the caller did not look", async function () {
+    const { passport, registry, unit1 } = await networkHelpers.loadFixture(reportFixture);
+    const view = await passport.verify(unit1);
+    const looked = formatPassportReport(view, {
+      lastShipment: await readLastShipment(passport, registry, unit1),
+    });
+    expect(looked).to.include("Last shipment: none recorded");
+    expect(formatPassportReport(view)).not.to.include("Last shipment");
+  });
+
+  it("says status unknown for a shipment the registry does not know, and warns of a lost one", async function () {
+    const { passport, unit1 } = await networkHelpers.loadFixture(reportFixture);
+    const view = await passport.verify(unit1);
+    const unknown = formatPassportReport(view, {
+      lastShipment: { shipmentId: SHIPMENT_1, status: Shipment.None },
+    });
+    expect(unknown).to.include(`Last shipment: ${SHIPMENT_1} (status unknown)`);
+    const lost = formatPassportReport(view, {
+      lastShipment: { shipmentId: SHIPMENT_1, status: Shipment.Lost },
+    });
+    expect(lost).to.include(`Last shipment: ${SHIPMENT_1} (Lost)`);
+    expect(lost).to.include(
+      "Warning:       the last shipment carrying this unit was reported lost",
+    );
   });
 
   it("says NOT FOUND for an unregistered unit and shows what was scanned", async function () {

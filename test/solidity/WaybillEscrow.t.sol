@@ -13,7 +13,8 @@ import {WaybillEscrow} from "../../contracts/WaybillEscrow.sol";
 import {Test} from "./utils/Test.sol";
 
 /// @dev Drives random orders through the escrow: payments by random buyers to random merchants,
-/// shipments (some carrying passports, some re-listing a unit another order may hold), registry
+/// shipments (some carrying passports, some re-listing a unit another order may hold or a buyer
+/// may have sold back to its merchant), registry
 /// statuses recorded by independent carriers or by a party (as the carrier or as its key),
 /// suspended carriers, late and pre-payment deliveries, disputes, rulings, refunds, partial
 /// refunds, payout assignments to financiers (frozen ones too), settlements proposed and accepted
@@ -30,7 +31,7 @@ contract WaybillEscrowHandler is Test {
     bool public partyEvidenceAccepted;
     /// @notice Set when the buyer of a late delivery was refused a refund within the window.
     bool public lateRefundRefused;
-    /// @notice Set when a hand-over retry moved a unit whose last shipment is another order's.
+    /// @notice Set when a hand-over retry moved a unit the escrow held for another order.
     bool public retryTookForeignUnit;
     /// @notice Set when a release paid on a delivery whose carrier is suspended now.
     bool public suspendedCarrierReleased;
@@ -51,6 +52,11 @@ contract WaybillEscrowHandler is Test {
     address[] public accounts; // every merchant, payee and buyer, for credit sums
     uint256 private _salt;
     uint256 private _lastPassport;
+    /// @dev The order that last took each unit into the escrow's custody: while the escrow holds a
+    /// unit, it holds it for that order and no other.
+    mapping(uint256 tokenId => bytes32 orderId) private _custodyOrderOf;
+    /// @dev The merchant each unit was minted to, who may buy it back from a buyer.
+    mapping(uint256 tokenId => address merchant) private _merchantOf;
 
     constructor(
         WaybillEscrow escrow_,
@@ -122,6 +128,7 @@ contract WaybillEscrowHandler is Test {
         }
         vm.prank(offer.merchant);
         escrow.markShipped(offer);
+        _recordCustody(offer);
     }
 
     /// @dev The one-call ship: the shipment is created (in the mock) with the listed passports and
@@ -140,6 +147,19 @@ contract WaybillEscrowHandler is Test {
         });
         vm.prank(offer.merchant);
         escrow.ship(offer, shipment);
+        _recordCustody(offer);
+    }
+
+    /// @dev The holder of a unit outside the escrow (a buyer it was handed to) sells it back to the
+    /// merchant it was minted to, who may list it on a newer order and bring it back into custody.
+    function sellBack(uint256 tokenSeed) external {
+        if (_lastPassport == 0) return;
+        uint256 tokenId = 1 + (tokenSeed % _lastPassport);
+        address holder = passports.ownerOf(tokenId);
+        address merchant = _merchantOf[tokenId];
+        if (holder == address(escrow) || holder == merchant) return;
+        vm.prank(holder);
+        passports.transferFrom(holder, merchant, tokenId);
     }
 
     /// @dev Locks or unlocks a unit, as a theft flag and its clearing do on the real passport: a
@@ -150,18 +170,18 @@ contract WaybillEscrowHandler is Test {
         passports.setLocked(tokenId, !passports.locked(tokenId));
     }
 
-    /// @dev Anyone retries the hand-over of a final order; a unit whose last shipment is another
-    /// order's must never move.
+    /// @dev Anyone retries the hand-over of a final order; a unit the escrow holds for another
+    /// order (one that left and came back on a newer order) must never move.
     function retryPassportHandOver(uint256 orderSeed) external {
         if (_offers.length == 0) return;
         IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
-        bytes32 shipmentId = _shipmentId(offer);
-        uint256[] memory ids = registry.passportsOf(shipmentId);
+        bytes32 orderId = escrow.orderIdOf(offer);
+        uint256[] memory ids = registry.passportsOf(_shipmentId(offer));
         address[] memory owners = new address[](ids.length);
         for (uint256 i = 0; i < ids.length; ++i) owners[i] = passports.ownerOf(ids[i]);
         escrow.retryPassportHandOver(offer);
         for (uint256 i = 0; i < ids.length; ++i) {
-            if (passports.lastShipmentOf(ids[i]) != shipmentId && passports.ownerOf(ids[i]) != owners[i])
+            if (_custodyOrderOf[ids[i]] != orderId && passports.ownerOf(ids[i]) != owners[i])
                 retryTookForeignUnit = true;
         }
     }
@@ -179,6 +199,7 @@ contract WaybillEscrowHandler is Test {
             registry.setShipment(shipmentId, IShipmentRegistry.ShipmentStatus.InTransit, 0);
             vm.prank(offer.merchant);
             escrow.markShipped(offer);
+            _recordCustody(offer);
         } else if (order.status == IWaybillEscrowTypes.Status.Shipped) {
             registry.setShipment(
                 shipmentId,
@@ -424,23 +445,20 @@ contract WaybillEscrowHandler is Test {
     // ------------------------------------------------------------------ checks
 
     /// @dev How many passports the open orders holding custody listed, plus the units final orders
-    /// left stranded (a refused hand-over: still held, last shipped on that order): what the escrow
+    /// left stranded (a refused hand-over: still held, and held for that order): what the escrow
     /// must own.
     function sumOpenPassports() public view returns (uint256 sum) {
         for (uint256 i = 0; i < _offers.length; ++i) {
             IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(_offers[i]));
             if (order.flags & 1 == 0) continue;
-            bytes32 shipmentId = _shipmentId(_offers[i]);
-            uint256[] memory ids = registry.passportsOf(shipmentId);
+            bytes32 orderId = escrow.orderIdOf(_offers[i]);
+            uint256[] memory ids = registry.passportsOf(_shipmentId(_offers[i]));
             if (_isOpen(order.status)) {
                 sum += ids.length;
                 continue;
             }
             for (uint256 j = 0; j < ids.length; ++j) {
-                if (
-                    passports.ownerOf(ids[j]) == address(escrow) &&
-                    passports.lastShipmentOf(ids[j]) == shipmentId
-                ) ++sum;
+                if (passports.ownerOf(ids[j]) == address(escrow) && _custodyOrderOf[ids[j]] == orderId) ++sum;
             }
         }
     }
@@ -521,21 +539,26 @@ contract WaybillEscrowHandler is Test {
     // ------------------------------------------------------------------ helpers
 
     /// @dev Lists on the order's shipment nothing (seed % 3 == 0), a fresh unit minted to the merchant,
-    /// or a fresh unit plus the previous one, which another open order may hold or a buyer may own,
-    /// so that markShipped must refuse it.
+    /// or a fresh unit plus the previous one, which another open order may hold or a buyer may own
+    /// (so that markShipped must refuse it), or which came back to this merchant.
     function _listPassports(IWaybillEscrowTypes.Offer memory offer, uint8 seed) private {
         uint256 mode = seed % 3;
         if (mode == 0) return;
         uint256 fresh = ++_lastPassport;
         passports.mint(offer.merchant, fresh);
+        _merchantOf[fresh] = offer.merchant;
         uint256[] memory ids = new uint256[](mode == 2 && fresh > 1 ? 2 : 1);
         ids[0] = fresh;
         if (ids.length == 2) ids[1] = fresh - 1;
-        bytes32 shipmentId = _shipmentId(offer);
-        registry.setPassports(shipmentId, ids);
-        // The real registry records the shipment on the units only when the merchant owns them all.
-        for (uint256 i = 0; i < ids.length; ++i) if (passports.ownerOf(ids[i]) != offer.merchant) return;
-        for (uint256 i = 0; i < ids.length; ++i) passports.setLastShipment(ids[i], shipmentId);
+        registry.setPassports(_shipmentId(offer), ids);
+    }
+
+    /// @dev After a markShipped or ship went through: the escrow now holds the units it took for this order.
+    function _recordCustody(IWaybillEscrowTypes.Offer memory offer) private {
+        bytes32 orderId = escrow.orderIdOf(offer);
+        if (escrow.getOrder(orderId).flags & 1 == 0) return;
+        uint256[] memory ids = registry.passportsOf(_shipmentId(offer));
+        for (uint256 i = 0; i < ids.length; ++i) _custodyOrderOf[ids[i]] = orderId;
     }
 
     /// @dev The rule the escrow must apply: Delivered after the payment, by a key and a carrier that
@@ -663,7 +686,7 @@ contract WaybillEscrowTest is Test {
         );
     }
 
-    /// @dev Retries: a hand-over retry never moves a unit last shipped on another order.
+    /// @dev Retries: a hand-over retry never moves a unit the escrow holds for another order.
     function invariant_retryNeverTakesAnotherOrdersUnit() public view {
         assertFalse(handler.retryTookForeignUnit(), "a retry moved a unit of another order's shipment");
     }

@@ -2,16 +2,19 @@
  * The passport page: a GS1 Digital Link path (`/01/<gtin>[/10/<lot>]/21/<serial>`) opens it,
  * so a QR label pointing at the app resolves. The verdict comes first (GENUINE, NOT FOUND,
  * RECALLED, STOLEN), then the product, lot, manufacturer, origin, certificates valid now,
- * owner and last shipment. One `verify` call answers most of it.
+ * owner and last shipment. One `verify` call answers most of it; the last shipment is the
+ * unit's latest `PassportShipped` log (the passport stores none), read from the deployment block.
  */
-import { ZeroAddress, ZeroHash, getAddress, id } from "ethers";
+import { ZeroAddress, getAddress, id } from "ethers";
 
 import {
   SHIPMENT_STATUSES,
   UNIT_STATUSES,
   bytesToAscii,
   connectPassports,
+  connectRegistry,
   parseDigitalLink,
+  readLastShipment,
   tokenIdOf,
 } from "@waybill/sdk";
 
@@ -49,8 +52,13 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
   try {
     const reader = readProvider(network);
     const passports = connectPassports(network.passports, reader);
+    const registry = connectRegistry(network.registry, reader);
     const tokenId = tokenIdOf(link.gtin, link.serial);
-    const [view, now] = await Promise.all([passports.verify(tokenId), chainTime(reader)]);
+    const [view, now, lastShipment] = await Promise.all([
+      passports.verify(tokenId),
+      chainTime(reader),
+      readLastShipment(passports, registry, tokenId, { fromBlock: network.fromBlock }),
+    ]);
     const status = UNIT_STATUSES[Number(view.status)] ?? "None";
     const verdict: Verdict = !view.exists
       ? "notFound"
@@ -97,7 +105,6 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
           ? t("passport.heldByEscrow")
           : owner;
     const certificates = view.certificates.filter((c) => c.expiresAt > now);
-    const shipmentStatus = SHIPMENT_STATUSES[Number(view.lastShipmentStatus)] ?? "None";
     const details = facts([
       [t("passport.product"), h("span", { class: "mono" }, link.gtin)],
       [t("passport.serial"), h("span", { class: "mono" }, link.serial)],
@@ -127,9 +134,11 @@ export async function renderPassport(root: HTMLElement, url: string): Promise<vo
       [t("passport.owner"), ownerText === owner ? h("span", { class: "mono" }, owner) : ownerText],
       [
         t("passport.lastShipment"),
-        view.lastShipmentId === ZeroHash
+        lastShipment === null
           ? t("passport.noShipment")
-          : t(`shipmentStatus.${shipmentStatus}` as MessageKey),
+          : t(
+              `shipmentStatus.${SHIPMENT_STATUSES[Number(lastShipment.status)] ?? "None"}` as MessageKey,
+            ),
       ],
       [t("passport.network"), network.name],
     ]);
