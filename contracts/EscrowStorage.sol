@@ -58,11 +58,20 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
         "Settlement(bytes32 orderId,uint256 buyerAmount,uint40 deadline)"
     );
 
+    /// @notice The most tokens the escrow ever lists ({_listedTokens}): every carrier-suspension
+    /// notice rewrites each listed token's slot, within the gas the registry guarantees it.
+    uint256 public constant MAX_LISTED_TOKENS = 8;
+
     uint256 internal constant BPS = 10_000;
-    /// @dev {_tokenModes}: allowed; every payment measures what arrived (fee-on-transfer guard).
+    /// @dev {TokenState-mode}: allowed; every payment measures what arrived (fee-on-transfer guard).
     uint8 internal constant TOKEN_MEASURED = 1;
-    /// @dev {_tokenModes}: allowed and flagged plain: a payment trusts the token's transfer.
+    /// @dev {TokenState-mode}: allowed and flagged plain: a payment trusts the token's transfer.
     uint8 internal constant TOKEN_PLAIN = 2;
+    /// @dev {TokenState-listed} in the token's slot word, Solidity's own layout of {TokenState}
+    /// after `mode` (bits 0-7); `suspensionCheckFrom` starts at {TOKEN_CHECK_FROM_SHIFT}. A test
+    /// compares both with the layout Solidity gives the struct.
+    uint256 internal constant TOKEN_LISTED_BIT = 1 << 8;
+    uint256 internal constant TOKEN_CHECK_FROM_SHIFT = 16;
     /// @dev {Order-flags} bit: the shipment carries passports, which the escrow took into custody at
     /// {markShipped}; completing an order without it never reads the registry's passport list.
     uint8 internal constant FLAG_PASSPORTS = 1;
@@ -93,18 +102,42 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
 
     // ---------------------------------------------------------------------- storage
 
-    /// @dev Everything `pay` reads besides the order and the allow-list, in one slot:
+    /// @dev Everything `pay` reads besides the order and the token, in one slot:
     /// treasury (20 bytes) | feeBps (2) | paused (1) | registryLinked (1) | lastCarrierSuspensionAt (5).
-    /// OZ Pausable would cost `pay` a second cold read. The last two are all `release` reads here:
-    /// the registry sets them ({WaybillEscrowExtension-recordRegistryLink},
-    /// {WaybillEscrowExtension-recordCarrierSuspension}), and while a delivery was recorded after
-    /// the latest suspension, release needs no registry read (see {WaybillEscrow-release}).
+    /// OZ Pausable would cost `pay` a second cold read. The last two are the source of truth for
+    /// the registry's notices ({WaybillEscrowExtension-recordRegistryLink},
+    /// {WaybillEscrowExtension-recordCarrierSuspension}); `release` reads their copy in the
+    /// order's {TokenState} instead, a slot it rewrites anyway for the fee.
     struct Config {
         address treasury;
         uint16 feeBps;
         bool paused;
         bool registryLinked;
         uint40 lastCarrierSuspensionAt;
+    }
+
+    /**
+     * @dev Everything the escrow keeps per token, in one slot: mode (1 byte) | listed (1) |
+     * suspensionCheckFrom (5) | accruedFees (25). `pay` reads `mode`; `release` reads
+     * `suspensionCheckFrom` and adds its fee to `accruedFees` in the same slot, which it would
+     * otherwise read and write for the fee alone, so the suspension check costs it nothing more.
+     * - `mode`: 0 = not allowed, {TOKEN_MEASURED} = allowed, each payment's arrival measured,
+     *   {TOKEN_PLAIN} = allowed and flagged plain by the token manager (no fee on transfer).
+     * - `listed`: in {_listedTokens} (set when first allowed, never cleared: a delisted token's
+     *   open orders still release). It also keeps the slot non-zero, so a notice's rewrite never
+     *   pays for a fresh slot.
+     * - `suspensionCheckFrom`: {Config}'s latest suspension time while the registry is linked,
+     *   `type(uint40).max` while not; release reads the registry for a delivery recorded at or
+     *   before it. Kept equal to {Config} by the registry's notices, which rewrite every listed
+     *   token, and by a first listing, which copies the current value.
+     * - `accruedFees`: the token's unwithdrawn fees. Each order adds below 2^93 (a uint96 price at
+     *   most 10%), so 2^200 cannot be reached.
+     */
+    struct TokenState {
+        uint8 mode;
+        bool listed;
+        uint40 suspensionCheckFrom;
+        uint200 accruedFees;
     }
 
     /// @dev count (16 bytes) | sum (16 bytes) in one slot.
@@ -131,10 +164,9 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
 
     Config internal _config;
     mapping(bytes32 orderId => Order) internal _orders;
-    /// @dev 0 = not allowed, {TOKEN_MEASURED} = allowed, each payment's arrival measured,
-    /// {TOKEN_PLAIN} = allowed and flagged plain by the token manager (no fee on transfer).
-    mapping(address token => uint8 mode) internal _tokenModes;
-    mapping(address token => uint256) internal _accruedFees;
+    mapping(address token => TokenState) internal _tokens;
+    /// @dev Every token ever allowed, in the order first allowed; at most {MAX_LISTED_TOKENS}.
+    address[] internal _listedTokens;
     mapping(address token => mapping(address account => uint256)) internal _credits;
     mapping(address merchant => Rating) internal _ratings;
     /// @dev Read only when the order's {FLAG_EXTRAS} is set; see {_extrasOf}.
@@ -214,13 +246,14 @@ abstract contract EscrowStorage is IWaybillEscrowTypes, EIP712, ReentrancyGuardT
         // order does not store the split. Same slot, same write.
         if (buyerAmount < held) order.flags |= FLAG_SELLER_PAID;
         _store(orderId, order);
-        // buyerAmount <= held <= price < 2^96 and feeBps <= 1000, so nothing overflows.
+        // buyerAmount <= held <= price < 2^96 and feeBps <= 1000, so nothing overflows; the fee
+        // sum stays far below 2^200 (see {TokenState}).
         unchecked {
             uint256 sellerPart = held - buyerAmount;
             fee = (sellerPart * order.feeBps) / BPS;
             sellerAmount = sellerPart - fee;
+            if (fee != 0) _tokens[offer.token].accruedFees += uint200(fee);
         }
-        if (fee != 0) _accruedFees[offer.token] += fee;
     }
 
     /**

@@ -49,11 +49,14 @@ contract ShipmentRegistry is IShipmentRegistry, AccessControlDefaultAdminRules, 
     uint256 public constant MAX_PASSPORTS = 50;
 
     /// @inheritdoc IShipmentRegistry
-    /// @dev The escrow's own notice (a delegatecall to its extension, one cold slot rewritten, an
-    /// event) uses about 12,000 today; four times that leaves room for repricings. A stingy
+    /// @dev The escrow's own notice (a delegatecall to its extension, its config slot and its token
+    /// list's length, then a cold list slot and a cold token slot rewritten per listed token, an
+    /// event) uses 71,860 with its most tokens listed (`MAX_LISTED_TOKENS`, 8; measured): over
+    /// twice that leaves room for repricings. A notice that ran out would leave the escrow a stale
+    /// copy of the latest suspension, letting a release skip the registry read after it. A stingy
     /// transaction must not be able to starve the notice while the suspension itself succeeds (a
     /// wallet's gas estimate would find exactly that), hence the check before the call.
-    uint256 public constant ESCROW_NOTICE_GAS = 50_000;
+    uint256 public constant ESCROW_NOTICE_GAS = 150_000;
 
     /// @dev Bit `code` is set when `code` may follow a shipment in that status (see {EventCode}).
     uint256 private constant _FROM_CREATED = (1 << uint8(EventCode.PickedUp)) | (1 << uint8(EventCode.Lost));

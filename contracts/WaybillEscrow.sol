@@ -57,10 +57,6 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage, AccessControlDefaultAdm
 
     /// @notice The longest delivery or inspection period an offer may set, so no order holds funds for decades.
     uint32 public constant MAX_PERIOD = 365 days;
-    /// @dev Where {Config-registryLinked} and {Config-lastCarrierSuspensionAt} sit in its slot:
-    /// after treasury (160 bits), feeBps (16) and paused (8).
-    uint256 private constant _LINKED_SHIFT = 184;
-    uint256 private constant _LAST_SUSPENSION_SHIFT = 192;
     /// @dev Runs the calls off the common path (see {WaybillEscrowExtension}) by delegatecall.
     address private immutable _EXTENSION;
 
@@ -257,8 +253,10 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage, AccessControlDefaultAdm
         // Only the suspension matters here: markDelivered checked everything else, and a final
         // event never changes. markDelivered also refused a carrier suspended then (the stamp is
         // when it ran), so only a suspension since can matter, and a linked registry reports every
-        // one. Equal seconds read the registry: the suspension may have come after the delivery.
-        if (_suspendedSinceMayMatter(order.stamp)) {
+        // one. The token's copy of the latest (max while unlinked) is in the slot that {_close}
+        // then rewrites for the fee, so this read is its only cold one. Equal seconds read the
+        // registry: the suspension may have come after the delivery.
+        if (_tokens[offer.token].suspensionCheckFrom >= order.stamp) {
             // The lean view skips the struct round trip of {finalEventOf}.
             (address carrier, bool suspended) = REGISTRY.carrierStandingOf(offer.merchant, orderId);
             if (suspended) revert EvidenceCarrierSuspended(orderId, carrier);
@@ -371,17 +369,17 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage, AccessControlDefaultAdm
 
     /// @inheritdoc IWaybillEscrow
     function accruedFees(address token) external view returns (uint256) {
-        return _accruedFees[token];
+        return _tokens[token].accruedFees;
     }
 
     /// @inheritdoc IWaybillEscrow
     function isTokenAllowed(address token) external view returns (bool) {
-        return _tokenModes[token] != 0;
+        return _tokens[token].mode != 0;
     }
 
     /// @inheritdoc IWaybillEscrow
     function isTokenPlain(address token) external view returns (bool) {
-        return _tokenModes[token] == TOKEN_PLAIN;
+        return _tokens[token].mode == TOKEN_PLAIN;
     }
 
     /// @inheritdoc IWaybillEscrow
@@ -404,29 +402,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage, AccessControlDefaultAdm
 
     /// @inheritdoc IWaybillEscrow
     function registryLink() external view returns (bool linked, uint256 lastCarrierSuspensionAt) {
-        uint256 word = _configWord();
-        return (uint8(word >> _LINKED_SHIFT) != 0, uint40(word >> _LAST_SUSPENSION_SHIFT));
-    }
-
-    /**
-     * @dev Whether a carrier may have been suspended at or after `deliveredAt`, as far as this escrow
-     * knows: always while unlinked, else when the registry reported a suspension (or the link) then
-     * or later.
-     */
-    function _suspendedSinceMayMatter(uint40 deliveredAt) private view returns (bool) {
-        uint256 word = _configWord();
-        return uint8(word >> _LINKED_SHIFT) == 0 || uint40(word >> _LAST_SUSPENSION_SHIFT) >= deliveredAt;
-    }
-
-    /**
-     * @dev The {Config} slot in one SLOAD: Solidity reads a packed slot once per member read (100 gas
-     * each after the first), and a memory copy costs bytecode. Read with {_LINKED_SHIFT} and
-     * {_LAST_SUSPENSION_SHIFT}, Solidity's own layout of {Config} (a test compares them with it).
-     */
-    function _configWord() private view returns (uint256 word) {
-        assembly ("memory-safe") {
-            word := sload(_config.slot)
-        }
+        return (_config.registryLinked, _config.lastCarrierSuspensionAt);
     }
 
     /// @dev Checks an offer can be paid by `buyer` and records the order; the caller pulls the funds.
@@ -440,7 +416,7 @@ contract WaybillEscrow is IWaybillEscrow, EscrowStorage, AccessControlDefaultAdm
         if (current != Status.None) revert InvalidOrderStatus(orderId, current);
         Config memory cfg = _config;
         if (cfg.paused) revert PaymentsPaused();
-        uint8 tokenMode = _tokenModes[offer.token];
+        uint8 tokenMode = _tokens[offer.token].mode;
         if (tokenMode == 0) revert TokenNotAllowed(offer.token);
         plain = tokenMode == TOKEN_PLAIN;
         if (block.timestamp > offer.expiry) revert OfferExpired(orderId, offer.expiry);

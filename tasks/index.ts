@@ -639,7 +639,10 @@ const adminManufacturer = common(
   )
   .build();
 const adminToken = common(
-  task(["admin", "token"], "Allow-list a stablecoin for new offers (or --disallow it)"),
+  task(
+    ["admin", "token"],
+    "Allow-list a stablecoin for new offers (or --disallow it); at most 8 are ever allowed",
+  ),
 )
   .addOption({ name: "token", description: "USDC, EURC or an address", defaultValue: "" })
   .addFlag({ name: "disallow", description: "Stop accepting it for new payments" })

@@ -17,7 +17,9 @@ interface IRegistryListener {
     function recordRegistryLink() external;
 
     /**
-     * @notice The registry suspended `carrier` (`suspendCarrier`). Only the escrow's own registry may call.
+     * @notice The registry suspended `carrier` (`suspendCarrier`). Only the escrow's own registry
+     * may call. Waybill's escrow records the time for each token it lists, at most
+     * `MAX_LISTED_TOKENS` of them, so that the work fits the registry's allowance.
      * @param carrier The carrier just suspended.
      */
     function recordCarrierSuspension(address carrier) external;

@@ -395,14 +395,18 @@ interface IWaybillEscrow is IWaybillEscrowTypes, IRegistryListener {
     function setTreasury(address newTreasury) external;
 
     /**
-     * @notice Allows or disallows `token` for new orders. TOKEN_MANAGER_ROLE only.
+     * @notice Allows or disallows `token` for new orders. TOKEN_MANAGER_ROLE only. A token allowed
+     * for the first time takes one of the `MAX_LISTED_TOKENS` (8) places for good, since every
+     * carrier-suspension notice updates each listed token: disallowing keeps its place (its open
+     * orders still release), and a token allowed beyond them reverts with {TooManyTokens}.
      * @param token The token.
      * @param allowed Whether new orders may use it.
      */
     function setTokenAllowed(address token, bool allowed) external;
 
     /**
-     * @notice Allows or disallows several tokens at once (a deployment's stablecoins). TOKEN_MANAGER_ROLE only.
+     * @notice Allows or disallows several tokens at once (a deployment's stablecoins), as
+     * {setTokenAllowed} does each. TOKEN_MANAGER_ROLE only.
      * @param tokens The tokens.
      * @param allowed Whether new orders may use them.
      */

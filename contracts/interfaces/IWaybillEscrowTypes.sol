@@ -359,4 +359,7 @@ interface IWaybillEscrowTypes {
     error SettlementSignatureCancelled(bytes32 orderId, address signer);
     /// @dev A review's or an evidence's text is `length` bytes, above `maximum`.
     error TextTooLong(uint256 length, uint256 maximum);
+    /// @dev Allowing `token` for the first time would list more than `max` tokens
+    /// (`MAX_LISTED_TOKENS`); a token once allowed keeps its place, even delisted.
+    error TooManyTokens(address token, uint256 max);
 }

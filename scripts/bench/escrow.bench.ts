@@ -21,13 +21,15 @@ const suite: BenchSuite = {
     "escrow.markShipped": 50_000,
     "escrow.markDelivered": 50_000,
     "escrow.confirmReceipt": 61_000,
-    // Issue 13 asked 61,000, before issue 9's rule (no release while the delivering carrier is
-    // suspended) made every release read the registry: a cold account, the shipment record and the
-    // carrier's account, about 8,200 gas (68,820). The registry now reports every suspension to the
-    // escrow, so a delivery recorded after the latest one needs only the escrow's config slot
-    // (2,100): 62,836. Traced (at 62,817): 21,000 base + 2,920 calldata + the token's transfer 20,203 (its
-    // cold account and call 2,880, four cold slots, two writes, its log) + order slot 5,000 + fee
-    // accrual 5,000 + config 2,100 + OrderReleased 2,012 + ~4,600 of hashing, guard and logic.
+    // Issue 13's 61,000. Issue 9's rule (no release while the delivering carrier is suspended)
+    // made every release read the registry: a cold account, the shipment record and the carrier's
+    // account, about 8,200 gas (68,820). The registry reports every suspension to the escrow, so a
+    // delivery recorded after the latest one needs no registry read, and the time of the latest
+    // is copied into each token's slot, which release reads and writes for the fee anyway (the
+    // config slot's cold read, 2,100, is gone: 62,711 before). Traced (at 60,864): 21,000 base +
+    // ~2,920 calldata + the token's transfer 19,923 (its cold account and call, four cold slots,
+    // two writes, its log) + order slot 5,000 + the token slot 5,100 (read cold for the copy, then
+    // 100 + 2,900 to add the fee) + OrderReleased 2,012 + ~4,900 of hashing, guard and logic.
     "escrow.release": RELEASE_CEILING,
     "escrow.refund": 55_000,
     "escrow.resolveDispute": 90_000,

@@ -367,6 +367,8 @@ export const ERROR_SENTENCES: Readonly<
   // Money and tokens
   PaymentsPaused: () => "new payments are paused by the platform",
   TokenNotAllowed: (a) => `the token ${String(a.token)} is not accepted by this escrow`,
+  TooManyTokens: (a) =>
+    `the escrow cannot accept the token ${String(a.token)}: it already lists its limit of ${String(a.max)} tokens, and a token once accepted keeps its place even when disallowed`,
   AmountNotReceived: (a) =>
     `the token ${String(a.token)} delivered ${String(a.received)} of the ${String(a.expected)} base units expected (a fee-on-transfer token?)`,
   BuyerAmountTooHigh: (a, amount) =>

@@ -132,7 +132,11 @@ export interface TokenArgs extends CommonArgs {
   disallow: boolean;
 }
 
-/** `admin token`: allow-lists a stablecoin for new offers (or removes it; open orders are unaffected). */
+/**
+ * `admin token`: allow-lists a stablecoin for new offers (or removes it; open orders are
+ * unaffected). A token once allowed keeps one of the escrow's `MAX_LISTED_TOKENS` places for good,
+ * so the confirmation says so; allowing one beyond them fails with the SDK's sentence.
+ */
 export async function token(
   args: TokenArgs,
   hre: HardhatRuntimeEnvironment,
@@ -146,8 +150,15 @@ export async function token(
       `${args.disallow ? "remove" : "allow"} ${info.symbol} ${info.address}`,
       () => ctx.escrow.setTokenAllowed(info.address, !args.disallow),
     );
+    if (args.disallow) {
+      out.line(
+        `✓ ${info.symbol} is no longer accepted for new payments; its open orders still settle`,
+      );
+      return;
+    }
+    const places = await ctx.escrow.MAX_LISTED_TOKENS();
     out.line(
-      `✓ ${info.symbol} is ${args.disallow ? "no longer accepted for new payments" : "accepted"}`,
+      `✓ ${info.symbol} is accepted, and keeps one of the escrow's ${places} token places for good, even if removed later`,
     );
   }, out);
 }

@@ -751,6 +751,10 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     expect((await escrow.config()).paused).to.equal(false);
     await ok("admin", "admin", "token", "--token", "EURC", "--disallow");
     expect(await escrow.isTokenAllowed(deployment.localStablecoins.EURC)).to.equal(false);
+    expect(await ok("admin", "admin", "token", "--token", "EURC")).to.match(
+      /EURC is accepted, and keeps one of the escrow's 8 token places for good/,
+    );
+    expect(await escrow.isTokenAllowed(deployment.localStablecoins.EURC)).to.equal(true);
     await ok("admin", "admin", "fee", "--bps", "150");
     expect((await escrow.config()).feeBps).to.equal(150n);
 

@@ -6,10 +6,13 @@ import {
   ARBITRATION_PERIOD,
   FEE_BPS,
   INSPECTION,
+  NEVER,
   PRICE,
   SHIP_WITHIN,
   Status,
   deployEscrow,
+  listedTokensOf,
+  tokenStateOf,
 } from "./helpers.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -116,6 +119,14 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       await expect(w.escrow.withdrawFees(token))
         .to.be.revertedWithCustomError(w.escrow, "NothingToWithdraw")
         .withArgs(token, w.treasury.address);
+      // Only the fee bits of the token's slot are cleared.
+      expect(await tokenStateOf(ethers, w.escrow, token)).to.deep.equal({
+        mode: 1n,
+        listed: true,
+        suspensionCheckFrom: NEVER,
+        accruedFees: 0n,
+      });
+      expect(await w.escrow.isTokenAllowed(token)).to.equal(true);
     });
 
     it("sets the treasury (admin only, never zero)", async function () {
@@ -200,6 +211,24 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
         .withArgs(w.stranger.address, await w.escrow.TOKEN_MANAGER_ROLE());
     });
 
+    it("reads the token slot where Solidity lays it out: mode, listed, suspension copy, fees", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const token = await w.usdc.getAddress();
+      await w.escrow.setTokensPlain([token], true);
+      const offer = await w.makeOffer();
+      await w.pay(offer);
+      await w.escrow.connect(w.buyer).confirmReceipt(offer);
+      const state = await tokenStateOf(ethers, w.escrow, token);
+      expect(state.mode).to.equal(2n);
+      expect(await w.escrow.isTokenPlain(token)).to.equal(true);
+      expect(state.listed).to.equal(true);
+      expect(state.suspensionCheckFrom).to.equal(NEVER); // the mock registry never linked it
+      expect(state.accruedFees)
+        .to.equal(FEE)
+        .and.to.equal(await w.escrow.accruedFees(token));
+      expect(await listedTokensOf(ethers, w.escrow)).to.deep.equal([token]);
+    });
+
     it("pauses and unpauses new payments (pauser only)", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       await expect(w.escrow.pause()).to.emit(w.escrow, "Paused").withArgs(w.admin.address);
@@ -241,6 +270,119 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       expect(await w.usdc.balanceOf(await w.escrow.getAddress())).to.equal(
         await w.escrow.accruedFees(await w.usdc.getAddress()),
       );
+    });
+  });
+
+  describe("the token list (MAX_LISTED_TOKENS)", function () {
+    /** Fresh stablecoins, not yet allowed. */
+    async function newTokens(w: Awaited<ReturnType<typeof escrowFixture>>, count: number) {
+      const tokens: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const token = await ethers.deployContract("MockStablecoin", [
+          `T${i}`,
+          `T${i}`,
+          w.admin.address,
+        ]);
+        tokens.push(await token.getAddress());
+      }
+      return tokens;
+    }
+
+    it("lists a token once, when first allowed: delisted it keeps its place, and allowing it again does not list it twice", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const usdc = await w.usdc.getAddress();
+      const [eurc, never] = await newTokens(w, 2);
+      expect(await w.escrow.MAX_LISTED_TOKENS()).to.equal(8n);
+      await w.escrow.setTokenAllowed(usdc, false);
+      expect(await listedTokensOf(ethers, w.escrow)).to.deep.equal([usdc]);
+      expect((await tokenStateOf(ethers, w.escrow, usdc)).listed).to.equal(true);
+      await w.escrow.setTokenAllowed(usdc, true);
+      await w.escrow.setTokensAllowed([eurc, usdc, eurc], true);
+      await w.escrow.setTokensAllowed([usdc, eurc], false);
+      await w.escrow.setTokensAllowed([eurc], true);
+      expect(await listedTokensOf(ethers, w.escrow)).to.deep.equal([usdc, eurc]);
+      // Disallowing a token never allowed lists nothing.
+      await expect(w.escrow.setTokenAllowed(never, false))
+        .to.emit(w.escrow, "TokenAllowlistUpdated")
+        .withArgs(never, false);
+      expect(await listedTokensOf(ethers, w.escrow)).to.deep.equal([usdc, eurc]);
+      expect(await tokenStateOf(ethers, w.escrow, never)).to.deep.equal({
+        mode: 0n,
+        listed: false,
+        suspensionCheckFrom: 0n,
+        accruedFees: 0n,
+      });
+    });
+
+    it("refuses a ninth token with TooManyTokens, alone or in a batch, and a delisted token keeps its place", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const usdc = await w.usdc.getAddress();
+      const max = await w.escrow.MAX_LISTED_TOKENS();
+      const [ninth, ...others] = await newTokens(w, Number(max));
+      await w.escrow.setTokensAllowed(others, true);
+      expect(await listedTokensOf(ethers, w.escrow)).to.deep.equal([usdc, ...others]);
+      await expect(w.escrow.setTokenAllowed(ninth, true))
+        .to.be.revertedWithCustomError(w.escrow, "TooManyTokens")
+        .withArgs(ninth, max);
+      // The whole batch reverts, the listed token in it included.
+      await w.escrow.setTokenAllowed(usdc, false);
+      await expect(w.escrow.setTokensAllowed([usdc, ninth], true))
+        .to.be.revertedWithCustomError(w.escrow, "TooManyTokens")
+        .withArgs(ninth, max);
+      expect(await w.escrow.isTokenAllowed(usdc)).to.equal(false);
+      // Delisting frees no place: its open orders still release.
+      await expect(w.escrow.setTokenAllowed(ninth, true))
+        .to.be.revertedWithCustomError(w.escrow, "TooManyTokens")
+        .withArgs(ninth, max);
+      await w.escrow.setTokenAllowed(usdc, true);
+      expect(await w.escrow.isTokenAllowed(usdc)).to.equal(true);
+      expect(await w.escrow.isTokenAllowed(ninth)).to.equal(false);
+      expect(await listedTokensOf(ethers, w.escrow)).to.have.length(Number(max));
+    });
+
+    it("copies the suspension time into a token first allowed: the maximum while unlinked, the latest reported suspension once linked", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const usdc = await w.usdc.getAddress();
+      const [eurc, late] = await newTokens(w, 2);
+      const copyOf = async (token: string) =>
+        (await tokenStateOf(ethers, w.escrow, token)).suspensionCheckFrom;
+      expect(await copyOf(usdc)).to.equal(NEVER);
+
+      // A suspension notice while unlinked (the registry's link notice failed, say) moves the
+      // config but no copy: an unlinked escrow's release always reads the registry.
+      const registry = await w.registry.getAddress();
+      await networkHelpers.impersonateAccount(registry);
+      await networkHelpers.setBalance(registry, 10n ** 18n);
+      await w.escrow
+        .connect(await ethers.getSigner(registry))
+        .recordCarrierSuspension(w.relayer.address);
+      await networkHelpers.stopImpersonatingAccount(registry);
+      expect(await w.escrow.registryLink()).to.deep.equal([false, await w.now()]);
+      expect(await copyOf(usdc)).to.equal(NEVER);
+      await w.escrow.setTokenAllowed(eurc, true);
+      expect(await copyOf(eurc)).to.equal(NEVER);
+
+      await networkHelpers.time.increase(3600);
+      await w.registry.linkEscrow(await w.escrow.getAddress());
+      const linkedAt = await w.now();
+      expect(await copyOf(usdc)).to.equal(linkedAt);
+      expect(await copyOf(eurc)).to.equal(linkedAt);
+
+      await networkHelpers.time.increase(3600);
+      await w.registry.setSuspended(w.relayer.address, true);
+      const suspendedAt = await w.now();
+      expect(await copyOf(usdc)).to.equal(suspendedAt);
+      expect(await copyOf(eurc)).to.equal(suspendedAt);
+
+      // Allowed later, a token copies the latest suspension, not its own listing time.
+      await networkHelpers.time.increase(3600);
+      await w.escrow.setTokenAllowed(late, true);
+      expect(await copyOf(late)).to.equal(suspendedAt);
+      // Delisting and allowing again leave the copy alone.
+      await w.escrow.setTokenAllowed(usdc, false);
+      await w.escrow.setTokenAllowed(usdc, true);
+      expect(await copyOf(usdc)).to.equal(suspendedAt);
+      expect(await w.escrow.registryLink()).to.deep.equal([true, suspendedAt]);
     });
   });
 

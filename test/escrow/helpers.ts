@@ -3,7 +3,17 @@
  * `deployEscrow` in its own named fixture for `loadFixture`.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { type Signer, type TypedDataDomain, ZeroAddress, ZeroHash, id } from "ethers";
+import {
+  AbiCoder,
+  type Signer,
+  type TypedDataDomain,
+  ZeroAddress,
+  ZeroHash,
+  getAddress,
+  id,
+  keccak256,
+  toBeHex,
+} from "ethers";
 
 import { type Offer, escrowDomain, orderIdOf, signOffer } from "@waybill/sdk";
 import type {
@@ -228,3 +238,56 @@ export function feeOn(amount: bigint): bigint {
 }
 
 export { ZeroAddress, ZeroHash };
+
+/**
+ * Where EscrowStorage keeps `_tokens` and `_listedTokens`: after OZ EIP712's two fallback strings
+ * (slots 0 and 1), `_config` (2) and `_orders` (3). The escrow has no view of a token's
+ * suspension copy nor of the list (no init code to spare), so tests read them from storage;
+ * "reads the token slot where Solidity lays it out" (admin.ts) checks these numbers.
+ */
+export const TOKENS_SLOT = 4n;
+export const LISTED_TOKENS_SLOT = 5n;
+/** `type(uint40).max`: a token's copy while the registry is not linked. */
+export const NEVER = 2n ** 40n - 1n;
+
+/** EscrowStorage's `TokenState` of `token`: mode (bits 0-7), listed (8-15), suspensionCheckFrom (16-55), accruedFees (56-255). */
+export interface TokenState {
+  mode: bigint;
+  listed: boolean;
+  suspensionCheckFrom: bigint;
+  accruedFees: bigint;
+}
+
+/** Reads `token`'s packed slot of `escrow`. */
+export async function tokenStateOf(
+  ethers: HardhatEthers,
+  escrow: { getAddress(): Promise<string> },
+  token: string,
+): Promise<TokenState> {
+  const slot = keccak256(
+    AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [token, TOKENS_SLOT]),
+  );
+  const word = BigInt(await ethers.provider.getStorage(await escrow.getAddress(), slot));
+  return {
+    mode: word & 0xffn,
+    listed: ((word >> 8n) & 0xffn) !== 0n,
+    suspensionCheckFrom: (word >> 16n) & NEVER,
+    accruedFees: word >> 56n,
+  };
+}
+
+/** The escrow's `_listedTokens`, read from storage. */
+export async function listedTokensOf(
+  ethers: HardhatEthers,
+  escrow: { getAddress(): Promise<string> },
+): Promise<string[]> {
+  const address = await escrow.getAddress();
+  const count = BigInt(await ethers.provider.getStorage(address, LISTED_TOKENS_SLOT));
+  const first = BigInt(keccak256(toBeHex(LISTED_TOKENS_SLOT, 32)));
+  const tokens: string[] = [];
+  for (let i = 0n; i < count; i++) {
+    const word = await ethers.provider.getStorage(address, first + i);
+    tokens.push(getAddress(`0x${word.slice(-40)}`));
+  }
+  return tokens;
+}

@@ -6,6 +6,7 @@
  * who recorded the final event and whether that carrier is suspended.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { anyUint } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -22,6 +23,7 @@ import {
   Status,
   type EscrowWorld,
   deployEscrow,
+  tokenStateOf,
 } from "./helpers.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -344,8 +346,8 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
 
   describe("3b. release skips the registry read only after every suspension was reported", function () {
     /** A delivery by the independent carrier (the relayer) that the escrow recorded, window passed later. */
-    async function recordedDelivery(w: EscrowWorld) {
-      const offer = await w.makeOffer();
+    async function recordedDelivery(w: EscrowWorld, overrides: Partial<Offer> = {}) {
+      const offer = await w.makeOffer(overrides);
       const { orderId } = await shipWithFinalEvent(
         w,
         offer,
@@ -452,6 +454,37 @@ describe("WaybillEscrow: trust in evidence, fees and windows (issue 9)", functio
       const slow = await (await w.escrow.connect(w.stranger).release(other.offer)).wait();
       expect(slow!.gasUsed - fast!.gasUsed).to.be.greaterThan(4_000n);
       expect((await w.escrow.getOrder(orderId)).status).to.equal(Status.Released);
+    });
+
+    it("keeps a copy per token: one first allowed after a suspension releases without the read, and a suspension since its delivery still blocks it", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      await w.registry.linkEscrow(await w.escrow.getAddress());
+      await w.registry.setSuspended(w.stranger.address, true);
+      const suspendedAt = await w.now();
+      await networkHelpers.time.increase(DAY);
+      const eurc = await ethers.deployContract("MockStablecoin", ["EURC", "EURC", w.admin.address]);
+      const token = await eurc.getAddress();
+      await w.escrow.setTokenAllowed(token, true);
+      expect((await tokenStateOf(ethers, w.escrow, token)).suspensionCheckFrom).to.equal(
+        suspendedAt,
+      );
+      await eurc.mint(w.buyer.address, 2n * PRICE);
+      await eurc.connect(w.buyer).approve(await w.escrow.getAddress(), 2n * PRICE);
+
+      const first = await recordedDelivery(w, { token });
+      const second = await recordedDelivery(w, { token });
+      await networkHelpers.time.increase(INSPECTION);
+      // Delivered after the latest suspension: released on the token's copy alone.
+      await expect(w.escrow.connect(w.stranger).release(first.offer))
+        .to.emit(w.escrow, "OrderReleased")
+        .withArgs(first.orderId, w.payee.address, PRICE - (PRICE * FEE_BPS) / 10_000n, anyUint);
+      await w.registry.setSuspended(w.relayer.address, true);
+      expect((await tokenStateOf(ethers, w.escrow, token)).suspensionCheckFrom).to.equal(
+        await w.now(),
+      );
+      await expect(w.escrow.connect(w.stranger).release(second.offer))
+        .to.be.revertedWithCustomError(w.escrow, "EvidenceCarrierSuspended")
+        .withArgs(second.orderId, w.relayer.address);
     });
   });
 

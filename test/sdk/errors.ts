@@ -111,6 +111,9 @@ describe("sdk: errors as sentences", function () {
     expect(sentence(escrow, "PaymentsPaused", [])).to.equal(
       "new payments are paused by the platform",
     );
+    expect(sentence(escrow, "TooManyTokens", [ALICE, 8])).to.equal(
+      `the escrow cannot accept the token ${ALICE}: it already lists its limit of 8 tokens, and a token once accepted keeps its place even when disallowed`,
+    );
   });
 
   it("keeps the raw error in details and the original as cause", function () {

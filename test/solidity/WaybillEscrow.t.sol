@@ -18,7 +18,9 @@ import {Test} from "./utils/Test.sol";
 /// statuses recorded by independent carriers or by a party (as the carrier or as its key),
 /// suspended carriers, late and pre-payment deliveries, disputes, rulings, refunds, partial
 /// refunds, payout assignments to financiers (frozen ones too), settlements proposed and accepted
-/// or signed, frozen accounts, pushed credits, fee changes and time. Every call the escrow rejects is simply
+/// or signed, frozen accounts, pushed credits, fee changes and time, in two stablecoins: one allowed
+/// before the registry linked the escrow, one the token manager allows (and delists, and allows
+/// again) only during the run, after whatever suspensions came first. Every call the escrow rejects is simply
 /// skipped (failOnRevert is off); the trust checks record a violation in a ghost flag instead.
 contract WaybillEscrowHandler is Test {
     uint256 public constant MAX_ORDERS = 24;
@@ -45,6 +47,8 @@ contract WaybillEscrowHandler is Test {
 
     WaybillEscrow public immutable escrow;
     MockStablecoin public immutable token;
+    /// @notice Not allowed until {toggleAllowed} first allows it.
+    MockStablecoin public immutable lateToken;
     MockShipmentRegistry public immutable registry;
     MockPassports public immutable passports;
 
@@ -61,11 +65,13 @@ contract WaybillEscrowHandler is Test {
     constructor(
         WaybillEscrow escrow_,
         MockStablecoin token_,
+        MockStablecoin lateToken_,
         MockShipmentRegistry registry_,
         MockPassports passports_
     ) {
         escrow = escrow_;
         token = token_;
+        lateToken = lateToken_;
         registry = registry_;
         passports = passports_;
         for (uint256 i = 0; i < ACTORS; ++i) {
@@ -86,11 +92,13 @@ contract WaybillEscrowHandler is Test {
         uint96 price,
         uint32 shipWithin,
         uint32 deliverExtra,
-        uint8 passportSeed
+        uint8 passportSeed,
+        bool inLateToken
     ) external {
         if (_offers.length >= MAX_ORDERS) return;
         uint256 m = merchantSeed % ACTORS;
         address buyer = _buyer(buyerSeed);
+        MockStablecoin payToken = _token(inLateToken);
         price = uint96(bound(price, 1, 1e12));
         shipWithin = uint32(bound(shipWithin, 0, 10 days));
         uint32 deliverWithin = shipWithin + uint32(bound(deliverExtra, 0, 30 days));
@@ -98,7 +106,7 @@ contract WaybillEscrowHandler is Test {
             merchant: vm.addr(_merchantKey(m)),
             payee: _payee(m),
             buyer: address(0),
-            token: address(token),
+            token: address(payToken),
             price: price,
             detailsHash: keccak256(abi.encode(_salt)),
             shipWithin: shipWithin,
@@ -109,10 +117,10 @@ contract WaybillEscrowHandler is Test {
             salt: ++_salt
         });
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(_merchantKey(m), escrow.orderIdOf(offer));
-        if (token.isBlocklisted(buyer)) return;
-        token.mint(buyer, price);
+        if (payToken.isBlocklisted(buyer)) return;
+        payToken.mint(buyer, price);
         vm.prank(buyer);
-        token.approve(address(escrow), price);
+        payToken.approve(address(escrow), price);
         vm.prank(buyer);
         escrow.pay(offer, abi.encodePacked(r, s, v));
         _offers.push(offer);
@@ -282,16 +290,17 @@ contract WaybillEscrowHandler is Test {
     }
 
     /// @dev A stranger pushes an account's credit: it must arrive in full at that account.
-    function pushCredit(uint256 accountSeed) external {
+    function pushCredit(uint256 accountSeed, bool late) external {
+        MockStablecoin t = _token(late);
         address account = accounts[accountSeed % accounts.length];
-        uint256 credit = escrow.credits(address(token), account);
+        uint256 credit = escrow.credits(address(t), account);
         if (credit == 0) return;
         // The freeze that caused the credit is lifted; the account itself never calls.
-        if (token.isBlocklisted(account)) token.unblocklist(account);
-        uint256 before = token.balanceOf(account);
+        if (t.isBlocklisted(account)) t.unblocklist(account);
+        uint256 before = t.balanceOf(account);
         vm.prank(address(0x57A2));
-        escrow.pushCredit(address(token), account);
-        if (token.balanceOf(account) - before != credit || escrow.credits(address(token), account) != 0)
+        escrow.pushCredit(address(t), account);
+        if (t.balanceOf(account) - before != credit || escrow.credits(address(t), account) != 0)
             pushedCreditMissed = true;
         pushedCredits += credit;
     }
@@ -316,7 +325,8 @@ contract WaybillEscrowHandler is Test {
         IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
         (address holder, ) = escrow.orderExtrasOf(escrow.orderIdOf(offer));
         address to = _financier(toSeed);
-        if (frozen && !token.isBlocklisted(to)) token.blocklist(to);
+        MockStablecoin t = MockStablecoin(offer.token);
+        if (frozen && !t.isBlocklisted(to)) t.blocklist(to);
         vm.prank(holder == address(0) ? offer.payee : holder);
         escrow.assignPayout(offer, to);
         ++assignments;
@@ -374,15 +384,38 @@ contract WaybillEscrowHandler is Test {
     /// @dev Flags a release paid while the delivering carrier is suspended. Only the independent
     /// carrier can have recorded a delivery the escrow accepted; the mock may swap a shipment's
     /// carrier afterwards (a real final event never changes), so only that carrier is judged.
-    function release(uint256 orderSeed) external {
+    /// `atWindowEnd` first moves the clock to the end of a delivered order's inspection window,
+    /// so that short runs reach releases, on both sides of the suspensions between.
+    function release(uint256 orderSeed, bool atWindowEnd) external {
         if (_offers.length == 0) return;
         IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        IWaybillEscrowTypes.Order memory order = escrow.getOrder(escrow.orderIdOf(offer));
+        uint256 endsAt = uint256(order.stamp) + offer.inspectionPeriod;
+        if (atWindowEnd && order.status == IWaybillEscrowTypes.Status.Delivered && block.timestamp < endsAt)
+            vm.warp(endsAt);
         (address carrier, bool isSuspended) = registry.carrierStandingOf(
             offer.merchant,
             escrow.orderIdOf(offer)
         );
         escrow.release(offer);
         if (isSuspended && carrier == INDEPENDENT_CARRIER) suspendedCarrierReleased = true;
+    }
+
+    /// @dev A shipped order's end game in one call, so that short runs reach it between whatever
+    /// listings, delistings and suspensions came before: the independent carrier's delivery
+    /// recorded now, that carrier suspended a moment later or not, the release at the window's end.
+    function deliverAndRelease(uint256 orderSeed, uint32 gap, bool suspend) external {
+        if (_offers.length == 0) return;
+        IWaybillEscrowTypes.Offer memory offer = _offer(orderSeed);
+        if (escrow.getOrder(escrow.orderIdOf(offer)).status != IWaybillEscrowTypes.Status.Shipped) return;
+        bytes32 shipmentId = _shipmentId(offer);
+        registry.setShipment(shipmentId, IShipmentRegistry.ShipmentStatus.Delivered, uint40(block.timestamp));
+        registry.setRecorder(shipmentId, INDEPENDENT_CARRIER, INDEPENDENT_CARRIER);
+        this.markDelivered(orderSeed);
+        vm.warp(block.timestamp + bound(gap, 1, 3 days));
+        if (suspend && !registry.suspended(INDEPENDENT_CARRIER))
+            registry.setSuspended(INDEPENDENT_CARRIER, true);
+        this.release(orderSeed, true);
     }
 
     function refund(uint256 orderSeed) external {
@@ -418,20 +451,29 @@ contract WaybillEscrowHandler is Test {
         escrow.applyDefaultRuling(_offer(orderSeed));
     }
 
-    function toggleBlocklist(uint256 accountSeed) external {
+    function toggleBlocklist(uint256 accountSeed, bool late) external {
+        MockStablecoin t = _token(late);
         address account = accounts[accountSeed % accounts.length];
-        if (token.isBlocklisted(account)) token.unblocklist(account);
-        else token.blocklist(account);
+        if (t.isBlocklisted(account)) t.unblocklist(account);
+        else t.blocklist(account);
     }
 
-    function withdrawCredit(uint256 accountSeed, address to) external {
-        if (to == address(0) || token.isBlocklisted(to) || to == address(escrow)) return;
+    function withdrawCredit(uint256 accountSeed, address to, bool late) external {
+        MockStablecoin t = _token(late);
+        if (to == address(0) || t.isBlocklisted(to) || to == address(escrow)) return;
         vm.prank(accounts[accountSeed % accounts.length]);
-        escrow.withdrawCredit(address(token), to);
+        escrow.withdrawCredit(address(t), to);
     }
 
-    function withdrawFees() external {
-        escrow.withdrawFees(address(token));
+    function withdrawFees(bool late) external {
+        escrow.withdrawFees(address(_token(late)));
+    }
+
+    /// @dev The token manager allows a token, or delists it; the first allowing of {lateToken}
+    /// lists it, copying the latest suspension the registry reported.
+    function toggleAllowed(bool late) external {
+        address t = address(_token(late));
+        escrow.setTokenAllowed(t, !escrow.isTokenAllowed(t));
     }
 
     function setFee(uint16 feeBps) external {
@@ -467,10 +509,11 @@ contract WaybillEscrowHandler is Test {
         return _offers.length;
     }
 
-    /// @dev What the escrow must still hold for orders: the held amount (price less partial
+    /// @dev What the escrow must still hold for orders in `t`: the held amount (price less partial
     /// refunds) of every order not yet final.
-    function sumOpenOrders() public view returns (uint256 sum) {
+    function sumOpenOrders(MockStablecoin t) public view returns (uint256 sum) {
         for (uint256 i = 0; i < _offers.length; ++i) {
+            if (_offers[i].token != address(t)) continue;
             bytes32 orderId = escrow.orderIdOf(_offers[i]);
             if (!_isOpen(escrow.getOrder(orderId).status)) continue;
             (, uint256 refunded) = escrow.orderExtrasOf(orderId);
@@ -478,8 +521,8 @@ contract WaybillEscrowHandler is Test {
         }
     }
 
-    function sumCredits() public view returns (uint256 sum) {
-        for (uint256 i = 0; i < accounts.length; ++i) sum += escrow.credits(address(token), accounts[i]);
+    function sumCredits(MockStablecoin t) public view returns (uint256 sum) {
+        for (uint256 i = 0; i < accounts.length; ++i) sum += escrow.credits(address(t), accounts[i]);
     }
 
     /**
@@ -518,12 +561,15 @@ contract WaybillEscrowHandler is Test {
             if (_isOpen(escrow.getOrder(orderId).status)) revert OrderStuck(orderId);
         }
         address rescue = address(0xD00D);
-        for (uint256 i = 0; i < accounts.length; ++i) {
-            if (escrow.credits(address(token), accounts[i]) == 0) continue;
-            vm.prank(accounts[i]);
-            escrow.withdrawCredit(address(token), rescue);
+        for (uint256 k = 0; k < 2; ++k) {
+            address t = address(_token(k == 1));
+            for (uint256 i = 0; i < accounts.length; ++i) {
+                if (escrow.credits(t, accounts[i]) == 0) continue;
+                vm.prank(accounts[i]);
+                escrow.withdrawCredit(t, rescue);
+            }
+            if (escrow.accruedFees(t) != 0) escrow.withdrawFees(t);
         }
-        if (escrow.accruedFees(address(token)) != 0) escrow.withdrawFees(address(token));
         // Theft flags cleared: every stranded unit goes where its order's outcome sent it.
         for (uint256 id = 1; id <= _lastPassport; ++id) passports.setLocked(id, false);
         for (uint256 i = 0; i < _offers.length; ++i) {
@@ -593,6 +639,10 @@ contract WaybillEscrowHandler is Test {
         return holder == address(0) ? offer.merchant : holder;
     }
 
+    function _token(bool late) private view returns (MockStablecoin) {
+        return late ? lateToken : token;
+    }
+
     function _offer(uint256 seed) private view returns (IWaybillEscrowTypes.Offer memory) {
         return _offers[seed % _offers.length];
     }
@@ -633,8 +683,12 @@ contract WaybillEscrowTest is Test {
     address private constant TREASURY = address(0x7EA5);
     address private constant CARRIER = address(0xCA11);
 
+    /// @dev Where EscrowStorage keeps `_tokens` (after EIP712's two strings, `_config`, `_orders`).
+    uint256 private constant TOKENS_SLOT = 4;
+
     WaybillEscrow private escrow;
     MockStablecoin private token;
+    MockStablecoin private lateToken;
     MockShipmentRegistry private registry;
     MockPassports private passports;
     WaybillEscrowHandler private handler;
@@ -642,6 +696,7 @@ contract WaybillEscrowTest is Test {
     function setUp() public {
         vm.warp(1_800_000_000);
         token = new MockStablecoin("USD Coin", "USDC", address(this));
+        lateToken = new MockStablecoin("EURC", "EURC", address(this));
         registry = new MockShipmentRegistry();
         passports = new MockPassports();
         escrow = new WaybillEscrow(
@@ -658,22 +713,50 @@ contract WaybillEscrowTest is Test {
 
         // Linked, so suspensions reach the escrow and release takes its fast path between them.
         registry.linkEscrow(IRegistryListener(address(escrow)));
-        handler = new WaybillEscrowHandler(escrow, token, registry, passports);
+        handler = new WaybillEscrowHandler(escrow, token, lateToken, registry, passports);
         escrow.grantRole(escrow.ARBITER_ROLE(), address(handler));
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(handler));
+        escrow.grantRole(escrow.TOKEN_MANAGER_ROLE(), address(handler));
         // The handler mints and freezes from now on; the fuzz tests below borrow its ownership.
         token.mint(BUYER, 1e18);
         token.transferOwnership(address(handler));
+        lateToken.transferOwnership(address(handler));
         targetContract(address(handler));
     }
 
-    /// @dev Per token: balance == open orders' held amounts + credited payouts + unclaimed fees.
+    /// @dev Per token: balance == open orders' held amounts + credited payouts + unclaimed fees
+    /// (the fees now share the token's slot with its mode and suspension copy).
     function invariant_accountingBalances() public view {
-        assertEq(
-            token.balanceOf(address(escrow)),
-            handler.sumOpenOrders() + handler.sumCredits() + escrow.accruedFees(address(token)),
-            "escrow balance != open orders + credits + fees"
-        );
+        MockStablecoin[2] memory tokens = [token, lateToken];
+        for (uint256 i = 0; i < 2; ++i) {
+            assertEq(
+                tokens[i].balanceOf(address(escrow)),
+                handler.sumOpenOrders(tokens[i]) +
+                    handler.sumCredits(tokens[i]) +
+                    escrow.accruedFees(address(tokens[i])),
+                "escrow balance != open orders + credits + fees"
+            );
+        }
+    }
+
+    /// @dev The copy release reads: every listed token's is the config's latest suspension while
+    /// linked (the maximum while not), whenever it was listed and however often delisted; a token
+    /// never allowed has an empty slot.
+    function invariant_tokenCopiesMirrorTheConfig() public view {
+        (bool linked, uint256 lastSuspensionAt) = escrow.registryLink();
+        uint256 expected = linked ? lastSuspensionAt : type(uint40).max;
+        MockStablecoin[2] memory tokens = [token, lateToken];
+        for (uint256 i = 0; i < 2; ++i) {
+            address t = address(tokens[i]);
+            uint256 word = uint256(vm.load(address(escrow), keccak256(abi.encode(t, TOKENS_SLOT))));
+            assertTrue((word & 0xff != 0) == escrow.isTokenAllowed(t), "mode is not the allow-list");
+            if ((word >> 8) & 0xff == 0) {
+                assertEq(word, 0, "an unlisted token has state");
+                continue;
+            }
+            assertEq((word >> 16) & type(uint40).max, expected, "stale suspension copy");
+            assertEq(word >> 56, escrow.accruedFees(t), "fees are not the slot's");
+        }
     }
 
     /// @dev Custody: the escrow owns exactly the passports listed by the open orders that took them
@@ -720,6 +803,7 @@ contract WaybillEscrowTest is Test {
         uint256 snapshot = vm.snapshotState();
         handler.driveAllToTerminal();
         assertEq(token.balanceOf(address(escrow)), 0, "escrow still holds tokens after every exit");
+        assertEq(lateToken.balanceOf(address(escrow)), 0, "escrow still holds late tokens after every exit");
         vm.revertToState(snapshot);
     }
 
@@ -731,7 +815,7 @@ contract WaybillEscrowTest is Test {
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.grantRole(escrow.ARBITER_ROLE(), address(this));
         escrow.setFeeBps(feeBps);
-        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price, token);
         vm.prank(BUYER);
         escrow.openDispute(offer);
 
@@ -754,7 +838,7 @@ contract WaybillEscrowTest is Test {
         feeBps = uint16(bound(feeBps, 0, 1000));
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.setFeeBps(feeBps);
-        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price, token);
         vm.prank(BUYER);
         escrow.confirmReceipt(offer);
         uint256 fee = escrow.accruedFees(address(token));
@@ -778,7 +862,7 @@ contract WaybillEscrowTest is Test {
         buyerAmount = bound(buyerAmount, 0, held);
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.setFeeBps(feeBps);
-        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(price, token);
         uint256 buyerBefore = token.balanceOf(BUYER);
         vm.prank(offer.merchant);
         escrow.partialRefund(offer, refunded);
@@ -795,8 +879,8 @@ contract WaybillEscrowTest is Test {
 
     /// @dev The handler's v2 actions go through on a plain sequence, so the invariant runs reach them.
     function test_handler_reachesPartialRefundsAssignmentsAndSettlements() public {
-        handler.pay(0, 0, 1e9, 1 days, 1 days, 0);
-        handler.pay(1, 1, 1e9, 1 days, 1 days, 0);
+        handler.pay(0, 0, 1e9, 1 days, 1 days, 0, false);
+        handler.pay(1, 1, 1e9, 1 days, 1 days, 0, false);
         handler.partialRefund(0, 1e6);
         handler.assignPayout(0, 0, true);
         handler.partialRefund(0, 1e6);
@@ -809,11 +893,34 @@ contract WaybillEscrowTest is Test {
         invariant_accountingBalances();
     }
 
+    /// @dev The handler lists the late token after a suspension and completes an order in it on
+    /// its copy; delisting keeps it listed and its copy in step.
+    function test_handler_reachesTheLateToken() public {
+        handler.toggleSuspension(true, 0);
+        handler.toggleSuspension(true, 0);
+        handler.warp(1 days);
+        handler.toggleAllowed(true);
+        assertTrue(escrow.isTokenAllowed(address(lateToken)), "late token not allowed");
+        invariant_tokenCopiesMirrorTheConfig();
+        handler.pay(0, 0, 1e9, 1 days, 1 days, 0, true);
+        handler.advance(0, false, 0, 1); // shipped
+        handler.advance(0, false, 0, 1); // delivered, recorded by the independent carrier
+        handler.warp(8 days);
+        handler.release(0, false);
+        handler.toggleAllowed(true);
+        assertFalse(escrow.isTokenAllowed(address(lateToken)), "late token still allowed");
+        handler.toggleSuspension(true, 0);
+        assertEq(escrow.accruedFees(address(lateToken)), (1e9 * 250) / 10_000, "late token's fee");
+        assertEq(lateToken.balanceOf(address(escrow)), (1e9 * 250) / 10_000, "late token's balance");
+        invariant_tokenCopiesMirrorTheConfig();
+        invariant_accountingBalances();
+    }
+
     /// @dev Concrete example paired with the fuzz test: 10 units at 9.99% pay a fee of 0.
     function test_release_tinyOrderPaysNoFee() public {
         escrow.grantRole(escrow.FEE_MANAGER_ROLE(), address(this));
         escrow.setFeeBps(999);
-        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(10);
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(10, token);
         vm.prank(BUYER);
         escrow.confirmReceipt(offer);
         assertEq(escrow.accruedFees(address(token)), 0, "fee on 10 units at 9.99%");
@@ -822,8 +929,20 @@ contract WaybillEscrowTest is Test {
 
     /// @dev Fuzz, issue 9 item 3 on the release fast path: a carrier suspended at any second after
     /// the escrow recorded its delivery (the same second included) blocks release until reinstated.
-    function testFuzz_release_refusedWhileCarrierSuspendedSinceDelivery(uint32 wait, bool reinstate) public {
-        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(1e6);
+    /// The delivery comes after the link, so that only the reported suspension can send release to
+    /// the registry, in the token allowed before the link or in one first allowed after it.
+    function testFuzz_release_refusedWhileCarrierSuspendedSinceDelivery(
+        uint32 wait,
+        bool reinstate,
+        bool inLateToken
+    ) public {
+        vm.warp(block.timestamp + 1 hours);
+        MockStablecoin payToken = token;
+        if (inLateToken) {
+            escrow.setTokenAllowed(address(lateToken), true);
+            payToken = lateToken;
+        }
+        IWaybillEscrowTypes.Offer memory offer = _deliveredOrder(1e6, payToken);
         vm.warp(block.timestamp + bound(wait, 0, 3 days));
         registry.setSuspended(CARRIER, true);
         vm.warp(block.timestamp + 3 days);
@@ -848,12 +967,15 @@ contract WaybillEscrowTest is Test {
         }
     }
 
-    function _deliveredOrder(uint96 price) private returns (IWaybillEscrowTypes.Offer memory offer) {
+    function _deliveredOrder(
+        uint96 price,
+        MockStablecoin payToken
+    ) private returns (IWaybillEscrowTypes.Offer memory offer) {
         offer = IWaybillEscrowTypes.Offer({
             merchant: vm.addr(MERCHANT_KEY),
             payee: PAYEE,
             buyer: address(0),
-            token: address(token),
+            token: address(payToken),
             price: price,
             detailsHash: bytes32(0),
             shipWithin: 1 days,
@@ -865,10 +987,10 @@ contract WaybillEscrowTest is Test {
         });
         bytes32 orderId = escrow.orderIdOf(offer);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(MERCHANT_KEY, orderId);
-        vm.prank(handler.token().owner());
-        token.mint(BUYER, price);
+        vm.prank(payToken.owner());
+        payToken.mint(BUYER, price);
         vm.prank(BUYER);
-        token.approve(address(escrow), price);
+        payToken.approve(address(escrow), price);
         vm.prank(BUYER);
         escrow.pay(offer, abi.encodePacked(r, s, v));
         bytes32 shipmentId = registry.shipmentIdOf(offer.merchant, orderId);

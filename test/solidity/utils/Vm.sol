@@ -22,6 +22,7 @@ interface Vm {
     function roll(uint256 newHeight) external;
     function chainId(uint256 newChainId) external;
     function deal(address account, uint256 newBalance) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
