@@ -573,6 +573,7 @@ contract WaybillEscrowExtension is EscrowStorage {
         }
         if (allowed && word & TOKEN_LISTED_BIT == 0) {
             if (_listedTokens.length >= MAX_LISTED_TOKENS) revert TooManyTokens(token, MAX_LISTED_TOKENS);
+            if (token.code.length == 0) revert TokenHasNoCode(token);
             _listedTokens.push(token);
             Config storage cfg = _config;
             uint256 checkFrom = cfg.registryLinked ? cfg.lastCarrierSuspensionAt : type(uint40).max;

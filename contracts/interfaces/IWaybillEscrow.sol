@@ -398,7 +398,8 @@ interface IWaybillEscrow is IWaybillEscrowTypes, IRegistryListener {
      * @notice Allows or disallows `token` for new orders. TOKEN_MANAGER_ROLE only. A token allowed
      * for the first time takes one of the `MAX_LISTED_TOKENS` (8) places for good, since every
      * carrier-suspension notice updates each listed token: disallowing keeps its place (its open
-     * orders still release), and a token allowed beyond them reverts with {TooManyTokens}.
+     * orders still release), and a token allowed beyond them reverts with {TooManyTokens}. Listing
+     * an address without code reverts with {TokenHasNoCode}, so a typo cannot take a place.
      * @param token The token.
      * @param allowed Whether new orders may use it.
      */

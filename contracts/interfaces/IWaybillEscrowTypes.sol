@@ -362,4 +362,7 @@ interface IWaybillEscrowTypes {
     /// @dev Allowing `token` for the first time would list more than `max` tokens
     /// (`MAX_LISTED_TOKENS`); a token once allowed keeps its place, even delisted.
     error TooManyTokens(address token, uint256 max);
+    /// @dev `token` has no code, so it cannot be a token: allowing it would waste one of the
+    /// `MAX_LISTED_TOKENS` places for good (a mistyped or not yet deployed address).
+    error TokenHasNoCode(address token);
 }

@@ -843,6 +843,17 @@ export const WaybillEscrowAbi = [
         type: "address",
       },
     ],
+    name: "TokenHasNoCode",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+    ],
     name: "TokenNotAllowed",
     type: "error",
   },

@@ -369,6 +369,8 @@ export const ERROR_SENTENCES: Readonly<
   TokenNotAllowed: (a) => `the token ${String(a.token)} is not accepted by this escrow`,
   TooManyTokens: (a) =>
     `the escrow cannot accept the token ${String(a.token)}: it already lists its limit of ${String(a.max)} tokens, and a token once accepted keeps its place even when disallowed`,
+  TokenHasNoCode: (a) =>
+    `${String(a.token)} has no contract code on this network, so it cannot be a token: check the address (a mistyped one would take one of the escrow's places for good)`,
   AmountNotReceived: (a) =>
     `the token ${String(a.token)} delivered ${String(a.received)} of the ${String(a.expected)} base units expected (a fee-on-transfer token?)`,
   BuyerAmountTooHigh: (a, amount) =>

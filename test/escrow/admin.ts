@@ -314,6 +314,23 @@ describe("WaybillEscrow: administration, credits and hostile receivers", functio
       });
     });
 
+    it("refuses to list an address without code (TokenHasNoCode), so a typo takes no place; delisting one is harmless", async function () {
+      const w = await networkHelpers.loadFixture(escrowFixture);
+      const before = await listedTokensOf(ethers, w.escrow);
+      for (const noCode of [ethers.ZeroAddress, w.buyer.address]) {
+        await expect(w.escrow.setTokenAllowed(noCode, true))
+          .to.be.revertedWithCustomError(w.escrow, "TokenHasNoCode")
+          .withArgs(noCode);
+        await expect(w.escrow.setTokensAllowed([await w.usdc.getAddress(), noCode], true))
+          .to.be.revertedWithCustomError(w.escrow, "TokenHasNoCode")
+          .withArgs(noCode);
+        await expect(w.escrow.setTokenAllowed(noCode, false))
+          .to.emit(w.escrow, "TokenAllowlistUpdated")
+          .withArgs(noCode, false);
+      }
+      expect(await listedTokensOf(ethers, w.escrow)).to.deep.equal(before);
+    });
+
     it("refuses a ninth token with TooManyTokens, alone or in a batch, and a delisted token keeps its place", async function () {
       const w = await networkHelpers.loadFixture(escrowFixture);
       const usdc = await w.usdc.getAddress();

@@ -114,6 +114,9 @@ describe("sdk: errors as sentences", function () {
     expect(sentence(escrow, "TooManyTokens", [ALICE, 8])).to.equal(
       `the escrow cannot accept the token ${ALICE}: it already lists its limit of 8 tokens, and a token once accepted keeps its place even when disallowed`,
     );
+    expect(sentence(escrow, "TokenHasNoCode", [ALICE])).to.equal(
+      `${ALICE} has no contract code on this network, so it cannot be a token: check the address (a mistyped one would take one of the escrow's places for good)`,
+    );
   });
 
   it("keeps the raw error in details and the original as cause", function () {
