@@ -192,6 +192,18 @@ describe("Indexer: Ponder over Anvil", function () {
   let connection: NetworkConnection;
   const orders: Record<string, { offer: Offer; orderId: string; shipmentId?: string }> = {};
 
+  /** `merchant reputation <merchant>` against this indexer and the Anvil node. */
+  const printReputation = (merchant: string) =>
+    hardhat(node, [
+      "merchant",
+      "reputation",
+      merchant,
+      "--indexer",
+      indexer.url,
+      "--network",
+      "localhost",
+    ]);
+
   /** The rows of `sql` from the indexer's SQL over HTTP. */
   async function sqlRows<Row>(sql: string): Promise<Row[]> {
     const query = JSON.stringify({ json: { sql, params: [] } });
@@ -568,15 +580,7 @@ describe("Indexer: Ponder over Anvil", function () {
     });
 
     it("prints the track record with `merchant reputation <address>`", async function () {
-      const result = await hardhat(node, [
-        "merchant",
-        "reputation",
-        w.merchant.address,
-        "--indexer",
-        indexer.url,
-        "--network",
-        "localhost",
-      ]);
+      const result = await printReputation(w.merchant.address);
       expect(result.code, result.stderr).to.equal(0);
       const text = result.stdout;
       expect(text).to.contain(`Track record of ${w.merchant.address}`);
@@ -928,15 +932,7 @@ describe("Indexer: Ponder over Anvil", function () {
       );
       expect(body.ratings.count).to.equal(recordBefore.ratings.count + 1);
 
-      const printed = await hardhat(node, [
-        "merchant",
-        "reputation",
-        w.merchant.address,
-        "--indexer",
-        indexer.url,
-        "--network",
-        "localhost",
-      ]);
+      const printed = await printReputation(w.merchant.address);
       expect(printed.code, printed.stderr).to.equal(0);
       const o = body.orders;
       expect(printed.stdout).to.contain(
