@@ -1,5 +1,7 @@
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
+
+import JSON5 from "json5";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -60,6 +62,7 @@ export default async function deploy(
         );
       }
     }
+    if (!local) await requireStablecoinCode(parametersFile, networkName, ethers);
     const deploymentId = explicitDeploymentId(args.deploymentId);
     const recordId = deploymentIdFor(chainId, deploymentId);
     if (!inProcess) await clearStaleRecord(root, recordId, networkName, local, ethers, out);
@@ -181,4 +184,31 @@ export async function faucet(
     );
     out.line(`✓ ${to} now holds ${info.format(await info.token.balanceOf(to))}`);
   }, out);
+}
+
+/**
+ * Refuses, before anything is deployed, a parameter file listing a stablecoin with no code on the
+ * network: the escrow would refuse to list it (TokenHasNoCode) after Ignition had already deployed
+ * the contracts, leaving a half-done deployment.
+ */
+async function requireStablecoinCode(
+  parametersFile: string,
+  networkName: string,
+  ethers: HardhatEthers,
+): Promise<void> {
+  const file = path.relative(process.cwd(), parametersFile);
+  const parameters = JSON5.parse(await readFile(parametersFile, "utf8")) as {
+    Waybill?: { stablecoins?: unknown };
+  };
+  const stablecoins = parameters.Waybill?.stablecoins;
+  if (!Array.isArray(stablecoins) || !stablecoins.every((a) => typeof a === "string")) {
+    throw new UserError(`${file} must list the network's stablecoins as Waybill.stablecoins`);
+  }
+  for (const address of stablecoins as string[]) {
+    if ((await ethers.provider.getCode(address)) === "0x") {
+      throw new UserError(
+        `the stablecoin ${address} listed in ${file} has no contract code on ${networkName}, so nothing was deployed: check the address against the issuer's documentation`,
+      );
+    }
+  }
 }

@@ -775,19 +775,32 @@ describe("Command line against a real node (Anvil, Ignition over HTTP)", functio
     const sepoliaDeployment = `e2e-sepolia-${process.pid}-${Date.now()}`;
     try {
       const [deployer] = (await sepolia.provider.send("eth_accounts", [])) as string[];
-      // On Sepolia, Circle's USDC and EURC have code at these addresses, and the escrow refuses
-      // to list an address without code (TokenHasNoCode); a stand-in byte of code plays them here.
+      const env = {
+        SEPOLIA_RPC_URL: sepolia.url,
+        WAYBILL_PRIVATE_KEY: ANVIL_FIRST_KEY,
+        ...(await withoutLocalConfig()),
+      };
+      // The parameter file's stablecoins have no code on this fresh node yet: refused before
+      // anything is deployed (the escrow would refuse to list them half-way through).
+      const refused = await hardhat(
+        sepolia,
+        ["waybill", "deploy", "--network", "sepolia", "--deployment-id", sepoliaDeployment],
+        env,
+      );
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.contain(
+        `✗ the stablecoin ${CIRCLE_TESTNET_STABLECOINS["11155111"].USDC} listed in ignition/parameters/sepolia.json5 has no contract code on sepolia, so nothing was deployed: check the address against the issuer's documentation`,
+      );
+      expect(await sepolia.provider.getTransactionCount(deployer)).to.equal(0);
+      // On Sepolia, Circle's USDC and EURC have code at these addresses; a stand-in byte of code
+      // plays them here.
       for (const token of Object.values(CIRCLE_TESTNET_STABLECOINS["11155111"])) {
         await sepolia.provider.send("anvil_setCode", [token, "0x00"]);
       }
       const result = await hardhat(
         sepolia,
         ["waybill", "deploy", "--network", "sepolia", "--deployment-id", sepoliaDeployment],
-        {
-          SEPOLIA_RPC_URL: sepolia.url,
-          WAYBILL_PRIVATE_KEY: ANVIL_FIRST_KEY,
-          ...(await withoutLocalConfig()),
-        },
+        env,
       );
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout).to.match(
