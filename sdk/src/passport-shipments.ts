@@ -6,6 +6,7 @@
  * that carried the unit, and the latest is its last shipment.
  */
 import type { ProductPassport } from "../../typechain-types/index.js";
+import type { LogRange } from "./order-history.js";
 import type { PassportShipmentView } from "./passport-report.js";
 
 /** One `PassportShipped` log of a unit. */
@@ -13,15 +14,6 @@ export interface PassportShipment {
   shipmentId: string;
   blockNumber: number;
   logIndex: number;
-}
-
-/**
- * The blocks to search. Start at the suite's deployment block (`deployedOnBlock` in the SDK's
- * deployments, or the app's `fromBlock`): public RPCs refuse or time out on queries from block 0.
- */
-export interface PassportShipmentRange {
-  fromBlock?: number;
-  toBlock?: number | "latest";
 }
 
 /** The registry's `getShipment`, the one call {@link readLastShipment} makes on it. */
@@ -38,11 +30,15 @@ export interface LastShipment {
   shipment?: PassportShipmentView;
 }
 
-/** Every shipment that carried `tokenId` within `range`, in chain order (block, then log index). */
+/**
+ * Every shipment that carried `tokenId` within `range`, in chain order (block, then log index).
+ * Start `range` at the suite's deployment block (`deployedOnBlock` in the SDK's deployments, or
+ * the app's `fromBlock`): public RPCs refuse or time out on queries from block 0.
+ */
 export async function getPassportShipments(
   passports: ProductPassport,
   tokenId: bigint,
-  range: PassportShipmentRange = {},
+  range: LogRange = {},
 ): Promise<PassportShipment[]> {
   const logs = await passports.queryFilter(
     passports.filters.PassportShipped(tokenId),
@@ -62,7 +58,7 @@ export async function getPassportShipments(
 export async function findLastShipment(
   passports: ProductPassport,
   tokenId: bigint,
-  range: PassportShipmentRange = {},
+  range: LogRange = {},
 ): Promise<PassportShipment | undefined> {
   return (await getPassportShipments(passports, tokenId, range)).at(-1);
 }
@@ -76,7 +72,7 @@ export async function readLastShipment(
   passports: ProductPassport,
   registry: ShipmentStatusSource,
   tokenId: bigint,
-  range: PassportShipmentRange = {},
+  range: LogRange = {},
 ): Promise<LastShipment | null> {
   const last = await findLastShipment(passports, tokenId, range);
   if (last === undefined) return null;
